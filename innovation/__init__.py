@@ -1,0 +1,119 @@
+"""Regional innovation platform: Innovation Week competitions and Kemendagri (IID) reporting."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from innovation.config import load_config
+from innovation.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+PACKAGE_ROOT = os.path.dirname(os.path.abspath(__file__))
+PROJECT_ROOT = os.path.dirname(PACKAGE_ROOT)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+        instance_path=os.environ.get("INSTANCE_PATH") or os.path.join(PROJECT_ROOT, "instance"),
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        # Debug and test run with a fixed development key. Elsewhere the CLI (migrations, demo) may
+        # run without one, but the app refuses to serve a single request until SECRET_KEY is set.
+        app.config["SECRET_KEY"] = "dev-only-not-secret"
+        if not (app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1"):
+            @app.before_request
+            def refuse_without_secret_key():
+                raise RuntimeError("SECRET_KEY must be set outside debug and test (export SECRET_KEY=...)")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=os.path.join(PACKAGE_ROOT, "translations"),
+    )
+
+    from innovation import models, storage  # noqa: F401  (models: the whole schema for Alembic)
+
+    storage.init_app(app)
+
+    from innovation.audit.views import bp as audit_bp
+    from innovation.auth.views import bp as auth_bp
+    from innovation.events.views import bp as events_bp
+    from innovation.home import bp as home_bp
+    from innovation.innovations.views import bp as innovations_bp
+    from innovation.orgs.views import bp as orgs_bp
+    from innovation.uploads.views import bp as uploads_bp
+
+    for blueprint in (home_bp, auth_bp, orgs_bp, audit_bp, innovations_bp, uploads_bp, events_bp):
+        app.register_blueprint(blueprint)
+
+    from innovation import templating
+    from innovation.cli import register_cli
+
+    templating.init_app(app)
+    register_cli(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: lambda: _("Permintaan tidak dapat diproses. Periksa isian Anda lalu coba lagi."),
+        403: lambda: _("Anda tidak berhak membuka halaman ini."),
+        404: lambda: _("Halaman yang Anda cari tidak ditemukan."),
+        405: lambda: _("Cara membuka halaman ini tidak diizinkan."),
+        413: lambda: _("Berkas terlalu besar untuk diunggah."),
+        429: lambda: _("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
+        500: lambda: _("Terjadi kesalahan di server. Data Anda tidak tersimpan sebagian; silakan coba lagi."),
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        if code == 500:
+            db.session.rollback()
+        message = messages.get(code, messages[500])()
+        if request.accept_mimetypes.best == "application/json" or request.path.startswith("/uploads/tus"):
+            return {"error": message}, code
+        return render_template("error.html", code=code, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        flash(_("Formulir sudah kedaluwarsa atau tidak lengkap. Silakan kirim ulang."), "error")
+        return render_template("error.html", code=400, message=_(
+            "Formulir tidak dapat diverifikasi (token keamanan hilang atau kedaluwarsa). "
+            "Kembali, muat ulang halaman, lalu kirim lagi."
+        )), 400
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+            "style-src 'self'; script-src 'self'; frame-src 'self'; object-src 'self'; base-uri 'self'; "
+            "form-action 'self'",
+        )
+        return response

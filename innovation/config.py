@@ -1,0 +1,54 @@
+"""Configuration from the environment. Every setting has a safe default for development."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    env = os.environ
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            env.get("DATABASE_URL", f"sqlite:///{instance / 'innovation.sqlite'}")
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "STORAGE_URL": env.get("STORAGE_URL", f"file://{instance / 'evidence'}"),
+        # S3-compatible storage (used when STORAGE_URL is s3://bucket/prefix)
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL"),
+        "S3_REGION": env.get("S3_REGION", "us-east-1"),
+        # Resumable (tus) uploads are staged here until complete.
+        "UPLOAD_STAGING_DIR": env.get("UPLOAD_STAGING_DIR", str(instance / "uploads")),
+        "UPLOAD_EXPIRY_HOURS": int(env.get("UPLOAD_EXPIRY_HOURS", "24")),
+        "MAX_DOCUMENT_BYTES": int(env.get("MAX_DOCUMENT_MB", "20")) * MB,
+        "MAX_VIDEO_BYTES": int(env.get("MAX_VIDEO_MB", "200")) * MB,
+        # Plain form uploads: the biggest allowed file plus room for the other fields.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_VIDEO_MB", "200")) * MB + MB,
+        "REGION_NAME": env.get("REGION_NAME", "Kabupaten Mimika"),
+        "TIMEZONE": env.get("TIMEZONE", "Asia/Jayapura"),
+        "TIMEZONE_LABEL": env.get("TIMEZONE_LABEL", "WIT"),
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": ["id", "en"],
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", env.get("REDIS_URL", "memory://")),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a form left open over a slow afternoon still submits
+        "PER_PAGE": 25,
+    }

@@ -1,0 +1,8 @@
+"""Imports every area's models so SQLAlchemy and Alembic see the whole schema. Nothing else."""
+from innovation.audit.models import AuditEvent  # noqa: F401
+from innovation.auth.models import User  # noqa: F401
+from innovation.events.models import Category, DeadlineExtension, Entry, Event  # noqa: F401
+from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation  # noqa: F401
+from innovation.orgs.models import Opd  # noqa: F401
+from innovation.storage.models import StoredFile  # noqa: F401
+from innovation.uploads.models import PendingUpload  # noqa: F401

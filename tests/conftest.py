@@ -1,0 +1,247 @@
+"""Test fixtures.
+
+The app is built once per database backend from a config dict. ``db_backend`` is parametrised, so
+every test that touches the database runs on SQLite and, when ``TEST_DATABASE_URL`` is set, on
+PostgreSQL too (in a schema of its own, so parallel runs never collide). The schema is made by the
+real Alembic migrations once per session; each test then runs inside a transaction that is rolled
+back (SQLite uses SQLAlchemy's documented pysqlite SAVEPOINT hooks).
+"""
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.security import generate_password_hash
+
+from innovation import create_app
+from innovation.extensions import db as _db
+from innovation.extensions import utcnow
+
+TEST_PASSWORD = "rahasia-uji-123"
+_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD)
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_report_header(config):
+    lines = []
+    lines.append(
+        f"PostgreSQL: {PG_URL}" if PG_URL else
+        "PostgreSQL: SKIPPED (set TEST_DATABASE_URL=postgresql://user@host/db to run every test on it too)"
+    )
+    return lines
+
+
+def _sqlite_savepoint_hooks(engine):
+    """pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy drive it."""
+
+    @sa.event.listens_for(engine, "connect")
+    def do_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def do_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def build_app(backend: str, tmp_path_factory, **overrides):
+    tmp = tmp_path_factory.mktemp(f"app-{backend}")
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "STORAGE_URL": f"file://{tmp / 'storage'}",
+        "UPLOAD_STAGING_DIR": str(tmp / "staging"),
+        "SERVER_NAME": None,
+    }
+    schema = None
+    if backend == "sqlite":
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp / 'test.sqlite'}"
+    else:
+        from innovation.config import normalise_database_url
+
+        schema = f"t_{uuid.uuid4().hex[:10]}"
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(PG_URL)
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
+    config.update(overrides)
+    if schema:
+        admin_engine = sa.create_engine(config["SQLALCHEMY_DATABASE_URI"])
+        with admin_engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        admin_engine.dispose()
+    app = create_app(config)
+    with app.app_context():
+        if backend == "sqlite":
+            _sqlite_savepoint_hooks(_db.engine)
+        upgrade()
+    app.extensions["test_schema"] = schema
+    return app
+
+
+def drop_schema(app):
+    schema = app.extensions.get("test_schema")
+    if not schema:
+        return
+    with app.app_context():
+        _db.engine.dispose()
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    if request.param == "postgresql" and not PG_URL:
+        pytest.skip("PostgreSQL tests skipped: TEST_DATABASE_URL is not set")
+    app = build_app(request.param, tmp_path_factory)
+    yield app
+    drop_schema(app)
+
+
+@pytest.fixture
+def db(app):
+    """A database session inside a transaction that is rolled back after the test."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_opd(db):
+    from innovation.orgs.models import Opd, OpdKind
+
+    def make(name=None, code=None, kind=OpdKind.DINAS, parent=None, active=True):
+        n = next(_counter)
+        opd = Opd(name=name or f"Dinas Uji {n}", code=code or f"UJI{n}", kind=kind, parent=parent, active=active)
+        db.session.add(opd)
+        db.session.flush()
+        return opd
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, make_opd):
+    from innovation.auth.models import Role, User
+
+    def make(role=Role.OPERATOR, opd=None, username=None, active=True, full_name=None):
+        role = Role(role)
+        if role == Role.OPERATOR and opd is None:
+            opd = make_opd()
+        n = next(_counter)
+        user = User(
+            username=username or f"{role.value}{n}",
+            full_name=full_name or f"Pengguna {role.value} {n}",
+            role=role,
+            opd=opd,
+            password_hash=_PASSWORD_HASH,
+            active=active,
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_innovation(db, make_opd):
+    from innovation.innovations.models import Innovation
+    from innovation.rules import latest_year
+
+    def make(opd=None, nama=None, **fields):
+        innovation = Innovation(
+            opd=opd or make_opd(), nama=nama or f"Inovasi Uji {next(_counter)}", rules_year=fields.pop("rules_year", latest_year()), **fields
+        )
+        db.session.add(innovation)
+        db.session.flush()
+        return innovation
+
+    return make
+
+
+@pytest.fixture
+def make_event(db):
+    from innovation.events.models import DEFAULT_CATEGORIES, Category, Event
+
+    def make(slug=None, opens_at=None, closes_at=None, year=2026, name=None):
+        n = next(_counter)
+        now = utcnow()
+        event = Event(
+            slug=slug or f"innovation-week-uji-{n}",
+            name=name or f"Innovation Week Uji {n}",
+            year=year,
+            opens_at=opens_at or now - timedelta(days=1),
+            closes_at=closes_at or now + timedelta(days=7),
+        )
+        event.categories = [Category(name=c, position=i) for i, c in enumerate(DEFAULT_CATEGORIES)]
+        db.session.add(event)
+        db.session.flush()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user, password=TEST_PASSWORD):
+        response = client.post("/auth/login", data={"username": user.username, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def count_statements(app):
+    """``with count_statements() as counter: ...; counter.count`` — SQL statements executed."""
+
+    @contextlib.contextmanager
+    def counting():
+        class Counter:
+            count = 0
+            statements: list[str] = []
+
+        counter = Counter()
+        counter.statements = []
+        engine = _db.engine
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if statement.strip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                return
+            counter.count += 1
+            counter.statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting
