@@ -1,0 +1,252 @@
+"""Innovation profiles and self-assessment. Services change models and flush; views commit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from innovation.audit.services import diff, record, snapshot
+from innovation.auth.models import User
+from innovation.extensions import db
+from innovation.innovations import readiness, scoring
+from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation
+from innovation.orgs.models import Opd
+from innovation.rules import get_rules, latest_year
+
+PROFILE_FIELDS = [
+    "nama", "nomor_register", "tahapan", "inisiator", "nama_inisiator", "jenis", "klasifikasi", "bentuk",
+    "tematik", "urusan_utama", "urusan_lain", "latitude", "longitude", "waktu_uji_coba", "waktu_penerapan",
+    "waktu_pengembangan", "rancang_bangun", "tujuan", "manfaat", "hasil",
+]
+OPTION_FIELDS = {
+    "tahapan": "tahapan", "inisiator": "inisiator", "jenis": "jenis", "klasifikasi": "klasifikasi",
+    "bentuk": "bentuk", "tematik": "tematik", "urusan_utama": "urusan",
+}
+
+
+class InnovationError(Exception):
+    """A broken rule about an innovation; ``field`` names the form field when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def current_evidence(innovation: Innovation) -> list[Evidence]:
+    return [e for e in innovation.evidence if e.is_current]
+
+
+def evidence_indicator_nos(innovation: Innovation) -> set[int]:
+    return {e.indicator_no for e in current_evidence(innovation) if e.indicator_no is not None}
+
+
+def claims_of(innovation: Innovation) -> dict[int, scoring.Claim]:
+    return {
+        a.indicator_no: scoring.Claim(
+            a.parameter, a.basis,
+            a.verification_status.value if a.verification_status else None, a.verified_parameter,
+        )
+        for a in innovation.answers
+    }
+
+
+def profile_values(innovation: Innovation) -> dict[str, Any]:
+    return {name: getattr(innovation, name) for name in PROFILE_FIELDS}
+
+
+@dataclass
+class Assessment:
+    """Everything the pages show about an innovation's score and gaps, computed once."""
+
+    lines: list[scoring.LineScore]
+    total: int
+    maturity: Decimal
+    readiness: readiness.Readiness
+
+
+def assess(innovation: Innovation) -> Assessment:
+    rules = innovation.rules
+    evidence_nos = evidence_indicator_nos(innovation)
+    claims = claims_of(innovation)
+    lines = scoring.score_lines(rules, claims, evidence_nos)
+    total = scoring.total(lines)
+    return Assessment(
+        lines=lines,
+        total=total,
+        maturity=scoring.maturity_percent(total, rules),
+        readiness=readiness.check(rules, profile_values(innovation), claims, evidence_nos),
+    )
+
+
+def refresh_derived(innovation: Innovation) -> Assessment:
+    """Recompute the figures kept on the row (score, words, gap count) after any change."""
+    db.session.flush()
+    db.session.refresh(innovation, ["answers", "evidence"])
+    result = assess(innovation)
+    innovation.claimed_score = Decimal(result.total)
+    innovation.rancang_bangun_words = readiness.word_count(innovation.rancang_bangun)
+    innovation.gap_count = result.readiness.count
+    if any(a.verification_status for a in innovation.answers):
+        verified = scoring.score_verified_lines(innovation.rules, claims_of(innovation), evidence_indicator_nos(innovation))
+        innovation.verified_score = Decimal(scoring.total(verified))
+    return result
+
+
+# --- changing --------------------------------------------------------------------------------
+
+def create_innovation(opd: Opd, *, nama: str, by: User, rules_year: int | None = None) -> Innovation:
+    nama = (nama or "").strip()
+    if not nama:
+        raise InnovationError(_("Nama inovasi wajib diisi."), "nama")
+    if len(nama) > 300:
+        raise InnovationError(_("Nama inovasi paling panjang 300 karakter."), "nama")
+    if not opd.active:
+        raise InnovationError(_("OPD ini tidak aktif."))
+    year = rules_year or latest_year()
+    get_rules(year)  # raises for an unknown year
+    innovation = Innovation(opd=opd, opd_id=opd.id, nama=nama, rules_year=year, created_by_id=by.id, urusan_lain=[])
+    db.session.add(innovation)
+    db.session.flush()
+    refresh_derived(innovation)
+    record("innovation.create", actor=by, obj=innovation, summary=f"Inovasi dibuat: {nama}")
+    return innovation
+
+
+def _clean_decimal(value: Any, field: str, low: Decimal, high: Decimal, label: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise InnovationError(_("%(label)s harus berupa angka desimal, misalnya -4.5467.", label=label), field)
+    if not (low <= number <= high):
+        raise InnovationError(_("%(label)s harus di antara %(low)s dan %(high)s.", label=label, low=low, high=high), field)
+    return number.quantize(Decimal("0.000001"))
+
+
+def clean_profile(innovation: Innovation, data: dict[str, Any]) -> dict[str, Any]:
+    """Check a submitted profile against the year's rules; returns the values to store."""
+    rules = innovation.rules
+    clean: dict[str, Any] = {}
+    nama = (data.get("nama") or "").strip()
+    if not nama:
+        raise InnovationError(_("Nama inovasi wajib diisi."), "nama")
+    clean["nama"] = nama[:300]
+    clean["nomor_register"] = (data.get("nomor_register") or "").strip()[:64] or None
+    clean["nama_inisiator"] = (data.get("nama_inisiator") or "").strip()[:200] or None
+    for name, option_list in OPTION_FIELDS.items():
+        code = data.get(name) or None
+        if code is not None and code not in {o.code for o in rules.options[option_list]}:
+            raise InnovationError(_("Pilihan tidak dikenal untuk %(field)s.", field=name), name)
+        clean[name] = code
+    urusan_codes = {o.code for o in rules.options["urusan"]}
+    lain = [c for c in dict.fromkeys(data.get("urusan_lain") or []) if c]
+    unknown = [c for c in lain if c not in urusan_codes]
+    if unknown:
+        raise InnovationError(_("Urusan tidak dikenal: %(codes)s", codes=", ".join(unknown)), "urusan_lain")
+    clean["urusan_lain"] = [c for c in lain if c != clean["urusan_utama"]]
+    clean["latitude"] = _clean_decimal(data.get("latitude"), "latitude", Decimal(-90), Decimal(90), "Lintang")
+    clean["longitude"] = _clean_decimal(data.get("longitude"), "longitude", Decimal(-180), Decimal(180), "Bujur")
+    if (clean["latitude"] is None) != (clean["longitude"] is None):
+        raise InnovationError(_("Isi lintang dan bujur sekaligus, atau kosongkan keduanya."), "latitude")
+    for name in ("waktu_uji_coba", "waktu_penerapan", "waktu_pengembangan"):
+        value = data.get(name)
+        if value is not None and not isinstance(value, date):
+            raise InnovationError(_("Tanggal tidak sah."), name)
+        clean[name] = value
+    uji, terap, kembang = clean["waktu_uji_coba"], clean["waktu_penerapan"], clean["waktu_pengembangan"]
+    if uji and terap and terap < uji:
+        raise InnovationError(_("Waktu Penerapan tidak boleh sebelum Waktu Uji Coba."), "waktu_penerapan")
+    if kembang and terap and kembang < terap:
+        raise InnovationError(_("Waktu Pengembangan tidak boleh sebelum Waktu Penerapan."), "waktu_pengembangan")
+    if kembang and not terap:
+        raise InnovationError(_("Isi Waktu Penerapan sebelum Waktu Pengembangan."), "waktu_penerapan")
+    for name in ("rancang_bangun", "tujuan", "manfaat", "hasil"):
+        text = (data.get(name) or "").replace("\r\n", "\n").strip()
+        if len(text) > 100_000:
+            raise InnovationError(_("Teks terlalu panjang (maksimal 100.000 karakter)."), name)
+        clean[name] = text
+    return clean
+
+
+def update_profile(innovation: Innovation, data: dict[str, Any], *, by: User) -> dict[str, list[Any]]:
+    """Save the profile; returns the changes ({field: [old, new]}), also written to the audit log."""
+    clean = clean_profile(innovation, data)
+    before = snapshot(innovation, PROFILE_FIELDS)
+    for name, value in clean.items():
+        setattr(innovation, name, value)
+    changes = diff(innovation, PROFILE_FIELDS, before)
+    if changes:
+        refresh_derived(innovation)
+        logged = {k: (v if k not in ("rancang_bangun", "tujuan", "manfaat", "hasil") else
+                      [f"{readiness.word_count(v[0])} kata", f"{readiness.word_count(v[1])} kata"])
+                  for k, v in changes.items()}
+        record("innovation.update", actor=by, obj=innovation,
+               summary=f"Profil diubah: {innovation.nama} ({', '.join(changes)})", changes=logged)
+    return changes
+
+
+def get_answer(innovation: Innovation, indicator_no: int) -> IndicatorAnswer | None:
+    return next((a for a in innovation.answers if a.indicator_no == indicator_no), None)
+
+
+def save_answer(
+    innovation: Innovation, indicator_no: int, *, parameter: int | None, basis: str | None,
+    informasi: str, by: User,
+) -> IndicatorAnswer:
+    rules = innovation.rules
+    try:
+        indicator = rules.indicator(indicator_no)
+    except KeyError:
+        raise InnovationError(_("Indikator %(no)d tidak ada pada tahun %(year)d.", no=indicator_no, year=rules.year))
+    if parameter is not None and parameter not in (1, 2, 3):
+        raise InnovationError(_("Parameter harus 1, 2 atau 3."), "parameter")
+    if indicator.bases:
+        if basis and indicator.basis(basis) is None:
+            raise InnovationError(_("Dasar penilaian tidak dikenal."), "basis")
+        if parameter and not basis:
+            raise InnovationError(_("Pilih dasar penilaian (a-f) untuk %(name)s.", name=indicator.name), "basis")
+    else:
+        basis = None
+    answer = get_answer(innovation, indicator_no)
+    if answer is None:
+        answer = IndicatorAnswer(innovation=innovation, indicator_no=indicator_no)
+        db.session.add(answer)
+        before = {"parameter": None, "basis": None, "informasi": ""}
+    else:
+        before = snapshot(answer, ["parameter", "basis", "informasi"])
+    answer.parameter = parameter
+    answer.basis = basis
+    answer.informasi = (informasi or "").strip()[:20_000]
+    answer.updated_by_id = by.id
+    changes = diff(answer, ["parameter", "basis", "informasi"], before)
+    if changes:
+        if "parameter" in changes and answer.verification_status is not None:
+            # A changed claim goes back to the verifier.
+            answer.verification_status = None
+            answer.verified_parameter = None
+        refresh_derived(innovation)
+        record("indicator.update", actor=by, obj=innovation, object_type="innovation",
+               summary=f"Indikator {indicator_no} {indicator.name}: parameter {before['parameter']} -> {parameter}",
+               changes={**changes, "indicator_no": indicator_no})
+    return answer
+
+
+def list_query(*, opd_id: int | None = None, search: str = "", tahapan: str | None = None, urusan: str | None = None):
+    """The select() behind the innovation list pages (paginated by the view)."""
+    query = select(Innovation).order_by(Innovation.updated_at.desc(), Innovation.id.desc())
+    if opd_id:
+        query = query.where(Innovation.opd_id == opd_id)
+    if search:
+        query = query.where(Innovation.nama.ilike(f"%{search.strip()}%"))
+    if tahapan:
+        query = query.where(Innovation.tahapan == tahapan)
+    if urusan:
+        query = query.where(Innovation.urusan_utama == urusan)
+    return query
