@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from innovation.rules import Rules, available_years
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _with_blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", "— pilih —"), *choices]
+
+
+class NewInnovationForm(FlaskForm):
+    nama = StringField(_l("Nama Inovasi"), validators=[DataRequired(), Length(max=300)])
+    opd_id = SelectField(_l("OPD"), coerce=int, validators=[Optional()])
+    rules_year = SelectField(_l("Tahun penilaian Kemendagri"), coerce=int)
+
+    def setup(self, opd_choices: list[tuple[int, str]] | None) -> NewInnovationForm:
+        years = available_years()
+        self.rules_year.choices = [(y, str(y)) for y in reversed(years)]
+        if self.rules_year.data is None:
+            self.rules_year.data = years[-1]
+        if opd_choices is None:
+            del self.opd_id
+        else:
+            self.opd_id.choices = opd_choices
+        return self
+
+
+class ProfileForm(FlaskForm):
+    """Every field of the portal's innovation profile, in the portal's order."""
+
+    nama = StringField("Nama Inovasi", validators=[DataRequired(), Length(max=300)])
+    nomor_register = StringField("Nomor Register IGA", validators=[Optional(), Length(max=64)])
+    tahapan = SelectField("Tahapan Inovasi", validators=[Optional()])
+    inisiator = SelectField("Inisiator Inovasi", validators=[Optional()])
+    nama_inisiator = StringField("Nama Inisiator", validators=[Optional(), Length(max=200)])
+    jenis = SelectField("Jenis Inovasi", validators=[Optional()])
+    klasifikasi = SelectField("Klasifikasi Inovasi", validators=[Optional()])
+    bentuk = SelectField("Bentuk Inovasi", validators=[Optional()])
+    tematik = SelectField("Asta Cita / Tematik", validators=[Optional()])
+    urusan_utama = SelectField("Urusan Pemerintahan (utama)", validators=[Optional()])
+    urusan_lain = MultiCheckboxField("Urusan lain yang beririsan", validators=[Optional()])
+    latitude = StringField(_l("Lintang (latitude)"), validators=[Optional(), Length(max=20)])
+    longitude = StringField(_l("Bujur (longitude)"), validators=[Optional(), Length(max=20)])
+    waktu_uji_coba = DateField("Waktu Uji Coba", validators=[Optional()])
+    waktu_penerapan = DateField("Waktu Penerapan (Implementasi)", validators=[Optional()])
+    waktu_pengembangan = DateField("Waktu Pengembangan", validators=[Optional()])
+    rancang_bangun = TextAreaField("Rancang Bangun", validators=[Optional(), Length(max=100_000)])
+    tujuan = TextAreaField("Tujuan", validators=[Optional(), Length(max=100_000)])
+    manfaat = TextAreaField("Manfaat", validators=[Optional(), Length(max=100_000)])
+    hasil = TextAreaField("Hasil Inovasi", validators=[Optional(), Length(max=100_000)])
+
+    def setup(self, rules: Rules) -> ProfileForm:
+        for name, option_list in (
+            ("tahapan", "tahapan"), ("inisiator", "inisiator"), ("jenis", "jenis"), ("klasifikasi", "klasifikasi"),
+            ("bentuk", "bentuk"), ("tematik", "tematik"), ("urusan_utama", "urusan"),
+        ):
+            getattr(self, name).choices = _with_blank(rules.choices(option_list))
+        self.urusan_lain.choices = rules.choices("urusan")
+        return self
+
+    def values(self) -> dict:
+        return {
+            name: getattr(self, name).data
+            for name in (
+                "nama", "nomor_register", "tahapan", "inisiator", "nama_inisiator", "jenis", "klasifikasi", "bentuk",
+                "tematik", "urusan_utama", "urusan_lain", "latitude", "longitude", "waktu_uji_coba",
+                "waktu_penerapan", "waktu_pengembangan", "rancang_bangun", "tujuan", "manfaat", "hasil",
+            )
+        }
+
+
+class AnswerForm(FlaskForm):
+    parameter = RadioField(_l("Parameter"), choices=[], validators=[Optional()], validate_choice=False)
+    basis = RadioField(_l("Dasar penilaian"), choices=[], validators=[Optional()], validate_choice=False)
+    informasi = TextAreaField(
+        _l("Informasi (penjelasan singkat bukti dukung)"), validators=[Optional(), Length(max=20_000)]
+    )
