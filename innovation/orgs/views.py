@@ -1,9 +1,17 @@
+"""Admin pages for OPDs: list, create, edit, CSV import."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from innovation.adminkit import CsvUploadForm, attach_error, per_page, read_upload
 from innovation.auth.models import Role
 from innovation.auth.permissions import role_required
+from innovation.extensions import db
+from innovation.orgs import csv_import, services
+from innovation.orgs.forms import OpdFilterForm, OpdForm
+from innovation.orgs.models import Opd, OpdKind
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
@@ -11,5 +19,82 @@ bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 @bp.route("/")
 @role_required(Role.ADMIN)
 def index():
-    # SKELETON: replaced by the area's real views.
-    return "orgs"
+    filters = OpdFilterForm(formdata=request.args)
+    page = db.paginate(services.opd_list_query(**filters.values()), per_page=per_page(), error_out=False)
+    return render_template("orgs/index.html", page=page, filters=filters)
+
+
+def _form_values(form: OpdForm, opds: list[Opd]) -> dict:
+    parents = {opd.id: opd for opd in opds}
+    return {
+        "name": form.name.data,
+        "code": form.code.data,
+        "kind": form.kind.data,
+        "parent": parents.get(form.parent_id.data),
+        "active": form.active.data,
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def create():
+    opds = services.all_opds()
+    form = OpdForm()
+    form.set_parent_choices(opds)
+    if form.validate_on_submit():
+        try:
+            opd = services.create_opd(**_form_values(form, opds), by=current_user)
+        except services.OrgError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("OPD %(c)s dibuat.", c=opd.code), "success")
+            return redirect(url_for("orgs.index"))
+    return render_template("orgs/form.html", form=form, opd=None)
+
+
+@bp.route("/<int:opd_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit(opd_id: int):
+    opd = db.get_or_404(Opd, opd_id)
+    opds = services.all_opds()
+    form = OpdForm(obj=opd)
+    form.set_parent_choices(opds, editing=opd)
+    if request.method == "GET":
+        form.parent_id.data = opd.parent_id or 0
+    if form.validate_on_submit():
+        try:
+            changes = services.update_opd(opd, **_form_values(form, opds), by=current_user)
+        except services.OrgError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("OPD %(c)s disimpan.", c=opd.code) if changes else _("Tidak ada perubahan."), "success")
+            return redirect(url_for("orgs.index"))
+    return render_template("orgs/form.html", form=form, opd=opd)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def import_csv():
+    form = CsvUploadForm()
+    report = None
+    if form.validate_on_submit():
+        data, filename = read_upload(form)
+        report = csv_import.import_opds(data, filename=filename, by=current_user)
+        if report.ok:
+            db.session.commit()
+            flash(_("%(n)d OPD berhasil diimpor.", n=len(report.created)), "success")
+            return redirect(url_for("orgs.index"))
+    return render_template("orgs/import.html", form=form, report=report,
+                           columns=csv_import.COLUMNS, kinds=[kind.value for kind in OpdKind])
+
+
+@bp.route("/import/template.csv")
+@role_required(Role.ADMIN)
+def import_template():
+    return Response(
+        csv_import.template(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=templat-opd.csv"},
+    )

@@ -1,0 +1,42 @@
+"""Small pieces shared by the admin pages (OPDs, accounts): CSV upload form, errors onto fields,
+pages that show a secret once, list paging."""
+from __future__ import annotations
+
+from flask import current_app, make_response, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+from innovation.csvio import MAX_CSV_BYTES
+
+
+class CsvUploadForm(FlaskForm):
+    file = FileField(_l("Berkas CSV"), validators=[FileRequired(_l("Pilih berkas CSV."))])
+
+
+def read_upload(form: CsvUploadForm) -> tuple[bytes, str]:
+    """The uploaded bytes (at most one byte over the limit, so a huge file is never held) and name."""
+    storage = form.file.data
+    return storage.stream.read(MAX_CSV_BYTES + 1), storage.filename or ""
+
+
+def attach_error(form: FlaskForm, error: Exception) -> None:
+    """Show a service's error under the field it names (``error.field``), else at the form's top."""
+    name = getattr(error, "field", None)
+    target = form[name] if name and name in form else None
+    if target is not None:
+        target.errors = [*target.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def render_secret(template: str, **context):
+    """A page showing a password or reset link once: never cached, never kept in the history."""
+    response = make_response(render_template(template, **context))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def per_page() -> int:
+    return current_app.config.get("PER_PAGE", 25)
