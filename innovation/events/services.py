@@ -1,0 +1,587 @@
+"""Innovation Week events: windows, categories, per-OPD extensions and entries.
+
+Services change models and flush; the view commits. Every broken rule raises ``EventError`` with
+an Indonesian message (translated by Flask-Babel) and, when there is one, the form field it is about.
+Every change is written to the audit log. ``now`` is a parameter everywhere a deadline matters, so
+tests (and the CLI) can check the window to the second.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+
+from innovation.audit.services import diff, record, snapshot
+from innovation.auth.models import Role, User
+from innovation.events.models import DEFAULT_CATEGORIES, Category, DeadlineExtension, Entry, EntryStatus, Event
+from innovation.extensions import db, utcnow
+from innovation.innovations.models import Innovation
+from innovation.orgs.models import Opd
+from innovation.timeutil import format_local
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = {"new"}
+EVENT_FIELDS = ["name", "slug", "year", "description", "opens_at", "closes_at"]
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class EventError(Exception):
+    """A broken rule about an event or an entry; ``field`` names the form field when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# --- events ----------------------------------------------------------------------------------
+
+def _clean_event(
+    *, name: str, slug: str, year: int | None, description: str | None,
+    opens_at: datetime | None, closes_at: datetime | None, event: Event | None = None,
+) -> dict:
+    name = (name or "").strip()
+    if not name:
+        raise EventError(_("Nama event wajib diisi."), "name")
+    if len(name) > 200:
+        raise EventError(_("Nama event paling panjang 200 karakter."), "name")
+    slug = (slug or "").strip().lower()
+    if not slug:
+        raise EventError(_("Slug wajib diisi."), "slug")
+    if len(slug) > 80 or not SLUG_RE.match(slug):
+        raise EventError(_(
+            "Slug hanya boleh berisi huruf kecil, angka dan tanda hubung (maksimal 80 karakter), "
+            "misalnya innovation-week-2026."
+        ), "slug")
+    if slug in RESERVED_SLUGS:
+        raise EventError(_("Slug \"%(slug)s\" tidak boleh dipakai.", slug=slug), "slug")
+    taken = select(Event.id).where(Event.slug == slug)
+    if event is not None and event.id is not None:
+        taken = taken.where(Event.id != event.id)
+    if db.session.scalar(taken) is not None:
+        raise EventError(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=slug), "slug")
+    if year is None or not (MIN_YEAR <= int(year) <= MAX_YEAR):
+        raise EventError(_("Tahun harus di antara %(low)d dan %(high)d.", low=MIN_YEAR, high=MAX_YEAR), "year")
+    if opens_at is None:
+        raise EventError(_("Waktu pendaftaran dibuka wajib diisi."), "opens_at")
+    if closes_at is None:
+        raise EventError(_("Waktu pendaftaran ditutup wajib diisi."), "closes_at")
+    if opens_at.tzinfo is None or closes_at.tzinfo is None:
+        raise ValueError("event times must be timezone-aware (use timeutil.from_local)")
+    if closes_at <= opens_at:
+        raise EventError(_("Waktu ditutup harus sesudah waktu dibuka."), "closes_at")
+    description = (description or "").replace("\r\n", "\n").strip()
+    if len(description) > 20_000:
+        raise EventError(_("Deskripsi terlalu panjang (maksimal 20.000 karakter)."), "description")
+    return {
+        "name": name, "slug": slug, "year": int(year), "description": description,
+        "opens_at": opens_at, "closes_at": closes_at,
+    }
+
+
+def _flush_unique(message: str, field: str | None = None) -> None:
+    """Flush inside a savepoint; a unique-constraint race becomes an EventError, the session stays usable."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise EventError(message, field) from None
+
+
+def create_event(
+    *, name: str, slug: str, year: int, description: str = "", opens_at: datetime, closes_at: datetime,
+    by: User, categories: Sequence[str] | None = None,
+) -> Event:
+    clean = _clean_event(
+        name=name, slug=slug, year=year, description=description, opens_at=opens_at, closes_at=closes_at
+    )
+    names = _clean_category_names(DEFAULT_CATEGORIES if categories is None else categories)
+    event = Event(**clean, created_by_id=by.id)
+    event.categories = [Category(name=n, position=i) for i, n in enumerate(names)]
+    db.session.add(event)
+    _flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug")
+    record(
+        "event.create", actor=by, obj=event,
+        summary=f"Event dibuat: {event.name} ({event.slug})",
+        changes={**{k: clean[k] for k in EVENT_FIELDS if k != "description"}, "categories": names},
+    )
+    return event
+
+
+def update_event(
+    event: Event, *, name: str, slug: str, year: int, description: str = "", opens_at: datetime,
+    closes_at: datetime, by: User,
+) -> dict[str, list]:
+    """Save the event's fields; returns the changes ({field: [old, new]}), also audit-logged."""
+    clean = _clean_event(
+        name=name, slug=slug, year=year, description=description, opens_at=opens_at, closes_at=closes_at,
+        event=event,
+    )
+    before = snapshot(event, EVENT_FIELDS)
+    for key, value in clean.items():
+        setattr(event, key, value)
+    changes = diff(event, EVENT_FIELDS, before)
+    if changes:
+        _flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug")
+        record("event.update", actor=by, obj=event,
+               summary=f"Event diubah: {event.name} ({', '.join(changes)})", changes=changes)
+    return changes
+
+
+# --- categories ------------------------------------------------------------------------------
+
+def _clean_category_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise EventError(_("Nama kategori wajib diisi."), "name")
+    if len(name) > 200:
+        raise EventError(_("Nama kategori paling panjang 200 karakter."), "name")
+    return name
+
+
+def _clean_category_names(names: Iterable[str]) -> list[str]:
+    clean: list[str] = []
+    for raw in names:
+        if not (raw or "").strip():
+            continue
+        name = _clean_category_name(raw)
+        if name.casefold() in {n.casefold() for n in clean}:
+            raise EventError(_("Kategori \"%(name)s\" tertulis dua kali.", name=name), "categories")
+        clean.append(name)
+    if not clean:
+        raise EventError(_("Isi paling sedikit satu kategori."), "categories")
+    return clean
+
+
+def _ensure_name_free(event: Event, name: str, except_category: Category | None = None) -> None:
+    for other in event.categories:
+        if other is not except_category and other.name.casefold() == name.casefold():
+            raise EventError(_("Kategori \"%(name)s\" sudah ada di event ini.", name=name), "name")
+
+
+def _renumber(event: Event) -> None:
+    event.categories.sort(key=lambda c: (c.position, c.id or 0))
+    for position, category in enumerate(event.categories):
+        category.position = position
+
+
+def _entry_count(category: Category) -> int:
+    if category.id is None:
+        return 0
+    return db.session.scalar(select(func.count(Entry.id)).where(Entry.category_id == category.id)) or 0
+
+
+def _category_of(event: Event, category: Category) -> Category:
+    if category.event_id != event.id:
+        raise EventError(_("Kategori tidak termasuk event ini."), "category_id")
+    return category
+
+
+def category_entry_counts(event: Event) -> dict[int, int]:
+    """{category_id: number of entries (any status)} for the event, in one query."""
+    rows = db.session.execute(
+        select(Entry.category_id, func.count(Entry.id)).where(Entry.event_id == event.id).group_by(Entry.category_id)
+    )
+    return {category_id: count for category_id, count in rows}
+
+
+def set_categories(event: Event, names: Sequence[str], *, by: User) -> list[Category]:
+    """Make the event's categories exactly ``names``, in that order (matched by name, case-insensitive).
+
+    Categories kept keep their id (and their entries); a category left out is removed, which is
+    refused while it has entries.
+    """
+    clean = _clean_category_names(names)
+    by_name = {c.name.casefold(): c for c in event.categories}
+    wanted = {n.casefold() for n in clean}
+    for category in list(event.categories):
+        if category.name.casefold() not in wanted:
+            _refuse_if_used(category)
+    before = [c.name for c in event.categories]
+    for category in list(event.categories):
+        if category.name.casefold() not in wanted:
+            event.categories.remove(category)
+    for position, name in enumerate(clean):
+        category = by_name.get(name.casefold())
+        if category is None:
+            category = Category(name=name, position=position)
+            event.categories.append(category)
+        category.name = name
+        category.position = position
+    _renumber(event)
+    _flush_unique(_("Nama kategori sudah ada di event ini."), "categories")
+    after = [c.name for c in event.categories]
+    if after != before:
+        record("event.categories", actor=by, obj=event, summary=f"Kategori {event.name} diatur ulang",
+               changes={"categories": [before, after]})
+    return event.categories
+
+
+def add_category(event: Event, name: str, *, by: User) -> Category:
+    name = _clean_category_name(name)
+    _ensure_name_free(event, name)
+    category = Category(name=name, position=len(event.categories))
+    event.categories.append(category)
+    _flush_unique(_("Kategori \"%(name)s\" sudah ada di event ini.", name=name), "name")
+    record("category.create", actor=by, obj=category, summary=f"Kategori ditambahkan ke {event.name}: {name}",
+           changes={"event_id": event.id, "name": name})
+    return category
+
+
+def rename_category(event: Event, category: Category, name: str, *, by: User) -> Category:
+    _category_of(event, category)
+    name = _clean_category_name(name)
+    if name == category.name:
+        return category
+    _ensure_name_free(event, name, except_category=category)
+    old = category.name
+    category.name = name
+    _flush_unique(_("Kategori \"%(name)s\" sudah ada di event ini.", name=name), "name")
+    record("category.rename", actor=by, obj=category, summary=f"Kategori {event.name} diganti nama: {old} -> {name}",
+           changes={"name": [old, name]})
+    return category
+
+
+def move_category(event: Event, category: Category, direction: str, *, by: User) -> Category:
+    """Move a category one place up or down in the event's order."""
+    _category_of(event, category)
+    if direction not in ("up", "down"):
+        raise EventError(_("Arah pemindahan tidak dikenal."))
+    _renumber(event)
+    ordered = list(event.categories)
+    index = ordered.index(category)
+    target = index - 1 if direction == "up" else index + 1
+    if not (0 <= target < len(ordered)):
+        return category
+    other = ordered[target]
+    category.position, other.position = other.position, category.position
+    _renumber(event)
+    db.session.flush()
+    record("category.move", actor=by, obj=category,
+           summary=f"Urutan kategori {event.name}: {category.name} ke posisi {category.position + 1}",
+           changes={"position": [index, category.position]})
+    return category
+
+
+def _refuse_if_used(category: Category) -> None:
+    count = _entry_count(category)
+    if count:
+        raise EventError(_(
+            "Kategori \"%(name)s\" tidak dapat dihapus karena sudah dipakai oleh %(count)d entri. "
+            "Pindahkan entri tersebut ke kategori lain terlebih dahulu.",
+            name=category.name, count=count,
+        ), "categories")
+
+
+def remove_category(event: Event, category: Category, *, by: User) -> None:
+    _category_of(event, category)
+    _refuse_if_used(category)
+    if len(event.categories) <= 1:
+        raise EventError(_("Event harus punya paling sedikit satu kategori."))
+    name, category_id = category.name, category.id
+    event.categories.remove(category)
+    _renumber(event)
+    db.session.flush()
+    record("category.delete", actor=by, object_type="category", object_id=category_id,
+           summary=f"Kategori dihapus dari {event.name}: {name}", changes={"event_id": event.id, "name": name})
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+class SubmissionState(NamedTuple):
+    """Whether an OPD may change its entries now, why (a sentence to show), until when, how long left."""
+
+    open: bool
+    reason: str
+    deadline: datetime
+    time_left: timedelta | None
+    phase: str  # "before", "open" or "closed"
+    extended: bool
+
+
+def extension_for(event: Event, opd_id: int) -> DeadlineExtension | None:
+    return db.session.scalar(
+        select(DeadlineExtension).where(DeadlineExtension.event_id == event.id, DeadlineExtension.opd_id == opd_id)
+    )
+
+
+def list_extensions(event: Event) -> list[DeadlineExtension]:
+    return list(db.session.scalars(
+        select(DeadlineExtension).join(DeadlineExtension.opd)
+        .where(DeadlineExtension.event_id == event.id).order_by(Opd.name)
+    ).unique())
+
+
+def _effective(event: Event, extension_closes_at: datetime | None) -> datetime:
+    # An extension never shortens the window, even if the event's own close was later moved past it.
+    if extension_closes_at is not None and extension_closes_at > event.closes_at:
+        return extension_closes_at
+    return event.closes_at
+
+
+def effective_deadline(event: Event, opd_id: int | None) -> datetime:
+    """The OPD's extension if it has one, else the event's close (one query)."""
+    if opd_id is None:
+        return event.closes_at
+    extension_closes_at = db.session.scalar(
+        select(DeadlineExtension.closes_at).where(
+            DeadlineExtension.event_id == event.id, DeadlineExtension.opd_id == opd_id
+        )
+    )
+    return _effective(event, extension_closes_at)
+
+
+def _state(event: Event, deadline: datetime, now: datetime) -> SubmissionState:
+    extended = deadline > event.closes_at
+    if now < event.opens_at:
+        return SubmissionState(
+            False, _("Pendaftaran belum dibuka. Pendaftaran dibuka %(opens)s dan ditutup %(deadline)s.",
+                     opens=format_local(event.opens_at), deadline=format_local(deadline)),
+            deadline, None, "before", extended,
+        )
+    if now >= deadline:
+        return SubmissionState(
+            False, _("Batas waktu pendaftaran sudah lewat (%(deadline)s). Entri tidak dapat diubah lagi.",
+                     deadline=format_local(deadline)),
+            deadline, None, "closed", extended,
+        )
+    return SubmissionState(
+        True, _("Pendaftaran dibuka sampai %(deadline)s.", deadline=format_local(deadline)),
+        deadline, deadline - now, "open", extended,
+    )
+
+
+def submission_state(event: Event, opd_id: int | None, now: datetime | None = None) -> SubmissionState:
+    """May ``opd_id`` change its entries at ``now``? The window is opens_at <= now < deadline."""
+    return _state(event, effective_deadline(event, opd_id), now or utcnow())
+
+
+def submission_states(events: Sequence[Event], opd_id: int | None, now: datetime | None = None) -> dict[int, SubmissionState]:
+    """{event_id: state} for a list page, with the OPD's extensions read in one query."""
+    now = now or utcnow()
+    extensions: dict[int, datetime] = {}
+    if opd_id is not None and events:
+        extensions = dict(db.session.execute(
+            select(DeadlineExtension.event_id, DeadlineExtension.closes_at).where(
+                DeadlineExtension.opd_id == opd_id, DeadlineExtension.event_id.in_([e.id for e in events])
+            )
+        ).all())
+    return {e.id: _state(e, _effective(e, extensions.get(e.id)), now) for e in events}
+
+
+def require_open(event: Event, opd_id: int, now: datetime | None = None) -> SubmissionState:
+    """The server-side deadline rule behind every change to an entry."""
+    state = submission_state(event, opd_id, now)
+    if not state.open:
+        raise EventError(state.reason)
+    return state
+
+
+def _clean_extension(event: Event, closes_at: datetime | None, reason: str) -> tuple[datetime, str]:
+    if closes_at is None:
+        raise EventError(_("Batas waktu baru wajib diisi."), "closes_at")
+    if closes_at.tzinfo is None:
+        raise ValueError("extension time must be timezone-aware (use timeutil.from_local)")
+    if closes_at <= event.closes_at:
+        raise EventError(_(
+            "Batas waktu baru harus sesudah penutupan event (%(closes)s).", closes=format_local(event.closes_at)
+        ), "closes_at")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise EventError(_("Alasan perpanjangan wajib diisi."), "reason")
+    if len(reason) > 500:
+        raise EventError(_("Alasan paling panjang 500 karakter."), "reason")
+    return closes_at, reason
+
+
+def grant_extension(event: Event, opd: Opd, closes_at: datetime, reason: str, *, by: User) -> DeadlineExtension:
+    """Give one OPD a later close; an OPD that already has one gets it changed."""
+    closes_at, reason = _clean_extension(event, closes_at, reason)
+    existing = extension_for(event, opd.id)
+    if existing is not None:
+        return update_extension(existing, closes_at, reason, by=by)
+    extension = DeadlineExtension(
+        event_id=event.id, opd_id=opd.id, opd=opd, closes_at=closes_at, reason=reason, granted_by_id=by.id
+    )
+    db.session.add(extension)
+    _flush_unique(_("OPD ini sudah punya perpanjangan di event ini."), "opd_id")
+    record("extension.grant", actor=by, obj=extension,
+           summary=f"Perpanjangan {event.name} untuk {opd.name} sampai {format_local(closes_at)}: {reason}",
+           changes={"event_id": event.id, "closes_at": closes_at, "reason": reason})
+    return extension
+
+
+def update_extension(extension: DeadlineExtension, closes_at: datetime, reason: str, *, by: User) -> DeadlineExtension:
+    event = db.session.get(Event, extension.event_id)
+    closes_at, reason = _clean_extension(event, closes_at, reason)
+    before = snapshot(extension, ["closes_at", "reason"])
+    extension.closes_at = closes_at
+    extension.reason = reason
+    extension.granted_by_id = by.id
+    changes = diff(extension, ["closes_at", "reason"], before)
+    if changes:
+        db.session.flush()
+        record("extension.update", actor=by, obj=extension,
+               summary=f"Perpanjangan {event.name} untuk {extension.opd.name} diubah: sampai {format_local(closes_at)}",
+               changes=changes)
+    return extension
+
+
+def revoke_extension(extension: DeadlineExtension, *, by: User) -> None:
+    event = db.session.get(Event, extension.event_id)
+    record("extension.revoke", actor=by, obj=extension,
+           summary=f"Perpanjangan {event.name} untuk {extension.opd.name} dicabut",
+           changes={"closes_at": extension.closes_at, "reason": extension.reason})
+    db.session.delete(extension)
+    db.session.flush()
+
+
+# --- entries ---------------------------------------------------------------------------------
+
+class OpdEntryRow(NamedTuple):
+    innovation: Innovation
+    entry: Entry | None
+
+
+def entries_for_opd(event: Event, opd_id: int) -> list[OpdEntryRow]:
+    """Every innovation of the OPD with its entry in this event (None when not entered), one query."""
+    rows = db.session.execute(
+        select(Innovation, Entry)
+        .outerjoin(Entry, and_(Entry.innovation_id == Innovation.id, Entry.event_id == event.id))
+        .where(Innovation.opd_id == opd_id)
+        .order_by(Innovation.nama, Innovation.id)
+    ).unique()
+    return [OpdEntryRow(innovation, entry) for innovation, entry in rows]
+
+
+def entries_query(event: Event, *, category_id: int | None = None, status: str | None = None,
+                  opd_id: int | None = None):
+    """The select() behind the admin's entries list (paginated by the view)."""
+    query = (
+        select(Entry).join(Entry.innovation).join(Entry.opd)
+        .where(Entry.event_id == event.id)
+        .order_by(Opd.name, Innovation.nama, Entry.id)
+    )
+    if category_id:
+        query = query.where(Entry.category_id == category_id)
+    if status:
+        query = query.where(Entry.status == EntryStatus(status))
+    if opd_id:
+        query = query.where(Entry.opd_id == opd_id)
+    return query
+
+
+def _acting(by: User, opd_id: int) -> dict:
+    """Audit detail when an admin acts for an OPD."""
+    return {"on_behalf_of_opd_id": opd_id} if by.role == Role.ADMIN else {}
+
+
+def _by_suffix(by: User) -> str:
+    return " (oleh admin atas nama OPD)" if by.role == Role.ADMIN else ""
+
+
+def _existing_entry(event: Event, innovation: Innovation) -> Entry | None:
+    return db.session.scalar(
+        select(Entry).where(Entry.event_id == event.id, Entry.innovation_id == innovation.id)
+    )
+
+
+def enter_innovation(
+    event: Event, innovation: Innovation, category: Category, *, by: User, now: datetime | None = None
+) -> Entry:
+    """Enter an innovation into the event in one category, as a draft (a withdrawn entry is re-entered)."""
+    if not innovation.can_edit(by):
+        raise EventError(_("Anda tidak berhak mendaftarkan inovasi OPD lain."))
+    _category_of(event, category)
+    require_open(event, innovation.opd_id, now)
+    existing = _existing_entry(event, innovation)
+    if existing is not None:
+        if existing.status != EntryStatus.WITHDRAWN:
+            raise EventError(_(
+                "Inovasi \"%(name)s\" sudah terdaftar di event ini (kategori %(category)s).",
+                name=innovation.nama, category=existing.category.name,
+            ))
+        before = snapshot(existing, ["status", "category_id"])
+        existing.status = EntryStatus.DRAFT
+        existing.category = category
+        existing.category_id = category.id
+        existing.withdrawn_at = None
+        existing.submitted_at = None
+        db.session.flush()
+        record("entry.reenter", actor=by, obj=existing,
+               summary=f"Inovasi didaftarkan ulang ke {event.name}: {innovation.nama} ({category.name}){_by_suffix(by)}",
+               changes={**diff(existing, ["status", "category_id"], before), **_acting(by, existing.opd_id)})
+        return existing
+    entry = Entry(
+        event=event, event_id=event.id, innovation=innovation, innovation_id=innovation.id,
+        category=category, category_id=category.id, opd_id=innovation.opd_id, opd=innovation.opd,
+        status=EntryStatus.DRAFT, created_by_id=by.id,
+    )
+    db.session.add(entry)
+    _flush_unique(_("Inovasi \"%(name)s\" sudah terdaftar di event ini.", name=innovation.nama))
+    record("entry.create", actor=by, obj=entry,
+           summary=f"Inovasi didaftarkan ke {event.name}: {innovation.nama} ({category.name}){_by_suffix(by)}",
+           changes={"event_id": event.id, "innovation_id": innovation.id, "category": category.name,
+                    **_acting(by, entry.opd_id)})
+    return entry
+
+
+def _require_entry_change(entry: Entry, by: User, now: datetime | None) -> None:
+    if not entry.can_edit(by):
+        raise EventError(_("Anda tidak berhak mengubah entri OPD lain."))
+    require_open(entry.event, entry.opd_id, now)
+
+
+def change_category(entry: Entry, category: Category, *, by: User, now: datetime | None = None) -> Entry:
+    """Move an entry to another category of its event; a submitted entry stays submitted."""
+    _require_entry_change(entry, by, now)
+    _category_of(entry.event, category)
+    if entry.status == EntryStatus.WITHDRAWN:
+        raise EventError(_("Entri ini sudah ditarik. Daftarkan ulang inovasinya untuk memilih kategori."))
+    if category.id == entry.category_id:
+        return entry
+    old = entry.category.name
+    entry.category = category
+    entry.category_id = category.id
+    db.session.flush()
+    record("entry.category", actor=by, obj=entry,
+           summary=f"Kategori entri {entry.innovation.nama} diubah: {old} -> {category.name}{_by_suffix(by)}",
+           changes={"category": [old, category.name], **_acting(by, entry.opd_id)})
+    return entry
+
+
+def submit_entry(entry: Entry, *, by: User, now: datetime | None = None) -> Entry:
+    """Send the entry to the committee (a draft, or a withdrawn entry submitted again)."""
+    now = now or utcnow()
+    _require_entry_change(entry, by, now)
+    if entry.status == EntryStatus.SUBMITTED:
+        raise EventError(_("Entri ini sudah dikirim pada %(at)s.", at=format_local(entry.submitted_at)))
+    old = entry.status
+    entry.status = EntryStatus.SUBMITTED
+    entry.submitted_at = now
+    entry.withdrawn_at = None
+    db.session.flush()
+    record("entry.submit", actor=by, obj=entry,
+           summary=f"Entri dikirim: {entry.innovation.nama} ({entry.event.name}){_by_suffix(by)}",
+           changes={"status": [old, entry.status], "submitted_at": now, **_acting(by, entry.opd_id)})
+    return entry
+
+
+def withdraw_entry(entry: Entry, *, by: User, now: datetime | None = None) -> Entry:
+    """Take the entry back; it may be re-entered or submitted again before the deadline."""
+    now = now or utcnow()
+    _require_entry_change(entry, by, now)
+    if entry.status == EntryStatus.WITHDRAWN:
+        raise EventError(_("Entri ini sudah ditarik."))
+    old = entry.status
+    entry.status = EntryStatus.WITHDRAWN
+    entry.withdrawn_at = now
+    db.session.flush()
+    record("entry.withdraw", actor=by, obj=entry,
+           summary=f"Entri ditarik: {entry.innovation.nama} ({entry.event.name}){_by_suffix(by)}",
+           changes={"status": [old, entry.status], "withdrawn_at": now, **_acting(by, entry.opd_id)})
+    return entry
