@@ -1,5 +1,184 @@
+"""A tus 1.0.0 server (core + creation + expiration + termination) for evidence uploads.
+
+    OPTIONS /uploads/tus          discovery (Tus-Version, Tus-Extension, Tus-Max-Size)
+    POST    /uploads/tus          create: Upload-Length + Upload-Metadata (filename, innovation_id,
+                                  indicator_no or slot, replaces); checked before any byte
+    HEAD    /uploads/tus/<id>     Upload-Offset / Upload-Length (no-store)
+    PATCH   /uploads/tus/<id>     append at Upload-Offset (409 on mismatch); the last byte turns the
+                                  staged file into evidence
+    DELETE  /uploads/tus/<id>     termination
+
+Called by ``static/js/upload.js`` (tus-js-client) with the session cookie. Flask-WTF's form CSRF
+check is replaced by a header check: every request except OPTIONS/HEAD must carry the page's CSRF
+token in ``X-CSRFToken``. Only the user who created an upload can touch it. Errors are JSON
+``{"error": "<pesan>"}``.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from email.utils import format_datetime
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from innovation.auth.models import Role
+from innovation.auth.permissions import role_required
+from innovation.extensions import csrf, db
+from innovation.innovations.evidence_views import require_csrf
+from innovation.storage import commit_or_delete
+from innovation.uploads import services
+from innovation.uploads.models import PendingUpload
+from innovation.uploads.services import UploadError
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
+
+TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = "creation,expiration,termination"
+UPLOAD_ROLES = (Role.ADMIN, Role.OPERATOR)
+
+
+def _error(message: str, status: int) -> Response:
+    response = jsonify(error=message)
+    response.status_code = status
+    if status == 412:
+        response.headers["Tus-Version"] = TUS_VERSION
+    return response
+
+
+@bp.errorhandler(UploadError)
+def upload_error(error: UploadError):
+    db.session.rollback()
+    return _error(str(error), error.status)
+
+
+@bp.before_request
+def api_guard():
+    """JSON answers instead of the login redirect / HTML CSRF page; tus version; CSRF header."""
+    if not current_user.is_authenticated:
+        return _error(_("Sesi Anda berakhir. Masuk lagi, lalu lanjutkan unggahan."), 401)
+    if request.method == "OPTIONS":
+        return None
+    if request.headers.get("Tus-Resumable") != TUS_VERSION:
+        return _error(_("Versi protokol unggah tidak didukung (perlu tus %(v)s).", v=TUS_VERSION), 412)
+    if request.method not in ("HEAD", "GET"):
+        try:
+            require_csrf(request.headers.get("X-CSRFToken"))
+        except CSRFError:
+            return _error(_("Token keamanan tidak sah atau kedaluwarsa. Muat ulang halaman lalu coba lagi."), 403)
+    return None
+
+
+@bp.after_request
+def tus_headers(response: Response) -> Response:
+    response.headers["Tus-Resumable"] = TUS_VERSION
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _expires(upload: PendingUpload) -> str:
+    return format_datetime(upload.expires_at, usegmt=True)
+
+
+def _int_header(name: str) -> int | None:
+    value = request.headers.get(name)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise UploadError(_("Header %(name)s harus bilangan bulat tidak negatif.", name=name), 400)
+    return int(value)
+
+
+@bp.route("/tus", methods=["OPTIONS"], provide_automatic_options=False)
+@csrf.exempt
+@role_required(*UPLOAD_ROLES)
+def tus_options():
+    response = Response(status=204)
+    response.headers["Tus-Version"] = TUS_VERSION
+    response.headers["Tus-Extension"] = TUS_EXTENSIONS
+    response.headers["Tus-Max-Size"] = str(current_app.config["MAX_VIDEO_BYTES"])
+    return response
+
+
+@bp.route("/tus", methods=["POST"])
+@csrf.exempt
+@role_required(*UPLOAD_ROLES)
+def tus_create():
+    if request.headers.get("Upload-Defer-Length"):
+        raise UploadError(_("Ukuran berkas harus diketahui sejak awal."), 400)
+    length = _int_header("Upload-Length")
+    if length is not None and length > current_app.config["MAX_VIDEO_BYTES"]:
+        raise UploadError(_("Berkas terlalu besar."), 413)
+    metadata = services.parse_metadata(request.headers.get("Upload-Metadata"))
+    upload = services.create_upload(user=current_user._get_current_object(), length=length, metadata=metadata)
+    db.session.commit()
+    response = Response(status=201)
+    response.headers["Location"] = url_for("uploads.tus_upload", upload_id=upload.id)
+    response.headers["Upload-Expires"] = _expires(upload)
+    response.headers["Upload-Offset"] = "0"
+    return response
+
+
+@bp.route("/tus/<upload_id>", methods=["HEAD"])
+@csrf.exempt
+@role_required(*UPLOAD_ROLES)
+def tus_upload(upload_id: str):
+    upload = services.get_upload(upload_id, current_user)
+    response = Response(status=200)
+    response.headers["Upload-Offset"] = str(upload.offset)
+    response.headers["Upload-Length"] = str(upload.length)
+    if upload.completed_at is None:
+        response.headers["Upload-Expires"] = _expires(upload)
+    return response
+
+
+@bp.route("/tus/<upload_id>", methods=["PATCH"])
+@csrf.exempt
+@role_required(*UPLOAD_ROLES)
+def tus_patch(upload_id: str):
+    if request.mimetype != "application/offset+octet-stream":
+        raise UploadError(_("Content-Type harus application/offset+octet-stream."), 415)
+    offset = _int_header("Upload-Offset")
+    if offset is None:
+        raise UploadError(_("Header Upload-Offset wajib dikirim."), 400)
+    user = current_user._get_current_object()
+    upload = services.get_upload(upload_id, user)
+    # Each PATCH may carry at most what is still missing (tus clients send 5 MB chunks).
+    request.max_content_length = max(upload.length - upload.offset, 0)
+    new_key = None
+    with services.locked(upload) as fd:
+        result = services.append_chunk(upload, fd, offset=offset, stream=request.stream)
+        if not result.broken and services.is_complete(upload) and upload.completed_at is None:
+            try:
+                evidence = services.finish_upload(upload, user=user)
+            except UploadError:
+                # The file will never be accepted (wrong type, target gone): forget it.
+                db.session.rollback()
+                services.terminate_upload(db.session.get(PendingUpload, upload_id))
+                db.session.commit()
+                raise
+            new_key = evidence.file.key
+        if new_key:
+            commit_or_delete([new_key])
+        else:
+            db.session.commit()
+    if upload.completed_at is not None:
+        services.discard_after_commit(upload.id)
+    response = Response(status=204)
+    response.headers["Upload-Offset"] = str(upload.offset)
+    if upload.completed_at is None:
+        response.headers["Upload-Expires"] = _expires(upload)
+    elif upload.evidence_id:
+        response.headers["Upload-Evidence-Id"] = str(upload.evidence_id)
+    return response
+
+
+@bp.route("/tus/<upload_id>", methods=["DELETE"])
+@csrf.exempt
+@role_required(*UPLOAD_ROLES)
+def tus_delete(upload_id: str):
+    upload = services.get_upload(upload_id, current_user)
+    with services.locked(upload):
+        services.terminate_upload(upload)
+        db.session.commit()
+    return Response(status=204)

@@ -1,0 +1,321 @@
+"""Resumable (tus 1.0.0) uploads that end as evidence.
+
+A ``PendingUpload`` row holds the target and the confirmed offset; its bytes sit in
+``UPLOAD_STAGING_DIR/<id>`` until the last byte arrives, then ``finish_upload`` hands the staged
+file to ``innovations.evidence.attach_file`` (which sniffs it and stores it). The offset in the row
+is the truth the client sees (HEAD); bytes on disk past it (a crash before the commit) are cut off
+before the next append. A lock on the staging file serialises PATCHes of one upload (a phone on a
+flaky link often retries while the server still receives the old request).
+
+Services never commit; the views do.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import fcntl
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from innovation.auth.models import User
+from innovation.extensions import db, utcnow
+from innovation.innovations import evidence as evidence_services
+from innovation.innovations.models import Evidence, Innovation
+from innovation.innovations.services import InnovationError
+from innovation.storage import CHUNK
+from innovation.storage.sniffing import SniffError, check_declared_size
+from innovation.uploads.models import PendingUpload
+
+ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+MAX_OPEN_PER_USER = 20
+OPPORTUNISTIC_CLEANUP = 20
+
+
+class UploadError(Exception):
+    """A refused tus request; ``status`` is the HTTP status, the message is for the user."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+# --- staging files -----------------------------------------------------------------------------
+
+def staging_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_STAGING_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def staging_path(upload_id: str) -> Path:
+    if not ID_PATTERN.match(upload_id or ""):
+        raise UploadError(_("Unggahan tidak ditemukan."), 404)
+    return staging_dir() / upload_id
+
+
+def _remove_staging(upload_id: str) -> None:
+    with contextlib.suppress(FileNotFoundError, UploadError):
+        staging_path(upload_id).unlink()
+
+
+# --- metadata ----------------------------------------------------------------------------------
+
+def parse_metadata(header: str | None) -> dict[str, str]:
+    """``Upload-Metadata``: comma-separated ``key base64value`` pairs (the value may be absent)."""
+    result: dict[str, str] = {}
+    if not header:
+        return result
+    if len(header) > 8192:
+        raise UploadError(_("Metadata unggahan terlalu panjang."), 400)
+    for pair in header.split(","):
+        parts = pair.strip().split(" ")
+        if not parts[0] or len(parts) > 2 or not parts[0].isascii():
+            raise UploadError(_("Metadata unggahan tidak sah."), 400)
+        value = ""
+        if len(parts) == 2:
+            try:
+                value = base64.b64decode(parts[1], validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                raise UploadError(_("Metadata unggahan tidak sah."), 400)
+        result[parts[0]] = value
+    return result
+
+
+@dataclass(frozen=True)
+class Destination:
+    innovation: Innovation
+    target: evidence_services.Target
+    replaces: Evidence | None
+
+
+def _destination(target: dict[str, Any], user: User) -> Destination:
+    """Load and check where an upload goes; raises UploadError (403/404/409/400)."""
+    try:
+        innovation_id = int(target.get("innovation_id") or 0)
+    except (TypeError, ValueError):
+        innovation_id = 0
+    innovation = db.session.get(Innovation, innovation_id) if innovation_id > 0 else None
+    if innovation is None:
+        raise UploadError(_("Inovasi tujuan tidak ditemukan."), 404)
+    if not innovation.can_edit(user):
+        raise UploadError(_("Anda tidak berhak menambah bukti pada inovasi ini."), 403)
+    try:
+        resolved = evidence_services.resolve_target(
+            innovation, indicator_no=target.get("indicator_no"), slot=target.get("slot")
+        )
+        replaces = evidence_services.evidence_for_update(innovation, target.get("replaces"))
+        evidence_services.check_replaces(innovation, resolved, replaces)
+    except evidence_services.EvidenceError as error:
+        raise UploadError(str(error), error.status) from error
+    return Destination(innovation, resolved, replaces)
+
+
+# --- the protocol ------------------------------------------------------------------------------
+
+def expiry_delta() -> timedelta:
+    return timedelta(hours=current_app.config["UPLOAD_EXPIRY_HOURS"])
+
+
+def create_upload(*, user: User, length: int | None, metadata: dict[str, str]) -> PendingUpload:
+    """Check the target, permission and size before a single byte is accepted."""
+    cleanup_expired(limit=OPPORTUNISTIC_CLEANUP)
+    if length is None or length < 0:
+        raise UploadError(_("Ukuran berkas (Upload-Length) wajib dikirim."), 400)
+    target = {
+        "innovation_id": metadata.get("innovation_id"),
+        "indicator_no": metadata.get("indicator_no") or None,
+        "slot": metadata.get("slot") or None,
+        "replaces": metadata.get("replaces") or None,
+    }
+    destination = _destination(target, user)
+    try:
+        check_declared_size(length, destination.target.types)
+    except SniffError as error:
+        raise UploadError(str(error), error.status) from error
+    open_count = db.session.scalar(
+        select(func.count()).select_from(PendingUpload)
+        .where(PendingUpload.user_id == user.id, PendingUpload.completed_at.is_(None))
+    )
+    if open_count >= MAX_OPEN_PER_USER:
+        raise UploadError(_("Terlalu banyak unggahan yang belum selesai. Selesaikan atau tunggu yang lama kedaluwarsa."), 429)
+    upload = PendingUpload(
+        id=secrets.token_hex(16), user_id=user.id, length=length, offset=0,
+        filename=evidence_services.clean_filename(metadata.get("filename")),
+        target={
+            "innovation_id": destination.innovation.id,
+            "indicator_no": destination.target.indicator_no,
+            "slot": destination.target.slot,
+            "replaces": destination.replaces.id if destination.replaces is not None else None,
+        },
+        expires_at=utcnow() + expiry_delta(),
+    )
+    staging_path(upload.id).touch(exist_ok=False)
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def get_upload(upload_id: str, user: User) -> PendingUpload:
+    """The caller's own upload (403 for someone else's, 404 unknown, 410 expired)."""
+    if not ID_PATTERN.match(upload_id or ""):
+        raise UploadError(_("Unggahan tidak ditemukan."), 404)
+    upload = db.session.get(PendingUpload, upload_id)
+    if upload is None:
+        raise UploadError(_("Unggahan tidak ditemukan. Mulai unggah ulang."), 404)
+    if upload.user_id != user.id:
+        raise UploadError(_("Unggahan ini milik pengguna lain."), 403)
+    if upload.completed_at is None and upload.expires_at <= utcnow():
+        raise UploadError(_("Unggahan sudah kedaluwarsa. Mulai unggah ulang."), 410)
+    return upload
+
+
+@contextlib.contextmanager
+def locked(upload: PendingUpload) -> Iterator[int]:
+    """Hold an exclusive lock on the staging file (a file descriptor opened for writing).
+    A second PATCH of the same upload while one is running gets 423 (tus clients retry)."""
+    path = staging_path(upload.id)
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        if upload.completed_at is not None:
+            fd = None
+        else:
+            raise UploadError(_("Berkas sementara unggahan hilang. Mulai unggah ulang."), 410)
+    if fd is None:
+        yield -1
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UploadError(_("Unggahan ini sedang diproses. Coba lagi sebentar."), 423)
+        # The row may have moved on while we waited for the lock.
+        db.session.refresh(upload)
+        yield fd
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class AppendResult:
+    written: int
+    broken: bool  # the body ended early (a dropped connection): keep what arrived
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.write(fd, view)
+        view = view[done:]
+
+
+def append_chunk(upload: PendingUpload, fd: int, *, offset: int, stream: BinaryIO) -> AppendResult:
+    """Append the body of a PATCH at ``offset`` (must equal the confirmed offset), in 1 MB chunks.
+    Keeps every byte that arrived even when the connection drops midway (tus resumes from there)."""
+    if upload.completed_at is not None:
+        return AppendResult(0, False)
+    if offset != upload.offset:
+        raise UploadError(_("Posisi unggahan tidak cocok (server: %(server)d, dikirim: %(sent)d). "
+                            "Unggahan dilanjutkan dari posisi server.", server=upload.offset, sent=offset), 409)
+    if os.fstat(fd).st_size != upload.offset:
+        os.ftruncate(fd, upload.offset)  # bytes past the confirmed offset were never acknowledged
+    os.lseek(fd, upload.offset, os.SEEK_SET)
+    remaining = upload.length - upload.offset
+    written, broken = 0, False
+    try:
+        while True:
+            chunk = stream.read(min(CHUNK, remaining - written + 1))
+            if not chunk:
+                break
+            if written + len(chunk) > remaining:
+                raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan."), 413)
+            _write_all(fd, chunk)
+            written += len(chunk)
+    except UploadError:
+        os.ftruncate(fd, upload.offset + written)
+        upload.offset += written
+        raise
+    except Exception:  # noqa: BLE001 - a dropped or broken request body
+        current_app.logger.info("tus upload %s: body ended early after %d bytes", upload.id, written)
+        broken = True
+    os.fsync(fd)
+    upload.offset += written
+    if written:
+        upload.expires_at = utcnow() + expiry_delta()  # active uploads do not expire mid-way
+    return AppendResult(written, broken)
+
+
+def is_complete(upload: PendingUpload) -> bool:
+    return upload.offset >= upload.length
+
+
+def finish_upload(upload: PendingUpload, *, user: User) -> Evidence:
+    """Turn a complete staged file into evidence (idempotent: a finished upload returns its row)."""
+    if upload.completed_at is not None:
+        evidence = db.session.get(Evidence, upload.evidence_id) if upload.evidence_id else None
+        if evidence is None:
+            raise UploadError(_("Unggahan sudah selesai sebelumnya."), 409)
+        return evidence
+    destination = _destination(upload.target, user)
+    try:
+        with open(staging_path(upload.id), "rb") as staged:
+            evidence = evidence_services.attach_file(
+                destination.innovation, indicator_no=destination.target.indicator_no, slot=destination.target.slot,
+                stream=staged, filename=upload.filename, by=user, replaces=destination.replaces,
+            )
+    except evidence_services.EvidenceError as error:
+        raise UploadError(str(error), error.status) from error
+    except InnovationError as error:
+        raise UploadError(str(error), 400) from error
+    upload.completed_at = utcnow()
+    upload.evidence_id = evidence.id
+    db.session.flush()
+    return evidence
+
+
+def terminate_upload(upload: PendingUpload) -> None:
+    """tus termination: forget the upload and its staged bytes (a finished one keeps its evidence)."""
+    db.session.delete(upload)
+    db.session.flush()
+    _remove_staging(upload.id)
+
+
+def discard_after_commit(upload_id: str) -> None:
+    """The staged bytes are not needed once the evidence is committed."""
+    _remove_staging(upload_id)
+
+
+def cleanup_expired(*, limit: int | None = None, now=None) -> int:
+    """Delete expired unfinished uploads (rows and staging files) and expired finished rows.
+    ``limit`` keeps the opportunistic run (on each new upload) cheap; the CLI runs it all, and
+    also removes staging files that have no row any more."""
+    now = now or utcnow()
+    query = select(PendingUpload).where(PendingUpload.expires_at < now).order_by(PendingUpload.expires_at)
+    if limit is not None:
+        query = query.limit(limit)
+    count = 0
+    for upload in db.session.scalars(query).all():
+        db.session.delete(upload)
+        _remove_staging(upload.id)
+        count += 1
+    db.session.flush()
+    if limit is None:
+        known = set(db.session.scalars(select(PendingUpload.id)))
+        cutoff = (now - expiry_delta()).timestamp()
+        for path in staging_dir().iterdir():
+            if path.is_file() and ID_PATTERN.match(path.name) and path.name not in known \
+                    and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                count += 1
+    return count
