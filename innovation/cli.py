@@ -59,3 +59,4 @@ def register_cli(app: Flask) -> None:
     from innovation.demo import demo_command
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(__import__("innovation.uploads.cli", fromlist=["uploads_cli"]).uploads_cli)
