@@ -109,6 +109,24 @@ def read_rows(
     return rows
 
 
+def load_rows(
+    data: bytes, *, filename: str | None, columns: Sequence[str], required: Sequence[str]
+) -> tuple[list[CsvRow], list[RowError]]:
+    """``read_rows`` for an import: a file-level problem, or a file without data, comes back as an error."""
+    try:
+        rows = read_rows(data, filename=filename, columns=columns, required=required)
+    except CsvFileError as error:
+        return [], [RowError(None, str(error))]
+    if not rows:
+        return [], [RowError(None, _("Berkas CSV tidak berisi baris data di bawah baris judul."))]
+    return rows, []
+
+
+def failed(errors: list[RowError]) -> ImportReport:
+    """The report of an import that wrote nothing: every problem, file-level first, then by line."""
+    return ImportReport(errors=sorted(errors, key=lambda e: e.line or 0))
+
+
 def _check_header(record: list[str], columns: Sequence[str], required: Sequence[str]) -> list[str]:
     header = [cell.strip().lstrip("\ufeff").lower() for cell in record]
     unknown = [name for name in header if name and name not in columns]

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+import secrets
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 
-from innovation.audit.services import record
+from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import Role, User
 from innovation.extensions import db, utcnow
 from innovation.orgs.models import Opd
@@ -15,10 +17,18 @@ from innovation.orgs.models import Opd
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 10
 RESET_TOKEN_MAX_AGE = 48 * 3600
+FULL_NAME_MAX = 200
+# No look-alike characters (0/o, 1/l/i): a temporary password is read out or copied by hand.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+AUDITED_FIELDS = ["full_name", "email", "role", "opd_id"]
 
 
 class AccountError(Exception):
-    """A broken rule about accounts; the message is shown to the user."""
+    """A broken rule about accounts; the message is shown to the user (``field`` names the form field)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def find_user(username: str) -> User | None:
@@ -37,9 +47,77 @@ def validate_password(password: str) -> None:
     from flask_babel import gettext as _
 
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH))
-    if password.isdigit() or password.isalpha():
-        raise AccountError(_("Kata sandi harus memuat huruf dan angka."))
+        raise AccountError(_("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH), "password")
+    if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
+        raise AccountError(_("Kata sandi harus memuat huruf dan angka."), "password")
+
+
+def generate_password() -> str:
+    """A temporary password like ``k7qm-x3vd-p9tb`` that passes ``validate_password``."""
+    while True:
+        raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
+        if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
+            return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+
+
+def clean_username(raw: str | None) -> str:
+    from flask_babel import gettext as _
+
+    username = (raw or "").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise AccountError(
+            _("Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah atau strip."), "username"
+        )
+    return username
+
+
+def clean_full_name(raw: str | None) -> str:
+    from flask_babel import gettext as _
+
+    name = " ".join((raw or "").split())
+    if not name:
+        raise AccountError(_("Nama lengkap wajib diisi."), "full_name")
+    if len(name) > FULL_NAME_MAX:
+        raise AccountError(_("Nama lengkap maksimal %(n)d karakter.", n=FULL_NAME_MAX), "full_name")
+    return name
+
+
+def clean_email(raw: str | None) -> str | None:
+    """An e-mail address in normal form, or None when empty (the address is optional)."""
+    from flask_babel import gettext as _
+
+    email = (raw or "").strip()
+    if not email:
+        return None
+    try:
+        return validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise AccountError(_("Alamat email %(e)s tidak sah.", e=email), "email") from error
+
+
+def parse_role(raw: str | Role | None) -> Role:
+    """A role by its code (``judge``) or its label (``Juri``), any case."""
+    from flask_babel import gettext as _
+
+    from innovation.auth.models import ROLE_LABELS
+
+    if isinstance(raw, Role):
+        return raw
+    word = (raw or "").strip().lower()
+    for role, label in ROLE_LABELS.items():
+        if word in (role.value, label.lower()):
+            return role
+    raise AccountError(_("Peran %(r)s tidak dikenal. Pilihan: %(c)s.", r=raw or "", c=", ".join(r.value for r in Role)), "role")
+
+
+def check_opd_for_role(role: Role, opd: Opd | None, *, current_opd_id: int | None = None) -> None:
+    """An operator needs an OPD; a newly chosen OPD must be active (a judge's is optional)."""
+    from flask_babel import gettext as _
+
+    if role == Role.OPERATOR and opd is None:
+        raise AccountError(_("Operator harus terhubung ke satu OPD."), "opd_id")
+    if opd is not None and not opd.active and opd.id != current_opd_id:
+        raise AccountError(_("OPD %(c)s tidak aktif; pilih OPD lain atau aktifkan dulu.", c=opd.code), "opd_id")
 
 
 def create_user(
@@ -55,23 +133,19 @@ def create_user(
 ) -> User:
     from flask_babel import gettext as _
 
-    username = username.strip().lower()
-    if not USERNAME_RE.match(username):
-        raise AccountError(_("Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah atau strip."))
+    username = clean_username(username)
     if find_user(username) is not None:
-        raise AccountError(_("Nama pengguna %(u)s sudah dipakai.", u=username))
-    if role == Role.OPERATOR and opd is None:
-        raise AccountError(_("Operator harus terhubung ke satu OPD."))
-    if role in (Role.ADMIN, Role.VERIFIER):
-        opd = opd  # an admin may name their office; it grants nothing
+        raise AccountError(_("Nama pengguna %(u)s sudah dipakai.", u=username), "username")
+    # An admin or verifier may name their office; it grants nothing. A judge's OPD marks conflicts.
+    check_opd_for_role(role, opd)
     validate_password(password)
     user = User(
         username=username,
-        full_name=full_name.strip() or username,
+        full_name=" ".join(full_name.split())[:FULL_NAME_MAX] or username,
         role=role,
         opd=opd,
         opd_id=opd.id if opd else None,
-        email=(email or "").strip() or None,
+        email=clean_email(email),
         must_change_password=must_change_password,
     )
     user.set_password(password)
@@ -80,6 +154,66 @@ def create_user(
     record("user.create", actor=by, obj=user, opd_id=user.opd_id,
            summary=f"Akun {user.username} ({user.role.value}) dibuat")
     return user
+
+
+def create_account(
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    opd: Opd | None,
+    email: str | None,
+    password: str | None,
+    by: User,
+) -> tuple[User, str | None]:
+    """An account made by an admin: the given or a generated password, to be changed at first login.
+
+    Returns the user and the generated password (None when one was given), to be shown once.
+    """
+    generated = None if password else generate_password()
+    full_name = clean_full_name(full_name)
+    user = create_user(username=username, full_name=full_name, role=role, password=password or generated,
+                       opd=opd, email=email, by=by, must_change_password=True)
+    return user, generated
+
+
+def update_user(user: User, *, full_name: str, email: str | None, role: Role, opd: Opd | None, by: User) -> dict:
+    """Change an account's name, email, role and OPD; returns the audited changes ({}: nothing recorded)."""
+    from flask_babel import gettext as _
+
+    full_name, email = clean_full_name(full_name), clean_email(email)
+    if user.id == by.id and role != user.role:
+        raise AccountError(_("Anda tidak dapat mengubah peran akun Anda sendiri."), "role")
+    check_opd_for_role(role, opd, current_opd_id=user.opd_id)
+    before = snapshot(user, AUDITED_FIELDS)
+    user.full_name, user.email, user.role = full_name, email, role
+    user.opd = opd
+    user.opd_id = opd.id if opd is not None else None
+    changes = diff(user, AUDITED_FIELDS, before)
+    if changes:
+        db.session.flush()
+        record("user.update", actor=by, obj=user, opd_id=user.opd_id,
+               summary=f"Akun {user.username} diubah: {', '.join(changes)}", changes=changes)
+    return changes
+
+
+def user_list_query(
+    *, text: str = "", role: Role | None = None, opd_id: int | None = None, active: bool | None = None
+) -> Select:
+    """Accounts for the admin list, by username (each user's OPD comes in the same statement)."""
+    stmt = select(User).order_by(User.username)
+    text = text.strip().lower()
+    if text:
+        stmt = stmt.where(or_(*(
+            func.lower(column).contains(text, autoescape=True) for column in (User.username, User.full_name, User.email)
+        )))
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if opd_id is not None:
+        stmt = stmt.where(User.opd_id == opd_id)
+    if active is not None:
+        stmt = stmt.where(User.active.is_(active))
+    return stmt
 
 
 def set_password(user: User, password: str, *, by: User | None, must_change: bool = False) -> None:
@@ -107,6 +241,10 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def issue_reset_token(user: User, *, by: User) -> str:
     """A link token valid 48 hours that dies as soon as the password changes."""
+    from flask_babel import gettext as _
+
+    if not user.active:
+        raise AccountError(_("Akun %(u)s tidak aktif; aktifkan dulu sebelum membuat tautan atur ulang.", u=user.username))
     record("user.reset_issued", actor=by, obj=user, opd_id=user.opd_id,
            summary=f"Tautan atur ulang kata sandi untuk {user.username} dibuat")
     return _serializer().dumps({"u": user.id, "v": user.session_version})

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from innovation.audit.services import record
-from innovation.csvio import CsvFileError, CsvRow, ImportReport, RowError, parse_bool, read_rows, row_shape_error, template_bytes
+from innovation.csvio import CsvRow, ImportReport, RowError, failed, load_rows, parse_bool, row_shape_error, template_bytes
 from innovation.extensions import db
 from innovation.orgs.models import Opd
 from innovation.orgs.services import OrgError, clean_code, clean_name, create_opd, parse_kind
@@ -150,18 +150,15 @@ def _check_against_db(rows: list[OpdRow], file_codes: set[str]) -> tuple[list[Ro
 
 def import_opds(data: bytes, *, filename: str | None, by) -> ImportReport:
     """Create every OPD in the file, or none (the report then lists every problem by line)."""
-    try:
-        rows = read_rows(data, filename=filename, columns=COLUMNS, required=REQUIRED)
-    except CsvFileError as error:
-        return ImportReport(errors=[RowError(None, str(error))])
-    if not rows:
-        return ImportReport(errors=[RowError(None, _("Berkas CSV tidak berisi baris data di bawah baris judul."))])
+    rows, errors = load_rows(data, filename=filename, columns=COLUMNS, required=REQUIRED)
+    if errors:
+        return failed(errors)
     parsed, errors = parse_rows(rows)
     file_codes = {r.get("code").strip().upper() for r in rows if r.get("code").strip()}
     db_errors, parents = _check_against_db(parsed, file_codes)
     errors.extend(db_errors)
     if errors:
-        return ImportReport(errors=sorted(errors, key=lambda e: e.line or 0))
+        return failed(errors)
 
     report = ImportReport()
     by_code = dict(parents)
