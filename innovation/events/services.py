@@ -15,6 +15,7 @@ from typing import NamedTuple
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload
 
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import Role, User
@@ -83,10 +84,16 @@ def _clean_event(
     }
 
 
-def _flush_unique(message: str, field: str | None = None) -> None:
-    """Flush inside a savepoint; a unique-constraint race becomes an EventError, the session stays usable."""
+def _flush_unique(message: str, field: str | None = None, *, add: object | None = None) -> None:
+    """Flush, turning a unique-constraint violation (a race the checks before could not see) into an EventError.
+
+    A new row given as ``add`` is inserted inside a savepoint, so a duplicate leaves the session usable;
+    after a failed update the caller (the view) rolls back.
+    """
     try:
         with db.session.begin_nested():
+            if add is not None:
+                db.session.add(add)
             db.session.flush()
     except IntegrityError:
         raise EventError(message, field) from None
@@ -102,8 +109,7 @@ def create_event(
     names = _clean_category_names(DEFAULT_CATEGORIES if categories is None else categories)
     event = Event(**clean, created_by_id=by.id)
     event.categories = [Category(name=n, position=i) for i, n in enumerate(names)]
-    db.session.add(event)
-    _flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug")
+    _flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug", add=event)
     record(
         "event.create", actor=by, obj=event,
         summary=f"Event dibuat: {event.name} ({event.slug})",
@@ -407,8 +413,7 @@ def grant_extension(event: Event, opd: Opd, closes_at: datetime, reason: str, *,
     extension = DeadlineExtension(
         event_id=event.id, opd_id=opd.id, opd=opd, closes_at=closes_at, reason=reason, granted_by_id=by.id
     )
-    db.session.add(extension)
-    _flush_unique(_("OPD ini sudah punya perpanjangan di event ini."), "opd_id")
+    _flush_unique(_("OPD ini sudah punya perpanjangan di event ini."), "opd_id", add=extension)
     record("extension.grant", actor=by, obj=extension,
            summary=f"Perpanjangan {event.name} untuk {opd.name} sampai {format_local(closes_at)}: {reason}",
            changes={"event_id": event.id, "closes_at": closes_at, "reason": reason})
@@ -452,6 +457,12 @@ def entries_for_opd(event: Event, opd_id: int) -> list[OpdEntryRow]:
     rows = db.session.execute(
         select(Innovation, Entry)
         .outerjoin(Entry, and_(Entry.innovation_id == Innovation.id, Entry.event_id == event.id))
+        # Entry's eager loads are inner joins, which would drop innovations not entered: load the
+        # category by an outer join; event, innovation and OPD are already in the identity map.
+        .options(
+            joinedload(Entry.category, innerjoin=False),
+            lazyload(Entry.event), lazyload(Entry.innovation), lazyload(Entry.opd),
+        )
         .where(Innovation.opd_id == opd_id)
         .order_by(Innovation.nama, Innovation.id)
     ).unique()
@@ -521,8 +532,7 @@ def enter_innovation(
         category=category, category_id=category.id, opd_id=innovation.opd_id, opd=innovation.opd,
         status=EntryStatus.DRAFT, created_by_id=by.id,
     )
-    db.session.add(entry)
-    _flush_unique(_("Inovasi \"%(name)s\" sudah terdaftar di event ini.", name=innovation.nama))
+    _flush_unique(_("Inovasi \"%(name)s\" sudah terdaftar di event ini.", name=innovation.nama), add=entry)
     record("entry.create", actor=by, obj=entry,
            summary=f"Inovasi didaftarkan ke {event.name}: {innovation.nama} ({category.name}){_by_suffix(by)}",
            changes={"event_id": event.id, "innovation_id": innovation.id, "category": category.name,
