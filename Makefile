@@ -53,7 +53,7 @@ messages: setup
 	  --project=innovation --copyright-holder="" -o $(POT) .
 	@for lang in $(LOCALES); do \
 	  if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(PYBABEL) update --ignore-obsolete -i $(POT) -d $(TRANSLATIONS) -l $$lang; \
+	    $(PYBABEL) update --ignore-obsolete --no-fuzzy-matching -i $(POT) -d $(TRANSLATIONS) -l $$lang; \
 	  else \
 	    $(PYBABEL) init -i $(POT) -d $(TRANSLATIONS) -l $$lang; \
 	  fi; \
