@@ -133,5 +133,5 @@ def import_accounts(data: bytes, *, filename: str | None, by: User) -> ImportRep
     record("user.import", actor=by, object_type="user_account",
            summary=f"Impor CSV {filename or ''}: {len(report.created)} akun dibuat",
            changes={"berkas": filename, "dibuat": len(report.created),
-                    "akun": [u.username for u in report.created]})
+                    "akun": ", ".join(u.username for u in report.created)})
     return report

@@ -170,5 +170,5 @@ def import_opds(data: bytes, *, filename: str | None, by) -> ImportReport:
     line_of = {r.code: r.line for r in parsed}
     report.created.sort(key=lambda opd: line_of[opd.code])
     record("opd.import", actor=by, object_type="opd", summary=f"Impor CSV {filename or ''}: {len(report.created)} OPD dibuat",
-           changes={"berkas": filename, "dibuat": len(report.created), "kode": [o.code for o in report.created]})
+           changes={"berkas": filename, "dibuat": len(report.created), "kode": ", ".join(o.code for o in report.created)})
     return report
