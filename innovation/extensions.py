@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from flask import session
+from flask import has_request_context, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -41,6 +41,8 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -101,6 +101,8 @@ def drop_schema(app):
 @pytest.fixture(scope="session", params=BACKENDS)
 def app(request, tmp_path_factory):
     if request.param == "postgresql" and not PG_URL:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set", pytrace=False)
         pytest.skip("PostgreSQL tests skipped: TEST_DATABASE_URL is not set")
     app = build_app(request.param, tmp_path_factory)
     yield app
