@@ -327,6 +327,7 @@ def test_operator_enters_submits_and_withdraws_through_the_pages(
     page = client.get(urls["get"]).get_data(as_text=True)
     # A bare innovation has readiness gaps: shown as warnings with a link to fix them, submission still offered.
     assert "kekurangan" in page and "Lengkapi profil inovasi" in page
+    assert f"/innovations/{innovation.id}/profile#field-" in page
     assert urls["submit"] in page and "Sisa waktu" in page
 
     duplicate = client.post(f"/events/{open_event.slug}/enter", follow_redirects=True,
@@ -485,9 +486,32 @@ def test_entries_list_statement_count_does_not_grow_with_rows(
     login(admin)
     counts = []
     for event in (small, large):
+        db.session.expire_all()
         with count_statements() as counter:
             response = client.get(f"/events/{event.slug}/entries")
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[1] <= 8, counts
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_operator_event_page_statement_count_does_not_grow_with_rows(
+    client, db, make_event, make_user, make_opd, make_innovation, login, count_statements, size
+):
+    counts = []
+    for n in (2, size):
+        event = make_event()
+        operator = make_user(role=Role.OPERATOR, opd=make_opd())
+        for i in range(n):
+            innovation = make_innovation(opd=operator.opd)
+            if i % 2:
+                services.enter_innovation(event, innovation, event.categories[i % 4], by=operator)
+        db.session.flush()
+        login(operator)
+        db.session.expire_all()  # both requests start from the same (empty) identity map
+        with count_statements() as counter:
+            response = client.get(f"/events/{event.slug}")
+        assert response.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

@@ -12,7 +12,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from innovation.auth.models import Role
 from innovation.auth.permissions import ensure, role_required
@@ -112,14 +111,6 @@ def _back_to_event(event: Event, opd_id: int | None = None):
     if current_user.role == Role.ADMIN and opd_id:
         return redirect(url_for("events.detail", slug=event.slug, opd=opd_id) + "#opd-entries")
     return redirect(url_for("events.detail", slug=event.slug) + "#opd-entries")
-
-
-def _innovation_url(innovation: Innovation) -> str:
-    """Where an OPD fixes its innovation's gaps (the innovation page when the app has one)."""
-    try:
-        return url_for("innovations.detail", innovation_id=innovation.id)
-    except BuildError:
-        return url_for("innovations.index")
 
 
 def _fail(error: EventError) -> None:
@@ -413,7 +404,6 @@ def entry(slug: str, entry_id: int):
     readiness = assess(entry.innovation).readiness
     return render_template(
         "events/entry.html", event=event, entry=entry, state=state, form=form, readiness=readiness,
-        innovation_url=_innovation_url(entry.innovation),
     )
 
 
