@@ -18,7 +18,7 @@ import fcntl
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -220,9 +220,13 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[done:]
 
 
-def append_chunk(upload: PendingUpload, fd: int, *, offset: int, stream: BinaryIO) -> AppendResult:
+def append_chunk(
+    upload: PendingUpload, fd: int, *, offset: int, open_body: Callable[[], BinaryIO]
+) -> AppendResult:
     """Append the body of a PATCH at ``offset`` (must equal the confirmed offset), in 1 MB chunks.
-    Keeps every byte that arrived even when the connection drops midway (tus resumes from there)."""
+    Keeps every byte that arrived even when the connection drops midway (tus resumes from there).
+    ``open_body`` is called only once the offset is known to be right (opening a request body
+    that is too big raises 413, which must not hide a 409)."""
     if upload.completed_at is not None:
         return AppendResult(0, False)
     if offset != upload.offset:
@@ -233,6 +237,7 @@ def append_chunk(upload: PendingUpload, fd: int, *, offset: int, stream: BinaryI
     os.lseek(fd, upload.offset, os.SEEK_SET)
     remaining = upload.length - upload.offset
     written, broken = 0, False
+    stream = open_body()
     try:
         while True:
             chunk = stream.read(min(CHUNK, remaining - written + 1))
@@ -243,8 +248,7 @@ def append_chunk(upload: PendingUpload, fd: int, *, offset: int, stream: BinaryI
             _write_all(fd, chunk)
             written += len(chunk)
     except UploadError:
-        os.ftruncate(fd, upload.offset + written)
-        upload.offset += written
+        os.ftruncate(fd, upload.offset)  # a client that sends too much is not trusted with any of it
         raise
     except Exception:  # noqa: BLE001 - a dropped or broken request body
         current_app.logger.info("tus upload %s: body ended early after %d bytes", upload.id, written)

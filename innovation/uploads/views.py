@@ -147,7 +147,7 @@ def tus_patch(upload_id: str):
     request.max_content_length = max(upload.length - upload.offset, 0)
     new_key = None
     with services.locked(upload) as fd:
-        result = services.append_chunk(upload, fd, offset=offset, stream=request.stream)
+        result = services.append_chunk(upload, fd, offset=offset, open_body=lambda: request.stream)
         if not result.broken and services.is_complete(upload) and upload.completed_at is None:
             try:
                 evidence = services.finish_upload(upload, user=user)
