@@ -1,0 +1,42 @@
+from sqlalchemy import func, select
+
+from innovation.auth.models import Role, User
+from innovation.events.models import Entry, EntryStatus, Event
+from innovation.innovations.models import Evidence, Innovation
+from innovation.orgs.models import Opd
+
+
+def test_demo_is_complete_and_idempotent(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "mimika-demo-2026" in result.output and "op.dinkes" in result.output
+
+    assert db.session.scalar(select(func.count(Opd.id))) == 20
+    puskesmas = db.session.scalar(select(Opd).where(Opd.code == "PKM-TIMIKA"))
+    assert puskesmas.parent.code == "DINKES"
+    roles = dict(db.session.execute(select(User.role, func.count(User.id)).group_by(User.role)).all())
+    assert roles[Role.ADMIN] == 1 and roles[Role.JUDGE] == 5 and roles[Role.OPERATOR] == 20
+    slugs = set(db.session.scalars(select(Event.slug)))
+    assert {"innovation-week-2025", "innovation-week-2026"} <= slugs
+    innovations = db.session.scalars(select(Innovation)).all()
+    assert len(innovations) == 12
+    maturities = sorted(i.claimed_score for i in innovations)
+    assert maturities[0] == 0 and maturities[-1] >= 90  # different stages of completeness
+    assert db.session.scalar(select(func.count(Evidence.id)).where(Evidence.file_id.is_not(None))) > 50
+    submitted = db.session.scalar(select(func.count(Entry.id)).where(Entry.status == EntryStatus.SUBMITTED))
+    assert submitted >= 8
+
+    users_before = db.session.scalar(select(func.count(User.id)))
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0, again.output
+    assert db.session.scalar(select(func.count(Innovation.id))) == 12
+    assert db.session.scalar(select(func.count(User.id))) == users_before
+
+    from innovation.storage import get_storage
+
+    evidence = db.session.scalars(select(Evidence).where(Evidence.file_id.is_not(None)).limit(3)).all()
+    for item in evidence:
+        data = b"".join(get_storage().open_chunks(item.file.key))
+        assert len(data) == item.file.size
+        assert data[:4] in (b"%PDF", b"\x89PNG")
