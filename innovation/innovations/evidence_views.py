@@ -42,7 +42,8 @@ def require_csrf(token: str | None) -> None:
         raise CSRFError(error.args[0] if error.args else "CSRF") from error
 
 
-def _back(innovation_id: int | None = None, form_next: str | None = None) -> str:
+def _back(form_next: str | None = None) -> str:
+    """Where to return after a change: the form's ``next``, the query's ``next``, or the list."""
     return safe_next(form_next) or safe_next(request.args.get("next")) or url_for("innovations.index")
 
 
