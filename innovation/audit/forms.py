@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 
@@ -21,8 +22,10 @@ class AuditFilterForm(FlaskForm):
     date_to = DateField(_l("Sampai tanggal (WIT)"), validators=[Optional()])
 
     def set_choices(self, object_types: list[str], opds) -> None:
-        self.object_type.choices = [("", _l("Semua jenis"))] + [(t, t) for t in object_types if t]
-        self.opd.choices = [("", _l("Semua OPD"))] + [(str(opd.id), f"{opd.name} ({opd.code})") for opd in opds]
+        self.object_type.choices = [SelectChoice("", _l("Semua jenis"))] + [SelectChoice(t, t) for t in object_types if t]
+        self.opd.choices = [SelectChoice("", _l("Semua OPD"))] + [
+            SelectChoice(str(opd.id), f"{opd.name} ({opd.code})") for opd in opds
+        ]
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

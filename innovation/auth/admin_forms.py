@@ -4,16 +4,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from innovation.adminkit import active_filter, active_value
 from innovation.auth.models import ROLE_LABELS, Role
 from innovation.orgs.models import Opd
 
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-def opd_choices(opds: list[Opd], *, blank) -> list[tuple]:
-    return [(0, blank)] + [(opd.id, f"{opd.name} ({opd.code})") for opd in opds]
+def opd_choices(opds: list[Opd], *, blank) -> list[SelectChoice]:
+    return [SelectChoice(0, blank)] + [SelectChoice(opd.id, f"{opd.name} ({opd.code})") for opd in opds]
 
 
 class UserEditForm(FlaskForm):
@@ -40,14 +42,14 @@ class UserFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Cari nama, nama pengguna atau email"), validators=[Length(max=100)])
-    role = SelectField(_l("Peran"), choices=[("", _l("Semua peran"))] + ROLE_CHOICES, default="")
+    role = SelectField(_l("Peran"), choices=[SelectChoice("", _l("Semua peran"))] + ROLE_CHOICES, default="")
     opd = SelectField(_l("OPD"), default="")
-    active = SelectField(
-        _l("Status"), choices=[("", _l("Semua")), ("1", _l("Aktif")), ("0", _l("Nonaktif"))], default=""
-    )
+    active = active_filter()
 
     def set_opd_choices(self, opds: list[Opd]) -> None:
-        self.opd.choices = [("", _l("Semua OPD"))] + [(str(opd.id), f"{opd.name} ({opd.code})") for opd in opds]
+        self.opd.choices = [SelectChoice("", _l("Semua OPD"))] + [
+            SelectChoice(str(opd.id), f"{opd.name} ({opd.code})") for opd in opds
+        ]
 
     def values(self) -> dict:
         """The filters as service arguments; an invalid filter is dropped (and shown as an error)."""
@@ -56,5 +58,5 @@ class UserFilterForm(FlaskForm):
             "text": (self.q.data or "") if not self.q.errors else "",
             "role": Role(self.role.data) if self.role.data and not self.role.errors else None,
             "opd_id": int(self.opd.data) if self.opd.data and not self.opd.errors else None,
-            "active": {"1": True, "0": False}.get(self.active.data) if not self.active.errors else None,
+            "active": active_value(self.active),
         }

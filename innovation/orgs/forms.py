@@ -3,11 +3,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from innovation.adminkit import active_filter, active_value
 from innovation.orgs.models import OPD_KIND_LABELS, Opd, OpdKind
 
-KIND_CHOICES = [(kind.value, label) for kind, label in OPD_KIND_LABELS.items()]
+KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in OPD_KIND_LABELS.items()]
 
 
 class OpdForm(FlaskForm):
@@ -19,8 +21,8 @@ class OpdForm(FlaskForm):
 
     def set_parent_choices(self, opds: list[Opd], *, editing: Opd | None = None) -> None:
         """Every other OPD may be offered as parent (cycles are refused by the service)."""
-        self.parent_id.choices = [(0, _l("— tanpa induk —"))] + [
-            (opd.id, f"{opd.name} ({opd.code})") for opd in opds if editing is None or opd.id != editing.id
+        self.parent_id.choices = [SelectChoice(0, _l("— tanpa induk —"))] + [
+            SelectChoice(opd.id, f"{opd.name} ({opd.code})") for opd in opds if editing is None or opd.id != editing.id
         ]
 
 
@@ -31,10 +33,8 @@ class OpdFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Cari nama atau kode"), validators=[Length(max=100)])
-    kind = SelectField(_l("Jenis"), choices=[("", _l("Semua jenis"))] + KIND_CHOICES, default="")
-    active = SelectField(
-        _l("Status"), choices=[("", _l("Semua")), ("1", _l("Aktif")), ("0", _l("Nonaktif"))], default=""
-    )
+    kind = SelectField(_l("Jenis"), choices=[SelectChoice("", _l("Semua jenis"))] + KIND_CHOICES, default="")
+    active = active_filter()
 
     def values(self) -> dict:
         """The filters as service arguments; an invalid filter is dropped (and shown as an error)."""
@@ -42,5 +42,5 @@ class OpdFilterForm(FlaskForm):
         return {
             "text": (self.q.data or "") if not self.q.errors else "",
             "kind": OpdKind(self.kind.data) if self.kind.data and not self.kind.errors else None,
-            "active": {"1": True, "0": False}.get(self.active.data) if not self.active.errors else None,
+            "active": active_value(self.active),
         }
