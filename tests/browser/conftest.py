@@ -227,3 +227,205 @@ def screenshot():
         return path
 
     return take
+
+
+# --- data in the live database, built through the services (like innovation/demo.py) -----------
+
+
+@pytest.fixture
+def log_in():
+    """``log_in(page, user)``: sign in through the real login form and wait for the landing page.
+
+    Fields are found by role and accessible name, so the required marker (``*``, aria-hidden) inside
+    the labels does not get in the way.
+    """
+    from playwright.sync_api import expect
+
+    def submit(page, user: LiveUser) -> None:
+        page.goto("/auth/login")
+        page.get_by_role("textbox", name="Nama pengguna", exact=True).fill(user.username)
+        page.get_by_label("Kata sandi").fill(user.password)
+        page.get_by_role("button", name="Masuk", exact=True).click()
+        expect(page.locator("details.menu summary")).to_be_visible()
+
+    return submit
+
+
+class Seeder:
+    """Events, innovations, entries and extensions in the live database, made through the services.
+
+    Each call runs in its own app context and commits, so the browser sees it at once. Returns plain
+    values (ids, slugs), never ORM objects, which would be detached by then.
+    """
+
+    def __init__(self, live_server: LiveServer):
+        self.live = live_server
+        self._admin: LiveUser | None = None
+
+    def admin(self) -> LiveUser:
+        if self._admin is None:
+            self._admin = self.live.add_user(role="admin", full_name="Admin Bappeda Uji")
+        return self._admin
+
+    @staticmethod
+    def _user(username: str):
+        from innovation.auth.services import find_user
+
+        return find_user(username)
+
+    def event(self, *, opens_at, closes_at, name: str | None = None, year: int = 2026,
+              categories: list[str] | None = None) -> str:
+        """An Innovation Week event (times are aware UTC datetimes); returns its slug."""
+        from innovation.events import services as events
+        from innovation.extensions import db
+
+        n = next(_names)
+        with self.live.app.app_context():
+            event = events.create_event(
+                name=name or f"Innovation Week Uji {n}", slug=f"iw-uji-{n}", year=year,
+                opens_at=opens_at, closes_at=closes_at, by=self._user(self.admin().username), categories=categories,
+                description="Pekan Inovasi: seleksi administrasi, presentasi di hadapan dewan juri, dan final.",
+            )
+            db.session.commit()
+            return event.slug
+
+    def innovation(self, user: LiveUser, *, nama: str | None = None, complete: bool = True) -> int:
+        """An innovation of the user's OPD; ``complete`` gives it a demo-like profile, every indicator
+        answered and evidence on most of them (indicator 17 is left without, so the checklist has a gap)."""
+        import io
+        from datetime import date
+
+        from sqlalchemy import select
+
+        from innovation.demo import demo_pdf, demo_png
+        from innovation.demo_data import rancang_bangun
+        from innovation.extensions import db
+        from innovation.innovations import evidence
+        from innovation.innovations import services as innovations
+        from innovation.orgs.models import Opd
+
+        n = next(_names)
+        nama = nama or f"Layanan Keliling Kampung {n}"
+        with self.live.app.app_context():
+            operator = self._user(user.username)
+            opd = db.session.scalar(select(Opd).where(Opd.code == user.opd_code))
+            innovation = innovations.create_innovation(opd, nama=nama, by=operator, rules_year=2026)
+            if complete:
+                innovations.update_profile(innovation, {
+                    "nama": nama, "tahapan": "penerapan", "jenis": "non_digital", "bentuk": "pelayanan_publik",
+                    "urusan_utama": "administrasi_kependudukan_dan_pencatatan_sipil", "tematik": "asta_cita_4",
+                    "latitude": "-4.5467", "longitude": "136.8837", "urusan_lain": ["kesehatan"],
+                    "inisiator": "opd", "nama_inisiator": f"Kepala {opd.name}", "klasifikasi": "perangkat_daerah",
+                    "waktu_uji_coba": date(2024, 2, 5), "waktu_penerapan": date(2024, 7, 1),
+                    "rancang_bangun": rancang_bangun(nama, opd.name, "warga kampung jauh harus ke kota untuk dokumen",
+                                                     "petugas datang ke kampung membawa perangkat", 340),
+                    "tujuan": "Mendekatkan layanan kepada warga kampung.",
+                    "manfaat": "Waktu dan biaya warga berkurang; cakupan layanan di distrik pedalaman meningkat.",
+                    "hasil": "Cakupan layanan meningkat dan keluhan warga menurun sejak penerapan.",
+                }, by=operator)
+                for indicator in innovation.rules.indicators:
+                    innovations.save_answer(innovation, indicator.no, parameter=2 if indicator.no % 3 else 3,
+                                            basis="a" if indicator.bases else None,
+                                            informasi=f"Bukti {indicator.name.lower()}.", by=operator)
+                    if indicator.no == 17 or indicator.no % 5 == 4:
+                        continue  # gaps, so the checklist has something to show
+                    if indicator.no == 35:
+                        evidence.attach_link(innovation, indicator_no=35, url="https://www.youtube.com/watch?v=uji",
+                                             title="Video inovasi (tautan)", by=operator)
+                    elif "pdf" in indicator.evidence_types:
+                        data = demo_pdf(f"{indicator.no}. {indicator.name}", [f"Inovasi: {nama}", opd.name])
+                        evidence.attach_file(innovation, indicator_no=indicator.no, stream=io.BytesIO(data),
+                                             filename=f"{indicator.no:02d}-bukti.pdf", by=operator)
+                    else:
+                        evidence.attach_file(innovation, indicator_no=indicator.no, stream=io.BytesIO(demo_png()),
+                                             filename=f"{indicator.no:02d}-foto.png", by=operator)
+            db.session.commit()
+            return innovation.id
+
+    def entry(self, slug: str, innovation_id: int, user: LiveUser, *, category: int = 0, now=None,
+              submit: bool = False) -> int:
+        """Enter the innovation into the event (as ``user``, at ``now``), optionally submit; returns the entry id."""
+        from sqlalchemy import select
+
+        from innovation.events import services as events
+        from innovation.events.models import Event
+        from innovation.extensions import db
+        from innovation.innovations.models import Innovation
+
+        with self.live.app.app_context():
+            by = self._user(user.username)
+            event = db.session.scalar(select(Event).where(Event.slug == slug))
+            innovation = db.session.get(Innovation, innovation_id)
+            entry = events.enter_innovation(event, innovation, event.categories[category], by=by, now=now)
+            if submit:
+                events.submit_entry(entry, by=by, now=now)
+            db.session.commit()
+            return entry.id
+
+    def extension(self, slug: str, opd_code: str, closes_at, reason: str = "Jaringan internet distrik terputus") -> None:
+        from sqlalchemy import select
+
+        from innovation.events import services as events
+        from innovation.events.models import Event
+        from innovation.extensions import db
+        from innovation.orgs.models import Opd
+
+        with self.live.app.app_context():
+            event = db.session.scalar(select(Event).where(Event.slug == slug))
+            opd = db.session.scalar(select(Opd).where(Opd.code == opd_code))
+            events.grant_extension(event, opd, closes_at, reason, by=self._user(self.admin().username))
+            db.session.commit()
+
+    def entry_status(self, entry_id: int) -> str:
+        from innovation.events.models import Entry
+        from innovation.extensions import db
+
+        with self.live.app.app_context():
+            return db.session.get(Entry, entry_id).status.value
+
+
+@pytest.fixture
+def seed(live_server) -> Seeder:
+    """``seed.event(...)``, ``seed.innovation(user)``, ``seed.entry(...)``, ``seed.extension(...)``: see Seeder."""
+    return Seeder(live_server)
+
+
+@pytest.fixture
+def shot(live_server, screenshot):
+    """``shoot(page, name)``: a screenshot, taken on one backend only (the pages are the same on both)."""
+
+    def shoot(page, name: str) -> None:
+        if live_server.backend == "sqlite":
+            screenshot(page, name)
+
+    return shoot
+
+
+_WIDEST_JS = """(limit) => {
+    const out = [];
+    for (const el of document.querySelectorAll("body *")) {
+        const r = el.getBoundingClientRect();
+        if (r.width && r.right > limit + 1) {
+            const id = el.id ? "#" + el.id : "";
+            const cls = typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+            out.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(r.right)} px)`);
+        }
+    }
+    return out.slice(0, 8);
+}"""
+
+
+@pytest.fixture
+def assert_no_sideways_scroll():
+    """``assert_no_sideways_scroll(page, what)``: the page is no wider than the viewport (1 px slack);
+    on failure the message names the elements that stick out."""
+
+    def check(page, what: str) -> None:
+        width = page.viewport_size["width"]
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width + 1:
+            widest = page.evaluate(_WIDEST_JS, width)
+            raise AssertionError(f"{what} ({page.url}) scrolls sideways at {width} px: page is {scroll} px wide; "
+                                 f"sticking out: {widest}")
+
+    return check
