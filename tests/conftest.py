@@ -24,7 +24,8 @@ from innovation.extensions import db as _db
 from innovation.extensions import utcnow
 
 TEST_PASSWORD = "rahasia-uji-123"
-_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD)
+# A cheap hash for the test accounts (the app's own hashing is tested through the services).
+_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -78,6 +79,16 @@ def build_app(backend: str, tmp_path_factory, **overrides):
             conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
         admin_engine.dispose()
     app = create_app(config)
+
+    @app.before_request
+    def forget_cached_user():
+        # Tests keep one app context open around many requests (for the rolled-back session), and
+        # Flask reuses it, so Flask-Login's per-context cache of the user must be cleared per request
+        # (in production every request has its own app context).
+        from flask import g
+
+        g.pop("_login_user", None)
+
     with app.app_context():
         if backend == "sqlite":
             _sqlite_savepoint_hooks(_db.engine)

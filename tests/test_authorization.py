@@ -1,0 +1,196 @@
+"""The authorization table: every URL rule of the app, with who may use it.
+
+Actors: ``anon`` (not logged in), ``owner`` (operator of the OPD that owns the objects), ``other``
+(operator of another OPD), ``judge``, ``verifier``, ``admin``. For each rule the test sends a real
+request as every actor: an allowed actor must not be refused (no 401/403, no redirect to the login
+page); any other actor must be refused (403, or the login redirect / 401 for anonymous).
+A rule added to the app without a line here fails ``test_every_rule_has_a_policy``.
+"""
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from innovation.auth.models import Role
+from innovation.extensions import utcnow
+
+ACTORS = ("anon", "owner", "other", "judge", "verifier", "admin")
+ALL = set(ACTORS)
+LOGGED_IN = ALL - {"anon"}
+ADMIN = {"admin"}
+EDITORS = {"owner", "admin"}
+READERS = {"owner", "admin", "verifier"}
+UPLOADERS = {"owner", "other", "admin"}  # role check only; the object check follows (see tus tests)
+
+
+@dataclass
+class Rule:
+    method: str
+    path: str  # formatted with the world's ids
+    allowed: set[str]
+    data: dict | None = None
+    headers: dict | None = None
+
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+POLICY: dict[str, Rule] = {
+    # public
+    "static": Rule("GET", "/static/css/app.css", ALL),
+    "home.healthz": Rule("GET", "/healthz", ALL),
+    "auth.login": Rule("GET", "/auth/login", ALL),
+    "auth.reset": Rule("GET", "/auth/reset/{reset_token}", ALL),
+    "auth.language": Rule("POST", "/auth/language/en", ALL),
+    # every logged-in user
+    "home.index": Rule("GET", "/", LOGGED_IN),
+    "auth.logout": Rule("POST", "/auth/logout", LOGGED_IN),  # anonymous: sent to the login page
+    "auth.password": Rule("GET", "/auth/password", LOGGED_IN),
+    "events.index": Rule("GET", "/events/", LOGGED_IN),
+    "events.detail": Rule("GET", "/events/{event_slug}", LOGGED_IN),
+    # accounts (admin)
+    "auth.users": Rule("GET", "/auth/users", ADMIN),
+    "auth.user_create": Rule("GET", "/auth/users/new", ADMIN),
+    "auth.user_edit": Rule("GET", "/auth/users/{target_user}/edit", ADMIN),
+    "auth.user_activate": Rule("POST", "/auth/users/{target_user}/activate", ADMIN),
+    "auth.user_deactivate": Rule("POST", "/auth/users/{target_user}/deactivate", ADMIN),
+    "auth.user_reset": Rule("POST", "/auth/users/{target_user}/reset", ADMIN),
+    "auth.users_import": Rule("GET", "/auth/users/import", ADMIN),
+    "auth.users_import_template": Rule("GET", "/auth/users/import/template.csv", ADMIN),
+    # OPDs and audit (admin)
+    "orgs.index": Rule("GET", "/orgs/", ADMIN),
+    "orgs.create": Rule("GET", "/orgs/new", ADMIN),
+    "orgs.edit": Rule("GET", "/orgs/{owner_opd}/edit", ADMIN),
+    "orgs.import_csv": Rule("GET", "/orgs/import", ADMIN),
+    "orgs.import_template": Rule("GET", "/orgs/import/template.csv", ADMIN),
+    "audit.index": Rule("GET", "/audit/", ADMIN),
+    # events (admin management)
+    "events.create": Rule("GET", "/events/new", ADMIN),
+    "events.edit": Rule("GET", "/events/{event_slug}/edit", ADMIN),
+    "events.add_category": Rule("POST", "/events/{event_slug}/categories", ADMIN, {"name": "Kategori Baru"}),
+    "events.rename_category": Rule("POST", "/events/{event_slug}/categories/{category}/rename", ADMIN,
+                                   {"name": "Nama Lain"}),
+    "events.move_category": Rule("POST", "/events/{event_slug}/categories/{category}/move", ADMIN,
+                                 {"direction": "down"}),
+    "events.remove_category": Rule("POST", "/events/{event_slug}/categories/{empty_category}/delete", ADMIN),
+    "events.extensions": Rule("GET", "/events/{event_slug}/extensions", ADMIN),
+    "events.edit_extension": Rule("GET", "/events/{event_slug}/extensions/{extension}/edit", ADMIN),
+    "events.revoke_extension": Rule("POST", "/events/{event_slug}/extensions/{extension}/revoke", ADMIN),
+    "events.entries": Rule("GET", "/events/{event_slug}/entries", ADMIN),
+    # entries (the owning OPD's operator, and admins)
+    "events.enter": Rule("POST", "/events/{event_slug}/enter", EDITORS,
+                         {"innovation_id": "{spare_innovation}", "category_id": "{category}"}),
+    "events.entry": Rule("GET", "/events/{event_slug}/entries/{entry}", EDITORS),
+    "events.change_category": Rule("POST", "/events/{event_slug}/entries/{entry}/category", EDITORS,
+                                   {"category_id": "{category}"}),
+    "events.submit_entry": Rule("POST", "/events/{event_slug}/entries/{entry}/submit", EDITORS),
+    "events.withdraw_entry": Rule("POST", "/events/{event_slug}/entries/{entry}/withdraw", EDITORS),
+    # innovations
+    "innovations.index": Rule("GET", "/innovations/", READERS | {"other"}),  # each sees only what they may
+    "innovations.new": Rule("GET", "/innovations/new", {"owner", "other", "admin"}),
+    "innovations.detail": Rule("GET", "/innovations/{innovation}", READERS),
+    "innovations.profile": Rule("GET", "/innovations/{innovation}/profile", EDITORS),
+    "innovations.indicator": Rule("GET", "/innovations/{innovation}/indicators/16", READERS),
+    "innovations.evidence_upload": Rule("POST", "/innovations/{innovation}/evidence", EDITORS,
+                                        {"indicator_no": "16"}),
+    "innovations.evidence_link": Rule("POST", "/innovations/{innovation}/evidence/link", EDITORS,
+                                      {"indicator_no": "35", "url": "https://example.org/video", "title": "Video"}),
+    "innovations.evidence_remove": Rule("POST", "/innovations/evidence/{evidence}/remove", EDITORS),
+    "innovations.evidence_download": Rule("GET", "/innovations/evidence/{evidence}/file", READERS),
+    # resumable uploads (tus): only operators and admins; the upload itself belongs to its creator
+    "uploads.tus_options": Rule("OPTIONS", "/uploads/tus", UPLOADERS, headers=TUS),
+    "uploads.tus_create": Rule("POST", "/uploads/tus", EDITORS, headers={
+        **TUS, "Upload-Length": "10",
+        "Upload-Metadata": "filename {b64name},innovation_id {b64innovation},indicator_no {b64no}"}),
+    "uploads.tus_upload": Rule("HEAD", "/uploads/tus/{upload}", {"owner"}, headers=TUS),
+    "uploads.tus_patch": Rule("PATCH", "/uploads/tus/{upload}", {"owner"}, headers={
+        **TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}),
+    "uploads.tus_delete": Rule("DELETE", "/uploads/tus/{upload}", {"owner"}, headers=TUS),
+}
+
+
+def test_every_rule_has_a_policy(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = sorted(endpoints - POLICY.keys())
+    assert not missing, f"URL rules without a declared authorization policy: {missing}"
+    stale = sorted(POLICY.keys() - endpoints)
+    assert not stale, f"policies for rules that no longer exist: {stale}"
+
+
+def _b64(value) -> str:
+    return base64.b64encode(str(value).encode()).decode()
+
+
+@pytest.fixture
+def world(db, make_opd, make_user, make_innovation, make_event):
+    from innovation.auth.services import issue_reset_token
+    from innovation.events import services as events
+    from innovation.events.models import Category
+    from innovation.innovations import evidence
+    from innovation.uploads import services as uploads
+
+    owner_opd, other_opd = make_opd(), make_opd()
+    users = {
+        "owner": make_user(role=Role.OPERATOR, opd=owner_opd),
+        "other": make_user(role=Role.OPERATOR, opd=other_opd),
+        "judge": make_user(role=Role.JUDGE),
+        "verifier": make_user(role=Role.VERIFIER),
+        "admin": make_user(role=Role.ADMIN),
+    }
+    target = make_user(role=Role.OPERATOR, opd=other_opd)
+    innovation = make_innovation(opd=owner_opd)
+    spare = make_innovation(opd=owner_opd)
+    item = evidence.attach_file(innovation, indicator_no=16, stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+                                filename="sk.pdf", by=users["owner"])
+    event = make_event(closes_at=utcnow() + timedelta(days=5))
+    empty = Category(event=event, name="Kosong", position=9)
+    db.session.add(empty)
+    entry = events.enter_innovation(event, innovation, event.categories[0], by=users["owner"])
+    extension = events.grant_extension(event, other_opd, event.closes_at + timedelta(days=2), "Jaringan putus",
+                                       by=users["admin"])
+    upload = uploads.create_upload(
+        user=users["owner"], length=10, metadata={"filename": "a.pdf", "innovation_id": str(innovation.id),
+                                             "indicator_no": "17"})
+    db.session.flush()
+    ids = {
+        "owner_opd": owner_opd.id, "target_user": target.id, "innovation": innovation.id,
+        "spare_innovation": spare.id, "evidence": item.id, "event_slug": event.slug,
+        "category": event.categories[0].id, "empty_category": empty.id, "extension": extension.id,
+        "entry": entry.id, "upload": upload.id, "reset_token": issue_reset_token(target, by=users["admin"]),
+        "b64name": _b64("x.pdf"), "b64innovation": _b64(innovation.id), "b64no": _b64(18),
+    }
+    return users, ids
+
+
+def _refused(actor: str, response) -> bool:
+    location = response.headers.get("Location", "")
+    if actor == "anon":
+        return response.status_code in (401, 403) or (response.status_code == 302 and "/auth/login" in location)
+    return response.status_code == 403
+
+
+@pytest.mark.parametrize("endpoint", sorted(POLICY))
+def test_policy(endpoint, app, world, login):
+    users, ids = world
+    rule = POLICY[endpoint]
+    path = rule.path.format(**ids)
+    data = {k: v.format(**ids) for k, v in (rule.data or {}).items()}
+    headers = {k: v.format(**ids) for k, v in (rule.headers or {}).items()}
+    # Refused actors first, so that allowed ones changing state cannot hide a refusal.
+    for actor in sorted(ACTORS, key=lambda a: a in rule.allowed):
+        client = app.test_client()
+        if actor != "anon":
+            response = client.post("/auth/login", data={"username": users[actor].username,
+                                                         "password": "rahasia-uji-123"})
+            assert response.status_code == 302
+        response = client.open(path, method=rule.method, data=data or None, headers=headers)
+        refused = _refused(actor, response)
+        if actor in rule.allowed:
+            assert not refused, f"{endpoint}: {actor} should be allowed, got {response.status_code}"
+            assert response.status_code < 500, f"{endpoint}: {actor} got {response.status_code}"
+        else:
+            assert refused, f"{endpoint}: {actor} should be refused, got {response.status_code}"
+
