@@ -376,6 +376,21 @@ class Seeder:
             events.grant_extension(event, opd, closes_at, reason, by=self._user(self.admin().username))
             db.session.commit()
 
+    def move_close(self, slug: str, closes_at) -> None:
+        """Move the event's close (as an admin editing the event would), e.g. into the past."""
+        from sqlalchemy import select
+
+        from innovation.events import services as events
+        from innovation.events.models import Event
+        from innovation.extensions import db
+
+        with self.live.app.app_context():
+            event = db.session.scalar(select(Event).where(Event.slug == slug))
+            events.update_event(event, name=event.name, slug=event.slug, year=event.year,
+                                description=event.description, opens_at=event.opens_at, closes_at=closes_at,
+                                by=self._user(self.admin().username))
+            db.session.commit()
+
     def entry_status(self, entry_id: int) -> str:
         from innovation.events.models import Entry
         from innovation.extensions import db
@@ -429,3 +444,4 @@ def assert_no_sideways_scroll():
                                  f"sticking out: {widest}")
 
     return check
+
