@@ -120,6 +120,17 @@ def app(request, tmp_path_factory):
     drop_schema(app)
 
 
+from flask_sqlalchemy.session import Session as _FlaskSession  # noqa: E402
+
+
+class _ConnectionBoundSession(_FlaskSession):
+    """Flask-SQLAlchemy's session picks an engine per mapper and ignores ``bind=``; the test session
+    must use the one connection whose outer transaction is rolled back."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return self.bind if self.bind is not None else super().get_bind(mapper, clause=clause, bind=bind, **kwargs)
+
+
 @pytest.fixture
 def db(app):
     """A database session inside a transaction that is rolled back after the test."""
@@ -127,7 +138,9 @@ def db(app):
         connection = _db.engine.connect()
         transaction = connection.begin()
         original = _db.session
-        _db.session = _db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        _db.session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession}
+        )
         try:
             yield _db
         finally:

@@ -83,7 +83,7 @@ POLICY: dict[str, Rule] = {
     # entries (the owning OPD's operator, and admins)
     "events.enter": Rule("POST", "/events/{event_slug}/enter", EDITORS,
                          {"innovation_id": "{spare_innovation}", "category_id": "{category}"}),
-    "events.entry": Rule("GET", "/events/{event_slug}/entries/{entry}", EDITORS),
+    "events.entry": Rule("GET", "/events/{event_slug}/entries/{entry}", READERS),
     "events.change_category": Rule("POST", "/events/{event_slug}/entries/{entry}/category", EDITORS,
                                    {"category_id": "{category}"}),
     "events.submit_entry": Rule("POST", "/events/{event_slug}/entries/{entry}/submit", EDITORS),
