@@ -59,4 +59,6 @@ def register_cli(app: Flask) -> None:
     from innovation.demo import demo_command
 
     app.cli.add_command(demo_command)
-    app.cli.add_command(__import__("innovation.uploads.cli", fromlist=["uploads_cli"]).uploads_cli)
+    from innovation.uploads.cli import uploads_cli
+
+    app.cli.add_command(uploads_cli)
