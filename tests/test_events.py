@@ -469,10 +469,10 @@ def test_category_views(client, db, make_user, make_innovation, login):
 def test_extension_views(client, db, make_user, make_opd, login):
     admin = make_user(role=Role.ADMIN)
     event = new_event(admin)
-    opd = make_opd(name="Distrik Agimuga")
+    opd = make_opd(name=f"Distrik Uji {uuid.uuid4().hex[:8]}")
     login(admin)
     url = f"/events/{event.slug}/extensions"
-    assert "Distrik Agimuga" in client.get(url).get_data(as_text=True)
+    assert opd.name in client.get(url).get_data(as_text=True)
     refused = client.post(url, data={"opd_id": opd.id, "closes_at": "2026-10-01T20:00", "reason": "Sinyal"})
     assert refused.status_code == 200 and "harus sesudah" in refused.get_data(as_text=True)
     missing_reason = client.post(url, data={"opd_id": opd.id, "closes_at": "2026-10-03T23:59", "reason": ""})

@@ -393,17 +393,19 @@ def enter(slug: str):
 
 
 @bp.route("/<slug>/entries/<int:entry_id>")
-@role_required(*ENTRANTS)
+@role_required(Role.OPERATOR, Role.ADMIN, Role.VERIFIER)
 def entry(slug: str, entry_id: int):
+    """The entry's page: its OPD and admins act here; verifiers read it (``entry.can_view``)."""
     event = _event_or_404(slug)
     entry = _entry_or_404(event, entry_id)
-    ensure(entry.can_edit(current_user))
+    ensure(entry.can_view(current_user))
     state = services.submission_state(event, entry.opd_id)
     form = CategoryChangeForm(formdata=None, category_id=entry.category_id)
     form.category_id.choices = _category_choices(event)
     readiness = assess(entry.innovation).readiness
     return render_template(
         "events/entry.html", event=event, entry=entry, state=state, form=form, readiness=readiness,
+        can_edit=entry.can_edit(current_user),
     )
 
 
