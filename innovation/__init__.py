@@ -56,10 +56,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.events.views import bp as events_bp
     from innovation.home import bp as home_bp
     from innovation.innovations.views import bp as innovations_bp
+    from innovation.jobs.views import bp as jobs_bp
+    from innovation.judging.views import bp as judging_bp
     from innovation.orgs.views import bp as orgs_bp
+    from innovation.reporting.views import bp as reporting_bp
     from innovation.uploads.views import bp as uploads_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, audit_bp, innovations_bp, uploads_bp, events_bp):
+    for blueprint in (
+        home_bp, auth_bp, orgs_bp, audit_bp, innovations_bp, uploads_bp, events_bp, judging_bp, reporting_bp, jobs_bp,
+    ):
         app.register_blueprint(blueprint)
 
     from innovation import templating

@@ -15,7 +15,7 @@ def index():
     if current_user.role == Role.OPERATOR:
         return redirect(url_for("innovations.index"))
     if current_user.role == Role.JUDGE:
-        return redirect(url_for("events.index"))
+        return redirect(url_for("judging.queue"))
     return redirect(url_for("innovations.index"))
 
 

@@ -6,3 +6,6 @@ from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation 
 from innovation.orgs.models import Opd  # noqa: F401
 from innovation.storage.models import StoredFile  # noqa: F401
 from innovation.uploads.models import PendingUpload  # noqa: F401
+import innovation.jobs.models  # noqa: F401,E402
+import innovation.judging.models  # noqa: F401,E402
+import innovation.reporting.models  # noqa: F401,E402

@@ -1,0 +1,2 @@
+"""jobs models (see the area's services for the rules)."""
+from __future__ import annotations

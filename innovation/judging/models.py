@@ -1,0 +1,2 @@
+"""judging models (see the area's services for the rules)."""
+from __future__ import annotations
