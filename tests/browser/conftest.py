@@ -258,14 +258,26 @@ class Seeder:
     values (ids, slugs), never ORM objects, which would be detached by then.
     """
 
+    _admins: dict[str, LiveUser] = {}  # one admin per live server (backend): hashing passwords is slow
+    _pdf: bytes | None = None
+
     def __init__(self, live_server: LiveServer):
         self.live = live_server
-        self._admin: LiveUser | None = None
 
     def admin(self) -> LiveUser:
-        if self._admin is None:
-            self._admin = self.live.add_user(role="admin", full_name="Admin Bappeda Uji")
-        return self._admin
+        key = self.live.url
+        if key not in Seeder._admins:
+            Seeder._admins[key] = self.live.add_user(role="admin", full_name="Admin Bappeda Uji")
+        return Seeder._admins[key]
+
+    @classmethod
+    def pdf(cls) -> bytes:
+        """One small real PDF, made once (fpdf2), for every seeded evidence file."""
+        if cls._pdf is None:
+            from innovation.demo import demo_pdf
+
+            cls._pdf = demo_pdf("Bukti dukung", ["Dokumen contoh untuk uji peramban Innovation Week."])
+        return cls._pdf
 
     @staticmethod
     def _user(username: str):
@@ -297,7 +309,7 @@ class Seeder:
 
         from sqlalchemy import select
 
-        from innovation.demo import demo_pdf, demo_png
+        from innovation.demo import demo_png
         from innovation.demo_data import rancang_bangun
         from innovation.extensions import db
         from innovation.innovations import evidence
@@ -333,8 +345,7 @@ class Seeder:
                         evidence.attach_link(innovation, indicator_no=35, url="https://www.youtube.com/watch?v=uji",
                                              title="Video inovasi (tautan)", by=operator)
                     elif "pdf" in indicator.evidence_types:
-                        data = demo_pdf(f"{indicator.no}. {indicator.name}", [f"Inovasi: {nama}", opd.name])
-                        evidence.attach_file(innovation, indicator_no=indicator.no, stream=io.BytesIO(data),
+                        evidence.attach_file(innovation, indicator_no=indicator.no, stream=io.BytesIO(self.pdf()),
                                              filename=f"{indicator.no:02d}-bukti.pdf", by=operator)
                     else:
                         evidence.attach_file(innovation, indicator_no=indicator.no, stream=io.BytesIO(demo_png()),
@@ -407,11 +418,17 @@ def seed(live_server) -> Seeder:
 
 @pytest.fixture
 def shot(live_server, screenshot):
-    """``shoot(page, name)``: a screenshot, taken on one backend only (the pages are the same on both)."""
+    """``shot(page, name)``: docs/screenshots/<name>.png like ``screenshot``, but taken on one backend only
+    (the pages are the same on both); ``full_page=False`` keeps just the first screen of a long list."""
 
-    def shoot(page, name: str) -> None:
-        if live_server.backend == "sqlite":
+    def shoot(page, name: str, *, full_page: bool = True) -> None:
+        if live_server.backend != "sqlite":
+            return
+        if full_page:
             screenshot(page, name)
+        else:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled", caret="hide")
 
     return shoot
 
