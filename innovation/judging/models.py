@@ -1,2 +1,281 @@
-"""judging models (see the area's services for the rules)."""
+"""Judging: rubrics, rounds, panels, assignments and score sheets (see ``services`` for the rules).
+
+A round uses its own copy of a rubric (``rubrics.copy_rubric``), so editing one round's weights never
+changes another round or a built-in. Scores are stored exactly (``Numeric``); a sheet keeps its
+weighted total on the rubric's scale, recomputed whenever a score or a weight changes.
+"""
 from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from innovation.auth.models import Role, User
+from innovation.events.models import Category, Entry, Event
+from innovation.extensions import UTCDateTime, db, str_enum, utcnow
+
+
+class Rubric(db.Model):
+    """A set of weighted criteria on one scale (e.g. 1-5). Built-ins are templates copied per round."""
+
+    __tablename__ = "rubric"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    scale_min: Mapped[int] = mapped_column(default=1)
+    scale_max: Mapped[int] = mapped_column(default=5)
+    builtin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="rubric", cascade="all, delete-orphan", order_by="Criterion.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Rubric {self.code}>"
+
+    @property
+    def counted_criteria(self) -> list[Criterion]:
+        return [c for c in self.criteria if not c.independent]
+
+
+class Criterion(db.Model):
+    """One scored aspect. ``weight`` is a percentage; ``independent`` criteria are scored, not counted."""
+
+    __tablename__ = "criterion"
+    __table_args__ = (UniqueConstraint("rubric_id", "code", name="uq_criterion_rubric_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    independent: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    # {"1": {"id": "...", "en": "..."}, ...}: what each level of the scale means.
+    descriptors: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    rubric: Mapped[Rubric] = relationship(back_populates="criteria")
+
+    def descriptor(self, level: int, locale: str = "id") -> str:
+        item = (self.descriptors or {}).get(str(level)) or {}
+        return item.get(locale) or item.get("id") or ""
+
+
+class RoundKind(StrEnum):
+    ADMINISTRASI = "administrasi"
+    PENILAIAN = "penilaian"
+    FINAL = "final"
+
+
+class Round(db.Model):
+    """One stage of an event's judging, with its own rubric, panel, window (UTC) and entries."""
+
+    __tablename__ = "judging_round"
+    __table_args__ = (UniqueConstraint("event_id", "position", name="uq_judging_round_event_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    kind: Mapped[RoundKind] = mapped_column(str_enum(RoundKind))
+    name: Mapped[str] = mapped_column(String(200))
+    rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubric.id", ondelete="RESTRICT"), index=True)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    judges_per_entry: Mapped[int] = mapped_column(default=3)
+    blind: Mapped[bool] = mapped_column(default=False)
+    use_category_panels: Mapped[bool] = mapped_column(default=False)
+    # How many advance from this round to the next, per category (None: not set yet).
+    advance_top_n: Mapped[int | None]
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
+    rubric: Mapped[Rubric | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Round {self.event_id}#{self.position} {self.kind}>"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.kind != RoundKind.ADMINISTRASI
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.opens_at <= now < self.closes_at
+
+    def is_closed(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) >= self.closes_at
+
+
+class RoundEntryStatus(StrEnum):
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
+    ADVANCED = "advanced"
+    ELIMINATED = "eliminated"
+
+
+class RoundEntry(db.Model):
+    """An entry taking part in a round, with the admin's decision on it."""
+
+    __tablename__ = "round_entry"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", name="uq_round_entry_round_entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_round.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    status: Mapped[RoundEntryStatus] = mapped_column(str_enum(RoundEntryStatus), default=RoundEntryStatus.PENDING)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    round: Mapped[Round] = relationship(lazy="joined", innerjoin=True)
+    entry: Mapped[Entry] = relationship(lazy="joined", innerjoin=True)
+    decided_by: Mapped[User | None] = relationship()
+
+    @property
+    def opd_id(self) -> int:  # for the audit log's OPD filter
+        return self.entry.opd_id
+
+    def active_assignment_for(self, user: User) -> Assignment | None:
+        from sqlalchemy import select
+
+        return db.session.scalar(
+            select(Assignment).where(
+                Assignment.round_entry_id == self.id,
+                Assignment.judge_id == user.id,
+                Assignment.status == AssignmentStatus.ACTIVE,
+            )
+        )
+
+    def judge_conflicted(self, user: User) -> bool:
+        """A judge never sees an entry of the OPD they work for, its parent or its children."""
+        if user.opd_id is None:
+            return False
+        return self.entry.opd_id in user.opd.family_ids()
+
+    def can_view(self, user: User) -> bool:
+        """Admins always; a judge only with an active assignment and no OPD conflict."""
+        if user.role == Role.ADMIN:
+            return True
+        if user.role != Role.JUDGE or self.judge_conflicted(user):
+            return False
+        return self.active_assignment_for(user) is not None
+
+    def can_score(self, user: User, now: datetime | None = None) -> bool:
+        """A judge who may view it, while the round is open."""
+        return user.role == Role.JUDGE and self.can_view(user) and self.round.is_open(now)
+
+
+class PanelMember(db.Model):
+    """A judge of a round, optionally on the panel of one category."""
+
+    __tablename__ = "panel_member"
+    __table_args__ = (UniqueConstraint("round_id", "judge_id", "category_id", name="uq_panel_member_round_judge_category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_round.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"))
+
+    judge: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    category: Mapped[Category | None] = relationship(lazy="joined")
+
+
+class AssignmentStatus(StrEnum):
+    ACTIVE = "active"
+    RECUSED = "recused"
+    REMOVED = "removed"
+
+
+class Assignment(db.Model):
+    """A judge asked to score one entry in one round."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("round_entry_id", "judge_id", name="uq_assignment_round_entry_judge"),
+        Index("ix_assignment_judge_status", "judge_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_entry_id: Mapped[int] = mapped_column(ForeignKey("round_entry.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    status: Mapped[AssignmentStatus] = mapped_column(str_enum(AssignmentStatus), default=AssignmentStatus.ACTIVE)
+    recusal_reason: Mapped[str] = mapped_column(Text, default="")
+    # A recusal stays flagged for the admin until a replacement judge is found (or they dismiss it).
+    needs_reassignment: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    round_entry: Mapped[RoundEntry] = relationship(lazy="joined", innerjoin=True)
+    judge: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    sheet: Mapped[ScoreSheet | None] = relationship(back_populates="assignment", uselist=False)
+
+    @property
+    def opd_id(self) -> int:
+        return self.round_entry.entry.opd_id
+
+
+class SheetStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ScoreSheet(db.Model):
+    """One judge's scores for one entry in one round. ``total``: weighted, on the rubric's scale."""
+
+    __tablename__ = "score_sheet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[SheetStatus] = mapped_column(str_enum(SheetStatus), default=SheetStatus.DRAFT)
+    overall_comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    total: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+
+    assignment: Mapped[Assignment] = relationship(back_populates="sheet")
+    scores: Mapped[list[Score]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
+
+    def score_for(self, criterion_id: int) -> Score | None:
+        return next((s for s in self.scores if s.criterion_id == criterion_id), None)
+
+
+class Score(db.Model):
+    __tablename__ = "score"
+    __table_args__ = (UniqueConstraint("sheet_id", "criterion_id", name="uq_score_sheet_criterion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheet.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="RESTRICT"), index=True)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
+    criterion: Mapped[Criterion] = relationship(lazy="joined", innerjoin=True)
+
+
+class ResultSnapshot(db.Model):
+    """A published result, frozen (written by the results service; read-only afterwards)."""
+
+    __tablename__ = "result_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_round.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    checksum: Mapped[str] = mapped_column(String(64))
