@@ -88,6 +88,7 @@ def build_app(backend: str, tmp_path_factory, **overrides):
         from flask import g
 
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # Flask-Babel caches the locale the same way
 
     with app.app_context():
         if backend == "sqlite":
