@@ -1,0 +1,214 @@
+"""Pure results statistics, checked by hand and against reference implementations (no database)."""
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime, timezone
+from decimal import Decimal as D
+
+import krippendorff
+import numpy as np
+import pytest
+
+from innovation.judging import statistics as st
+from innovation.judging.statistics import CriterionInfo, RankKey, Sheet
+
+SCALE = (D(0), D(100))
+
+
+def close(a, b, places=6):
+    return abs(float(a) - float(b)) < 10 ** -places
+
+
+# --- aggregation -----------------------------------------------------------------------------
+
+def test_aggregates_by_hand():
+    values = [D(50), D(62), D(70), D(81), D(99)]
+    assert st.aggregate(values, "mean") == D("72.4")
+    assert st.aggregate(values, "median") == D(70)
+    assert st.aggregate(values, "trimmed") == D(71)  # (62 + 70 + 81) / 3
+    # the olympic trim equals a 20 % trimmed mean for five judges (scipy.stats.trim_mean(x, 0.2))
+    assert st.aggregate(values, "trimmed") == D(str(np.mean(sorted(map(float, values))[1:-1])))
+    assert st.aggregate([D(60), D(80)], "trimmed") == D(70)  # fewer than three: nothing dropped
+    assert st.aggregate([], "mean") is None
+    with pytest.raises(ValueError):
+        st.aggregate(values, "mode")
+
+
+def test_spread_is_sample_sd_and_range():
+    sd, width = st.spread([D(70), D(80), D(90)])
+    assert sd == D(10) and width == D(20)
+    assert close(st.spread([D(50), D(62), D(70), D(81), D(99)])[0], np.std([50, 62, 70, 81, 99], ddof=1))
+    assert st.spread([D(75)]) == (None, D(0))
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+def _two_judges():
+    return [
+        Sheet(1, 10, D(60)), Sheet(2, 10, D(70)), Sheet(3, 10, D(80)),
+        Sheet(1, 20, D(80)), Sheet(2, 20, D(80)), Sheet(3, 20, D(90)),
+    ]
+
+
+def test_normalisation_by_hand():
+    result = st.normalise(_two_judges(), SCALE)
+    # judge 10: mean 70, population SD sqrt(200/3); judge 20: mean 250/3, SD sqrt(200/9)
+    assert close(result.z[(1, 10)], -math.sqrt(1.5))
+    assert close(result.z[(1, 20)], -math.sqrt(0.5))
+    assert close(result.z[(3, 20)], math.sqrt(2))
+    assert close(result.entry_z[1], -(math.sqrt(1.5) + math.sqrt(0.5)) / 2)
+    # mapped back with the panel's mean 230/3 and population SD sqrt(800/9)
+    assert close(result.panel_mean, 230 / 3) and close(result.panel_sd, math.sqrt(800 / 9))
+    expected = 230 / 3 + math.sqrt(800 / 9) * -(math.sqrt(1.5) + math.sqrt(0.5)) / 2
+    assert close(result.scores[1], expected)
+    assert round(float(result.scores[1]), 2) == 67.56
+
+
+def test_normalisation_matches_numpy_zscores():
+    rng = random.Random(7)
+    sheets = [Sheet(e, j, D(rng.randint(40, 95))) for j in range(5) for e in range(12) if (e + j) % 4]
+    result = st.normalise(sheets, SCALE)
+    for judge in range(5):
+        own = [s for s in sheets if s.judge_id == judge]
+        x = np.array([float(s.total) for s in own])
+        z = (x - x.mean()) / x.std()  # population SD, as scipy.stats.zscore
+        for s, expected in zip(own, z):
+            assert close(result.z[(s.entry_id, judge)], expected)
+
+
+def test_normalisation_single_entry_judge_and_flat_judge():
+    sheets = _two_judges() + [Sheet(1, 30, D(95)), Sheet(2, 40, D(75)), Sheet(3, 40, D(75))]
+    result = st.normalise(sheets, SCALE)
+    assert result.fallback_judges == {30} and result.flat_judges == {40}
+    assert close(result.z[(1, 30)], (95 - result.panel_mean) / result.panel_sd)
+    assert result.z[(2, 40)] == 0 and result.z[(3, 40)] == 0
+    # every total equal: no spread anywhere, everyone sits at the panel mean
+    flat = st.normalise([Sheet(1, 1, D(70)), Sheet(2, 1, D(70)), Sheet(1, 2, D(70))], SCALE)
+    assert flat.scores == {1: D(70), 2: D(70)}
+
+
+def test_normalised_scores_stay_on_the_scale():
+    sheets = [Sheet(1, 1, D(1)), Sheet(2, 1, D(10)), Sheet(1, 2, D(1)), Sheet(2, 2, D(10))]
+    result = st.normalise(sheets, (D(1), D(10)))
+    assert all(D(1) <= v <= D(10) for v in result.scores.values())
+
+
+# --- agreement -------------------------------------------------------------------------------
+
+def test_alpha_by_hand():
+    # units (1, 2), (3, 3), (5, 4): D_o = 4/6, D_e = 120/30 = 4, alpha = 1 - 1/6
+    alpha = st.krippendorff_alpha_interval([[D(1), D(2)], [D(3), D(3)], [D(5), D(4)]])
+    assert close(alpha, 5 / 6, 12)
+
+
+def test_alpha_matches_krippendorff_package_on_its_example():
+    nan = np.nan
+    data = [  # Krippendorff's example with missing values (coders x units)
+        [nan, nan, nan, nan, nan, 3, 4, 1, 2, 1, 1, 3, 3, nan, 3],
+        [1, nan, 2, 1, 3, 3, 4, 3, nan, nan, nan, nan, nan, nan, nan],
+        [nan, nan, 2, 1, 3, 4, 4, nan, 2, 1, 1, 3, 3, nan, 4],
+    ]
+    units = [[D(int(row[u])) for row in data if not math.isnan(row[u])] for u in range(len(data[0]))]
+    ours = st.krippendorff_alpha_interval(units)
+    reference = krippendorff.alpha(reliability_data=data, level_of_measurement="interval")
+    assert close(ours, reference, 9)
+    assert round(float(ours), 3) == 0.811
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_alpha_matches_krippendorff_package_on_random_panels(seed):
+    rng = random.Random(seed)
+    judges, entries = 5, 14
+    quality = [rng.uniform(50, 90) for _ in range(entries)]
+    data = np.full((judges, entries), np.nan)
+    for j in range(judges):
+        bias = rng.uniform(-8, 8)
+        for e in range(entries):
+            if rng.random() < 0.8:  # some entries not scored by some judges (conflicts)
+                data[j, e] = round(quality[e] + bias + rng.gauss(0, 6), 2)
+    units = [[D(str(data[j, e])) for j in range(judges) if not np.isnan(data[j, e])] for e in range(entries)]
+    ours = st.krippendorff_alpha_interval(units)
+    assert close(ours, krippendorff.alpha(reliability_data=data, level_of_measurement="interval"), 9)
+
+
+def test_alpha_undefined_without_pairs_or_variation():
+    assert st.krippendorff_alpha_interval([[D(3)], [D(4)]]) is None
+    assert st.krippendorff_alpha_interval([[D(3), D(3)], [D(3), D(3)]]) is None
+
+
+@pytest.mark.parametrize("alpha, reading", [
+    (D("0.95"), "baik"), (D("0.800"), "baik"), (D("0.7999"), "cukup"), (D("0.667"), "cukup"),
+    (D("0.6669"), "lemah"), (D("-0.2"), "lemah"), (None, None),
+])
+def test_alpha_reading_thresholds(alpha, reading):
+    assert st.alpha_reading(alpha) == reading
+
+
+# --- flags -----------------------------------------------------------------------------------
+
+def test_planted_harsh_and_lenient_judges_are_flagged():
+    rng = random.Random(3)
+    sheets = []
+    for entry in range(8):
+        quality = rng.uniform(60, 85)
+        for judge, bias in ((1, 0), (2, 2), (3, -2), (4, -18), (5, 13)):
+            sheets.append(Sheet(entry, judge, D(str(round(quality + bias + rng.uniform(-2, 2), 2)))))
+    found = st.judge_deviations(sheets, SCALE)
+    assert found[4].flag == "lebih keras" and found[4].mean_deviation < -10
+    assert found[5].flag == "lebih murah"
+    assert found[1].flag is None and found[2].flag is None and found[3].flag is None
+    assert found[4].compared == 8
+
+
+def test_judge_deviation_by_hand_and_minimum_overlap():
+    # judge 3 on entry 1: 60 vs others' mean 80 -> -20; on entry 2: 50 vs 75 -> -25; mean -22.5
+    sheets = [Sheet(1, 1, D(80)), Sheet(1, 2, D(80)), Sheet(1, 3, D(60)),
+              Sheet(2, 1, D(70)), Sheet(2, 2, D(80)), Sheet(2, 3, D(50))]
+    found = st.judge_deviations(sheets, SCALE)
+    assert found[3].mean_deviation == D("-22.5") and found[3].flag == "lebih keras"
+    # one shared entry is not enough evidence to flag
+    single = st.judge_deviations([Sheet(1, 1, D(90)), Sheet(1, 2, D(40))], SCALE)
+    assert single[2].flag is None and single[2].compared == 1
+
+
+def test_outlier_single_score_is_flagged():
+    values = {1: D(80), 2: D(82), 3: D(79), 4: D(81), 5: D(40)}
+    assert st.outlier_scores(values, SCALE) == {5: D("-40.5")}
+    # close scores: the scale floor (15 points) keeps a small gap from being flagged
+    assert st.outlier_scores({1: D(80), 2: D(80), 3: D(80), 4: D(86)}, SCALE) == {}
+    # two judges only: nothing to compare against
+    assert st.outlier_scores({1: D(10), 2: D(90)}, SCALE) == {}
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+T0 = datetime(2025, 9, 1, tzinfo=timezone.utc)
+T1 = datetime(2025, 9, 2, tzinfo=timezone.utc)
+
+
+def test_rank_orders_by_score_then_each_tie_break():
+    keys = [
+        RankKey(1, D("80.004"), D(70), D(8), 0, T1),  # equals 80.00 with entry 2 on step 1
+        RankKey(2, D("79.996"), D(72), D(8), 0, T1),  # wins on step 2 (other method)
+        RankKey(3, D(75), D(70), D(9), 0, T1),  # beats 4 on step 3 (heaviest criterion)
+        RankKey(4, D(75), D(70), D(8), 0, T0),
+        RankKey(5, D(70), D(70), D(8), 0, T1),  # beats 6 on step 4 (fewer flags)
+        RankKey(6, D(70), D(70), D(8), 2, T0),
+        RankKey(7, D(60), D(60), D(8), 0, T0),  # beats 8 on step 5 (earlier)
+        RankKey(8, D(60), D(60), D(8), 0, T1),
+        RankKey(10, D(50), None, None, 0, None),  # below 9 on step 6 (entry number)
+        RankKey(9, D(50), None, None, 0, None),
+        RankKey(11, None, None, None, 0, None),  # unscored entries last
+    ]
+    ranked = st.rank(keys)
+    assert [e for e, _r, _s in ranked] == [2, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert [r for _e, r, _s in ranked] == list(range(1, 12))
+    steps = {e: s for e, _r, s in ranked}
+    assert steps == {2: None, 1: 2, 3: 1, 4: 3, 5: 1, 6: 4, 7: 1, 8: 5, 9: 1, 10: 6, 11: 1}
+
+
+def test_heaviest_criterion_prefers_weight_then_position():
+    criteria = [CriterionInfo(1, D(25), 1), CriterionInfo(2, D(30), 2), CriterionInfo(3, D(30), 0)]
+    assert st.heaviest_criterion(criteria).id == 3
+    assert st.heaviest_criterion([]) is None
