@@ -272,3 +272,16 @@ def count_statements(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def admin(make_user):
+    from innovation.auth.models import Role
+
+    return make_user(role=Role.ADMIN)
+
+
+@pytest.fixture
+def t():
+    """A short unique suffix for names and codes a test creates."""
+    return uuid.uuid4().hex[:6]

@@ -16,24 +16,6 @@ from innovation.auth.services import AccountError
 from conftest import TEST_PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def request_context(app, db):
-    """Services translate their messages, and the locale is read from the request's session."""
-    with app.test_request_context():
-        yield
-
-
-@pytest.fixture
-def t():
-    """A suffix that makes usernames unique: conftest's rollback does not undo a view's commit."""
-    return uuid.uuid4().hex[:6]
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.ADMIN)
-
-
 def events(db, action, actor):
     return list(db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == action, AuditEvent.actor_id == actor.id).order_by(AuditEvent.id)

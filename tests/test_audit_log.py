@@ -1,7 +1,6 @@
 """The audit log browser: permissions, filters (dates in WIT), readable changes, constant statements."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -9,23 +8,6 @@ import pytest
 from innovation.audit import browse
 from innovation.audit.services import record
 from innovation.auth.models import Role
-
-
-@pytest.fixture(autouse=True)
-def request_context(app, db):
-    with app.test_request_context():
-        yield
-
-
-@pytest.fixture
-def t():
-    """A suffix that makes actions unique: conftest's rollback does not undo a view's commit."""
-    return uuid.uuid4().hex[:6]
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.ADMIN)
 
 
 def utc(*args):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
 
 import pytest
 from sqlalchemy import select
@@ -19,22 +18,11 @@ from innovation.orgs.models import Opd, OpdKind
 OPD_HEADER = "name;code;kind;parent_code;active\n"
 ACCOUNT_HEADER = "username,full_name,email,role,opd_code,password\n"
 
-
-@pytest.fixture(autouse=True)
-def request_context(app, db):
-    with app.test_request_context():
-        yield
-
-
 @pytest.fixture
-def t():
-    """A suffix that makes codes unique: conftest's rollback does not undo a view's commit."""
-    return uuid.uuid4().hex[:6].upper()
+def t(t):
+    """OPD codes are upper case."""
+    return t.upper()
 
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.ADMIN)
 
 
 def read(text: str, columns=opd_import.COLUMNS, required=opd_import.REQUIRED, filename="data.csv"):

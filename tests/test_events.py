@@ -10,7 +10,7 @@ from sqlalchemy import select
 from innovation.audit.models import AuditEvent
 from innovation.auth.models import Role
 from innovation.events import services
-from innovation.events.models import DEFAULT_CATEGORIES, Category, DeadlineExtension, Event
+from innovation.events.models import DEFAULT_CATEGORIES, Event
 from innovation.events.services import EventError
 from innovation.extensions import utcnow
 from innovation.timeutil import format_local, from_local, to_local

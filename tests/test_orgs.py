@@ -12,29 +12,17 @@ from innovation.orgs import services
 from innovation.orgs.models import Opd, OpdKind
 from innovation.orgs.services import OrgError
 
+@pytest.fixture
+def t(t):
+    """OPD codes are upper case."""
+    return t.upper()
+
+
 
 def events(db, action, actor):
     return list(db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == action, AuditEvent.actor_id == actor.id).order_by(AuditEvent.id)
     ))
-
-
-@pytest.fixture(autouse=True)
-def request_context(app, db):
-    """Services translate their messages, and the locale is read from the request's session."""
-    with app.test_request_context():
-        yield
-
-
-@pytest.fixture
-def t():
-    """A suffix that makes names and codes unique: conftest's rollback does not undo a view's commit."""
-    return uuid.uuid4().hex[:6].upper()
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.ADMIN)
 
 
 # --- services ------------------------------------------------------------------------------------
