@@ -97,6 +97,8 @@ class Round(db.Model):
     use_category_panels: Mapped[bool] = mapped_column(default=False)
     # How many advance from this round to the next, per category (None: not set yet).
     advance_top_n: Mapped[int | None]
+    # True: the top N of each category advance; False: the top N overall.
+    advance_per_category: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

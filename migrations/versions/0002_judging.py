@@ -63,6 +63,7 @@ def upgrade():
     sa.Column('blind', sa.Boolean(), nullable=False),
     sa.Column('use_category_panels', sa.Boolean(), nullable=False),
     sa.Column('advance_top_n', sa.Integer(), nullable=True),
+    sa.Column('advance_per_category', sa.Boolean(), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_judging_round_event_id_event'), ondelete='CASCADE'),

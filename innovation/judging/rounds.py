@@ -1,0 +1,424 @@
+"""Rounds of an event: the default plan, add/edit/reorder, the administrative selection, ranking and
+advancement to the next round. Plain functions; they flush, log, and never commit.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from innovation.audit.services import record
+from innovation.auth.models import User
+from innovation.events.models import Entry, EntryStatus, Event
+from innovation.extensions import db, utcnow
+from innovation.innovations.services import assess
+from innovation.judging import rubrics
+from innovation.judging.errors import JudgingError
+from innovation.judging.models import (
+    Assignment,
+    AssignmentStatus,
+    Round,
+    RoundEntry,
+    RoundEntryStatus,
+    RoundKind,
+    Rubric,
+    ScoreSheet,
+    SheetStatus,
+)
+
+ROUND_KIND_LABELS = {
+    RoundKind.ADMINISTRASI: "Seleksi administrasi",
+    RoundKind.PENILAIAN: "Penilaian",
+    RoundKind.FINAL: "Final",
+}
+DEFAULT_FINALISTS = 5
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def rounds_of(event: Event) -> list[Round]:
+    return list(db.session.scalars(select(Round).where(Round.event_id == event.id).order_by(Round.position)))
+
+
+def next_round(round_: Round) -> Round | None:
+    return db.session.scalar(
+        select(Round).where(Round.event_id == round_.event_id, Round.position > round_.position)
+        .order_by(Round.position).limit(1)
+    )
+
+
+def previous_round(round_: Round) -> Round | None:
+    return db.session.scalar(
+        select(Round).where(Round.event_id == round_.event_id, Round.position < round_.position)
+        .order_by(Round.position.desc()).limit(1)
+    )
+
+
+def round_entries(round_: Round) -> list[RoundEntry]:
+    return list(db.session.scalars(
+        select(RoundEntry).where(RoundEntry.round_id == round_.id).order_by(RoundEntry.entry_id)
+    ).unique())
+
+
+def has_scores(round_: Round) -> bool:
+    return bool(db.session.scalar(
+        select(func.count(ScoreSheet.id)).join(Assignment, ScoreSheet.assignment_id == Assignment.id)
+        .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id).where(RoundEntry.round_id == round_.id)
+    ))
+
+
+# --- creating and editing ---------------------------------------------------------------------
+
+def _clean(event: Event, data: dict[str, Any], current: Round | None = None) -> dict[str, Any]:
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise JudgingError(_("Nama babak wajib diisi."), "name")
+    try:
+        kind = RoundKind(data.get("kind") or (current.kind if current else ""))
+    except ValueError:
+        raise JudgingError(_("Jenis babak tidak dikenal."), "kind") from None
+    opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+    if not isinstance(opens_at, datetime) or not isinstance(closes_at, datetime):
+        raise JudgingError(_("Waktu buka dan tutup babak wajib diisi."), "closes_at")
+    if closes_at <= opens_at:
+        raise JudgingError(_("Waktu tutup babak harus sesudah waktu buka."), "closes_at")
+    k = data.get("judges_per_entry", 3)
+    if not isinstance(k, int) or not 1 <= k <= 20:
+        raise JudgingError(_("Jumlah juri per entri harus antara 1 dan 20."), "judges_per_entry")
+    top_n = data.get("advance_top_n")
+    if top_n is not None and (not isinstance(top_n, int) or top_n < 1):
+        raise JudgingError(_("Jumlah yang lolos harus bilangan bulat positif."), "advance_top_n")
+    return {
+        "name": name[:200], "kind": kind, "opens_at": opens_at, "closes_at": closes_at,
+        "judges_per_entry": k, "blind": bool(data.get("blind")),
+        "use_category_panels": bool(data.get("use_category_panels")),
+        "advance_top_n": top_n, "advance_per_category": bool(data.get("advance_per_category")),
+    }
+
+
+def _rubric_copy_for(round_: Round, source: Rubric) -> Rubric:
+    rubrics.check_weights(source)
+    return rubrics.copy_rubric(source, code=f"babak-{round_.id}-{source.code}"[:40],
+                               name=f"{source.name} · {round_.name}"[:200])
+
+
+def create_round(event: Event, data: dict[str, Any], *, rubric: Rubric | None = None, by: User) -> Round:
+    """A new last round. A scored round needs a rubric (copied for the round)."""
+    values = _clean(event, data)
+    if values["kind"] != RoundKind.ADMINISTRASI and rubric is None:
+        raise JudgingError(_("Babak penilaian membutuhkan rubrik."), "rubric")
+    position = (db.session.scalar(select(func.max(Round.position)).where(Round.event_id == event.id)) or 0) + 1
+    round_ = Round(event=event, position=position, **values)
+    db.session.add(round_)
+    db.session.flush()
+    if values["kind"] != RoundKind.ADMINISTRASI:
+        round_.rubric = _rubric_copy_for(round_, rubric)
+    db.session.flush()
+    record("judging.round_create", actor=by, obj=round_,
+           summary=f"Babak {position} {round_.name} dibuat untuk {event.name}")
+    return round_
+
+
+FIELDS = ["name", "kind", "opens_at", "closes_at", "judges_per_entry", "blind", "use_category_panels",
+          "advance_top_n", "advance_per_category"]
+
+
+def update_round(round_: Round, data: dict[str, Any], *, rubric: Rubric | None = None, by: User) -> Round:
+    """Change a round. Its rubric can be replaced only while nobody has scored in it."""
+    from innovation.audit.services import diff, snapshot
+
+    values = _clean(round_.event, data, round_)
+    if values["kind"] != round_.kind and has_scores(round_):
+        raise JudgingError(_("Jenis babak tidak dapat diubah karena sudah ada nilai."), "kind")
+    before = snapshot(round_, FIELDS)
+    for name, value in values.items():
+        setattr(round_, name, value)
+    if round_.kind == RoundKind.ADMINISTRASI:
+        if round_.rubric_id is not None and has_scores(round_):
+            raise JudgingError(_("Babak ini sudah dinilai dengan rubrik; jenisnya tidak dapat diubah."), "kind")
+        round_.rubric = None
+    elif rubric is not None and (round_.rubric is None or rubric.id != round_.rubric_id):
+        if has_scores(round_):
+            raise JudgingError(_("Rubrik tidak dapat diganti karena juri sudah menilai di babak ini. "
+                                 "Ubah bobot kriterianya saja."), "rubric")
+        round_.rubric = _rubric_copy_for(round_, rubric)
+    elif round_.rubric is None:
+        raise JudgingError(_("Babak penilaian membutuhkan rubrik."), "rubric")
+    db.session.flush()
+    record("judging.round_update", actor=by, obj=round_, changes=diff(round_, FIELDS, before),
+           summary=f"Babak {round_.position} {round_.name} diubah")
+    return round_
+
+
+def move_round(round_: Round, direction: str, *, by: User) -> Round:
+    """Swap with the neighbouring round (``up`` or ``down``)."""
+    other = previous_round(round_) if direction == "up" else next_round(round_) if direction == "down" else None
+    if other is None:
+        raise JudgingError(_("Babak ini tidak dapat dipindahkan ke arah itu."))
+    if has_scores(round_) or has_scores(other) or round_entries(round_) and round_entries(other):
+        raise JudgingError(_("Urutan babak yang sudah berisi entri atau nilai tidak dapat ditukar."))
+    mine, theirs = round_.position, other.position
+    round_.position = -mine
+    db.session.flush()
+    other.position = mine
+    db.session.flush()
+    round_.position = theirs
+    db.session.flush()
+    record("judging.round_move", actor=by, obj=round_, changes={"position": [mine, theirs]},
+           summary=f"Babak {round_.name} dipindah ke urutan {theirs}")
+    return round_
+
+
+def delete_round(round_: Round, *, by: User) -> None:
+    if round_entries(round_):
+        raise JudgingError(_("Babak yang sudah berisi entri tidak dapat dihapus."))
+    event, name = round_.event, round_.name
+    rubric = round_.rubric
+    db.session.delete(round_)
+    db.session.flush()
+    if rubric is not None and not rubric.builtin:
+        db.session.delete(rubric)
+    later = db.session.scalars(select(Round).where(Round.event_id == event.id).order_by(Round.position)).all()
+    for i, other in enumerate(later, start=1):
+        if other.position != i:
+            other.position = i
+            db.session.flush()
+    record("judging.round_delete", actor=by, object_type="judging_round", summary=f"Babak {name} dihapus dari {event.name}")
+
+
+def create_default_rounds(event: Event, *, by: User, now: datetime | None = None) -> list[Round]:
+    """Seleksi administrasi, Penilaian presentasi (IGA rubric, 3 judges, top 5 advance), Final.
+
+    Windows start when the event's submission window closes (or now, if later). Refused when the
+    event already has rounds. Submitted entries go straight into the first round.
+    """
+    if rounds_of(event):
+        raise JudgingError(_("Event ini sudah memiliki babak penjurian."))
+    rubrics.seed_builtin_rubrics(by=by)
+    iga = rubrics.get_by_code(rubrics.IGA_CODE)
+    start = max(event.closes_at, now or utcnow())
+    day = timedelta(days=1)
+    plan = [
+        ({"name": _("Seleksi administrasi"), "kind": RoundKind.ADMINISTRASI, "opens_at": start,
+          "closes_at": start + 3 * day, "judges_per_entry": 1}, None),
+        ({"name": _("Penilaian presentasi"), "kind": RoundKind.PENILAIAN, "opens_at": start + 3 * day,
+          "closes_at": start + 10 * day, "judges_per_entry": 3, "advance_top_n": DEFAULT_FINALISTS}, iga),
+        ({"name": _("Final"), "kind": RoundKind.FINAL, "opens_at": start + 10 * day,
+          "closes_at": start + 14 * day, "judges_per_entry": 3}, iga),
+    ]
+    made = [create_round(event, data, rubric=rubric, by=by) for data, rubric in plan]
+    populate_first_round(made[0], by=by)
+    return made
+
+
+def populate_first_round(round_: Round, *, by: User) -> list[RoundEntry]:
+    """Add the event's submitted entries that are not in the round yet (the first round only)."""
+    if previous_round(round_) is not None:
+        raise JudgingError(_("Hanya babak pertama yang diisi dari entri terkirim; babak berikutnya "
+                             "diisi lewat keputusan lolos."))
+    present = set(db.session.scalars(select(RoundEntry.entry_id).where(RoundEntry.round_id == round_.id)))
+    entries = db.session.scalars(
+        select(Entry).where(Entry.event_id == round_.event_id, Entry.status == EntryStatus.SUBMITTED).order_by(Entry.id)
+    ).unique().all()
+    added = [RoundEntry(round=round_, entry=e) for e in entries if e.id not in present]
+    db.session.add_all(added)
+    db.session.flush()
+    if added:
+        record("judging.round_populate", actor=by, obj=round_,
+               summary=f"{len(added)} entri terkirim masuk ke babak {round_.name}")
+    return added
+
+
+# --- administrative selection -----------------------------------------------------------------
+
+@dataclass
+class Suggestion:
+    passed: bool
+    reason: str
+    gaps: list = field(default_factory=list)
+
+
+def suggest(entry: Entry) -> Suggestion:
+    """From the readiness checklist: fail when a mandatory item is missing, else pass."""
+    readiness = assess(entry.innovation).readiness
+    if readiness.blocking:
+        reason = _("Belum lengkap: %(items)s", items="; ".join(str(g.message) for g in readiness.blocking))
+        return Suggestion(False, reason, readiness.gaps)
+    return Suggestion(True, _("Persyaratan administrasi lengkap."), readiness.gaps)
+
+
+def decide(round_entry: RoundEntry, passed: bool, reason: str, *, by: User, now: datetime | None = None) -> RoundEntry:
+    """The admin's pass/fail decision in an administrative round (a reason is required to fail)."""
+    if round_entry.round.kind != RoundKind.ADMINISTRASI:
+        raise JudgingError(_("Keputusan lolos/tidak lolos langsung hanya untuk seleksi administrasi."))
+    if round_entry.status in (RoundEntryStatus.ADVANCED, RoundEntryStatus.ELIMINATED):
+        raise JudgingError(_("Entri ini sudah diteruskan ke babak berikutnya; keputusannya tidak dapat diubah."))
+    reason = (reason or "").strip()
+    if not passed and not reason:
+        raise JudgingError(_("Tuliskan alasan bila entri tidak lolos."), "reason")
+    old = round_entry.status
+    round_entry.status = RoundEntryStatus.PASSED if passed else RoundEntryStatus.FAILED
+    round_entry.decision_reason = reason[:2000]
+    round_entry.decided_by_id = by.id
+    round_entry.decided_at = now or utcnow()
+    db.session.flush()
+    record("judging.admin_decision", actor=by, obj=round_entry,
+           changes={"status": [old, round_entry.status]},
+           summary=f"{round_entry.entry.innovation.nama}: {'lolos' if passed else 'tidak lolos'} "
+                   f"seleksi administrasi ({reason[:200]})")
+    return round_entry
+
+
+# --- ranking and advancement ------------------------------------------------------------------
+
+@dataclass
+class RankedEntry:
+    round_entry: RoundEntry
+    mean: Decimal | None
+    sheets: int
+    rank: int | None = None
+    tied: bool = False
+    group: str = ""
+    proposed: bool = False
+    at_cutoff_tie: bool = False
+
+
+def _aggregate(values: list[Decimal]) -> Decimal | None:
+    """The seam for richer statistics: ``statistics.aggregate`` (mean) when present."""
+    try:
+        from innovation.judging.statistics import aggregate
+    except ImportError:  # pragma: no cover - the plain mean
+        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.0001")) if values else None
+    return aggregate(values, "mean") if values else None
+
+
+def rank_entries(round_: Round) -> list[RankedEntry]:
+    """Entries of a scored round by the mean of their submitted weighted totals, best first.
+
+    Entries with equal means share a rank (``tied``); entries without a submitted sheet come last,
+    unranked. Two statements whatever the number of entries.
+    """
+    entries = round_entries(round_)
+    totals_by_entry: dict[int, list[Decimal]] = defaultdict(list)
+    rows = db.session.execute(
+        select(Assignment.round_entry_id, ScoreSheet.total)
+        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+        .where(RoundEntry.round_id == round_.id, Assignment.status == AssignmentStatus.ACTIVE,
+               ScoreSheet.status == SheetStatus.SUBMITTED, ScoreSheet.total.is_not(None))
+    )
+    for round_entry_id, total in rows:
+        totals_by_entry[round_entry_id].append(Decimal(total))
+    ranked = [RankedEntry(re, _aggregate(totals_by_entry[re.id]), len(totals_by_entry[re.id])) for re in entries]
+    ranked.sort(key=lambda r: (r.mean is None, -(r.mean or 0), r.round_entry.entry_id))
+    _assign_ranks(ranked)
+    return ranked
+
+
+def _assign_ranks(ranked: list[RankedEntry]) -> None:
+    previous, rank = None, 0
+    for index, row in enumerate(ranked, start=1):
+        if row.mean is None:
+            continue
+        if row.mean != previous:
+            rank, previous = index, row.mean
+        row.rank = rank
+    counts: dict[Decimal, int] = defaultdict(int)
+    for row in ranked:
+        if row.mean is not None:
+            counts[row.mean] += 1
+    for row in ranked:
+        row.tied = row.mean is not None and counts[row.mean] > 1
+
+
+def advancement_proposal(round_: Round) -> list[RankedEntry]:
+    """Who would go to the next round, and why.
+
+    Administrative round: every entry that passed. Scored round: the top N (overall, or per category
+    when ``advance_per_category``) by ``rank_entries``; an entry tied with the last one in is
+    proposed too and flagged ``at_cutoff_tie`` so the admin decides.
+    """
+    if round_.kind == RoundKind.ADMINISTRASI:
+        rows = [RankedEntry(re, None, 0, group="", proposed=re.status == RoundEntryStatus.PASSED)
+                for re in round_entries(round_)]
+        return rows
+    ranked = rank_entries(round_)
+    groups: dict[str, list[RankedEntry]] = defaultdict(list)
+    for row in ranked:
+        row.group = row.round_entry.entry.category.name if round_.advance_per_category else ""
+        groups[row.group].append(row)
+    n = round_.advance_top_n or DEFAULT_FINALISTS
+    for rows in groups.values():
+        _assign_ranks(rows)
+        scored = [r for r in rows if r.rank is not None]
+        if not scored:
+            continue
+        inside = scored[:n]
+        cutoff = inside[-1].mean
+        for row in scored:
+            if row in inside or row.mean == cutoff:
+                row.proposed = True
+            if row.mean == cutoff and sum(1 for r in scored if r.mean == cutoff) > 1 and len(
+                    [r for r in scored if r.mean >= cutoff]) > n:
+                row.at_cutoff_tie = True
+    order = sorted(groups)
+    return [row for g in order for row in groups[g]]
+
+
+def advance(round_: Round, entry_ids: set[int], *, by: User, now: datetime | None = None) -> list[RoundEntry]:
+    """The admin's confirmed list: chosen entries go to the next round, the rest are eliminated.
+
+    ``entry_ids``: Entry ids chosen (the confirmed proposal, maybe adjusted at the cut-off). Each
+    decision keeps its reason (rank and mean, or the administrative decision), and is logged.
+    """
+    target = next_round(round_)
+    if target is None:
+        raise JudgingError(_("Tidak ada babak berikutnya. Tambahkan babak dulu."))
+    proposal = {row.round_entry.entry_id: row for row in advancement_proposal(round_)}
+    unknown = entry_ids - proposal.keys()
+    if unknown:
+        raise JudgingError(_("Sebagian entri yang dipilih bukan peserta babak ini."))
+    if not entry_ids:
+        raise JudgingError(_("Pilih minimal satu entri yang lolos."))
+    if round_.kind == RoundKind.ADMINISTRASI:
+        pending = [r for r in proposal.values() if r.round_entry.status == RoundEntryStatus.PENDING]
+        if pending:
+            raise JudgingError(_("Masih ada %(n)d entri yang belum diputuskan di seleksi administrasi.", n=len(pending)))
+        failed = [proposal[i] for i in entry_ids if proposal[i].round_entry.status == RoundEntryStatus.FAILED]
+        if failed:
+            raise JudgingError(_("Entri yang tidak lolos seleksi administrasi tidak dapat diteruskan."))
+    elif any(proposal[i].mean is None for i in entry_ids):
+        raise JudgingError(_("Entri tanpa nilai terkirim tidak dapat diteruskan."))
+    if round_entries(target):
+        raise JudgingError(_("Babak %(name)s sudah berisi entri; keputusan lolos sudah dibuat.", name=target.name))
+    now = now or utcnow()
+    moved = []
+    names = []
+    for entry_id, row in proposal.items():
+        re_ = row.round_entry
+        chosen = entry_id in entry_ids
+        if round_.kind == RoundKind.ADMINISTRASI:
+            why = re_.decision_reason
+        else:
+            why = _("Peringkat %(rank)s, rata-rata %(mean)s dari %(n)d juri", rank=row.rank or "-",
+                    mean=row.mean if row.mean is not None else "-", n=row.sheets)
+            if row.tied:
+                why += " (" + _("seri") + ")"
+        re_.status = RoundEntryStatus.ADVANCED if chosen else RoundEntryStatus.ELIMINATED
+        re_.decision_reason = str(why)[:2000]
+        re_.decided_by_id = by.id
+        re_.decided_at = now
+        if chosen:
+            moved.append(RoundEntry(round=target, entry=re_.entry))
+            names.append(f"{re_.entry.innovation.nama} ({why})")
+    db.session.add_all(moved)
+    db.session.flush()
+    record("judging.advance", actor=by, obj=round_,
+           changes={"lolos": sorted(entry_ids), "tidak_lolos": sorted(proposal.keys() - entry_ids)},
+           summary=f"{len(moved)} entri lolos dari {round_.name} ke {target.name}: " + "; ".join(names))
+    return moved

@@ -1,0 +1,321 @@
+"""Rubrics: the built-ins (data below, seeded idempotently), copies per round, weight changes.
+
+A round always scores with its own copy of a rubric (``copy_rubric``), so changing one round's
+weights never touches another round or the built-in template. Rules:
+
+- the weights of the counted (non-independent) criteria total exactly 100;
+- changing weights after scores exist recomputes every sheet's total, and is logged;
+- a criterion that has scores cannot be removed.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from innovation.audit.services import record
+from innovation.auth.models import User
+from innovation.extensions import db
+from innovation.judging import totals
+from innovation.judging.errors import JudgingError
+from innovation.judging.models import Assignment, Criterion, Round, RoundEntry, Rubric, Score, ScoreSheet
+
+IGA_CODE = "iga-presentasi"
+KIPP_CODE = "kipp"
+
+
+def _levels(*texts: tuple[str, str]) -> dict[str, dict[str, str]]:
+    return {str(i + 1): {"id": t[0], "en": t[1]} for i, t in enumerate(texts)}
+
+
+# The IGA presentation rubric (Kemendagri, 2023): five criteria weighted 30/25/20/15/10, scored 1-5.
+# The KIPP rubric (KemenPAN-RB): its five criteria; KemenPAN-RB publishes no weights for the
+# proposal stage, so they weigh equally (20 each), also scored 1-5 so the two rubrics compare.
+BUILTIN_RUBRICS: list[dict[str, Any]] = [
+    {
+        "code": IGA_CODE,
+        "name": "Presentasi IGA (Kemendagri)",
+        "name_en": "IGA presentation (Ministry of Home Affairs)",
+        "description": "Rubrik presentasi Innovative Government Award: lima kriteria berbobot, skala 1-5.",
+        "scale_min": 1, "scale_max": 5,
+        "criteria": [
+            {"code": "kebaharuan", "title": "Kebaharuan", "title_en": "Novelty", "weight": "30",
+             "description": "Seberapa baru gagasan, cara, atau teknologi dibanding praktik sebelumnya.",
+             "description_en": "How new the idea, method or technology is compared with earlier practice.",
+             "descriptors": _levels(
+                 ("Meniru praktik yang sudah umum tanpa perubahan.", "Copies common practice unchanged."),
+                 ("Modifikasi kecil dari praktik yang ada.", "A small change to existing practice."),
+                 ("Adaptasi yang jelas dengan unsur baru bagi daerah.", "A clear adaptation, new to the region."),
+                 ("Pendekatan baru di tingkat provinsi.", "A new approach in the province."),
+                 ("Terobosan baru di tingkat nasional.", "A breakthrough, new nationally."),
+             )},
+            {"code": "kemanfaatan", "title": "Kemanfaatan", "title_en": "Benefit", "weight": "25",
+             "description": "Manfaat nyata bagi masyarakat atau pemerintahan, didukung data.",
+             "description_en": "Real benefit for citizens or government, backed by data.",
+             "descriptors": _levels(
+                 ("Manfaat belum terlihat.", "No visible benefit yet."),
+                 ("Manfaat diklaim tanpa data.", "Benefit claimed without data."),
+                 ("Manfaat terukur bagi sebagian sasaran.", "Measured benefit for part of the target group."),
+                 ("Manfaat terukur dan luas.", "Measured and broad benefit."),
+                 ("Manfaat besar, terukur, dan berkelanjutan.", "Large, measured, lasting benefit."),
+             )},
+            {"code": "replikasi", "title": "Replikasi dan aplikatif", "title_en": "Replicability and applicability",
+             "weight": "20",
+             "description": "Mudah diterapkan dan ditiru oleh unit atau daerah lain.",
+             "description_en": "Easy to apply and to copy by other units or regions.",
+             "descriptors": _levels(
+                 ("Sulit ditiru di tempat lain.", "Hard to copy elsewhere."),
+                 ("Dapat ditiru dengan sumber daya besar.", "Copyable only with large resources."),
+                 ("Dapat ditiru dengan penyesuaian.", "Copyable with adjustments."),
+                 ("Sudah ditiru oleh unit lain.", "Already copied by another unit."),
+                 ("Sudah direplikasi daerah lain.", "Already replicated by other regions."),
+             )},
+            {"code": "kewenangan", "title": "Kewenangan daerah dan kolaborasi",
+             "title_en": "Regional authority and collaboration", "weight": "15",
+             "description": "Sesuai urusan yang menjadi kewenangan daerah, melibatkan pihak lain.",
+             "description_en": "Within the region's authority, involving other parties.",
+             "descriptors": _levels(
+                 ("Di luar kewenangan daerah.", "Outside the region's authority."),
+                 ("Kewenangan kurang jelas, tanpa kolaborasi.", "Unclear authority, no collaboration."),
+                 ("Sesuai kewenangan, kolaborasi terbatas.", "Within authority, limited collaboration."),
+                 ("Sesuai kewenangan, kolaborasi lintas OPD.", "Within authority, collaboration across OPDs."),
+                 ("Kolaborasi luas (OPD, swasta, masyarakat).", "Broad collaboration (OPDs, private, citizens)."),
+             )},
+            {"code": "penyajian", "title": "Penguasaan materi / kualitas penyajian",
+             "title_en": "Command of the material / presentation quality", "weight": "10",
+             "description": "Kejelasan penyajian dan penguasaan materi saat tanya jawab.",
+             "description_en": "Clarity of the presentation and command of the material in Q&A.",
+             "descriptors": _levels(
+                 ("Tidak menguasai materi.", "No command of the material."),
+                 ("Penyajian kurang jelas.", "An unclear presentation."),
+                 ("Cukup jelas, menjawab sebagian pertanyaan.", "Clear enough, answers some questions."),
+                 ("Jelas dan menjawab dengan baik.", "Clear, answers well."),
+                 ("Sangat jelas, meyakinkan, tepat waktu.", "Very clear, convincing, on time."),
+             )},
+        ],
+    },
+    {
+        "code": KIPP_CODE,
+        "name": "KIPP (KemenPAN-RB)",
+        "name_en": "KIPP (Ministry of Administrative Reform)",
+        "description": "Kriteria Kompetisi Inovasi Pelayanan Publik: lima kriteria berbobot sama, skala 1-5.",
+        "scale_min": 1, "scale_max": 5,
+        "criteria": [
+            {"code": code, "title": title, "title_en": title_en, "weight": "20",
+             "description": desc, "description_en": desc_en,
+             "descriptors": _levels(
+                 ("Tidak terpenuhi.", "Not met."), ("Sedikit terpenuhi.", "Barely met."),
+                 ("Cukup terpenuhi.", "Partly met."), ("Terpenuhi dengan baik.", "Well met."),
+                 ("Sangat baik, menjadi contoh.", "Excellent, an example to others."),
+             )}
+            for code, title, title_en, desc, desc_en in (
+                ("kebaruan", "Kebaruan", "Novelty", "Gagasan atau cara yang baru.", "A new idea or method."),
+                ("efektif", "Efektif", "Effective", "Mencapai tujuan yang ditetapkan.", "Achieves its stated aims."),
+                ("bermanfaat", "Bermanfaat", "Beneficial", "Memberi manfaat bagi masyarakat.",
+                 "Benefits citizens."),
+                ("mudah_disebarkan", "Mudah disebarkan", "Transferable", "Dapat diterapkan di tempat lain.",
+                 "Can be applied elsewhere."),
+                ("berkelanjutan", "Berkelanjutan", "Sustainable",
+                 "Terus berjalan (anggaran, regulasi, SDM).", "Keeps running (budget, rules, staff)."),
+            )
+        ],
+    },
+]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def builtin_rubrics() -> list[Rubric]:
+    return list(db.session.scalars(select(Rubric).where(Rubric.builtin.is_(True)).order_by(Rubric.code)))
+
+
+def get_by_code(code: str) -> Rubric | None:
+    return db.session.scalar(select(Rubric).where(Rubric.code == code))
+
+
+def counted_weights(rubric: Rubric) -> dict[int, Decimal]:
+    return {c.id: c.weight for c in rubric.criteria if not c.independent}
+
+
+def check_weights(rubric: Rubric) -> None:
+    total = totals.weights_total(c.weight for c in rubric.criteria if not c.independent)
+    if total != totals.HUNDRED:
+        raise JudgingError(
+            _("Bobot kriteria yang dihitung harus berjumlah 100; sekarang %(total)s.", total=f"{total.normalize():f}"),
+            "weights",
+        )
+
+
+def scored_criterion_ids(rubric: Rubric) -> set[int]:
+    return set(db.session.scalars(
+        select(Score.criterion_id).join(Criterion).where(Criterion.rubric_id == rubric.id,
+                                                         Score.value.is_not(None)).distinct()
+    ))
+
+
+# --- seeding and copies -----------------------------------------------------------------------
+
+def _criterion_from(data: dict[str, Any], position: int) -> Criterion:
+    return Criterion(
+        code=data["code"], title=data["title"], title_en=data.get("title_en", ""),
+        description=data.get("description", ""), description_en=data.get("description_en", ""),
+        weight=Decimal(str(data["weight"])), independent=bool(data.get("independent", False)),
+        position=position, descriptors=data.get("descriptors", {}),
+    )
+
+
+def seed_builtin_rubrics(*, by: User | None = None) -> list[Rubric]:
+    """Create the built-in rubrics that are missing (idempotent; an existing one is left as is)."""
+    made = []
+    for data in BUILTIN_RUBRICS:
+        if get_by_code(data["code"]) is not None:
+            continue
+        rubric = Rubric(
+            code=data["code"], name=data["name"], name_en=data["name_en"], description=data["description"],
+            scale_min=data["scale_min"], scale_max=data["scale_max"], builtin=True,
+            criteria=[_criterion_from(c, i) for i, c in enumerate(data["criteria"])],
+        )
+        check_weights(rubric)
+        db.session.add(rubric)
+        db.session.flush()
+        record("judging.rubric_seed", actor=by, obj=rubric, summary=f"Rubrik bawaan {rubric.name} dibuat")
+        made.append(rubric)
+    return made
+
+
+def copy_rubric(source: Rubric, *, code: str, name: str | None = None) -> Rubric:
+    """A round's own copy of ``source`` (criteria, weights, descriptors)."""
+    copy = Rubric(
+        code=code[:40], name=name or source.name, name_en=source.name_en, description=source.description,
+        scale_min=source.scale_min, scale_max=source.scale_max, builtin=False,
+        criteria=[
+            Criterion(code=c.code, title=c.title, title_en=c.title_en, description=c.description,
+                      description_en=c.description_en, weight=c.weight, independent=c.independent,
+                      position=c.position, descriptors=dict(c.descriptors or {}))
+            for c in source.criteria
+        ],
+    )
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+def _decimal(value: Any, label: str, low: Decimal, high: Decimal) -> Decimal:
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise JudgingError(_("%(label)s harus berupa angka.", label=label)) from None
+    if not number.is_finite() or not (low <= number <= high):
+        raise JudgingError(_("%(label)s harus antara %(low)s dan %(high)s.", label=label, low=low, high=high))
+    if number != number.quantize(Decimal("0.01")):
+        raise JudgingError(_("%(label)s paling banyak dua angka desimal.", label=label))
+    return number
+
+
+def recompute_totals(rubric: Rubric) -> int:
+    """Recompute every sheet's total after a weight change. Returns how many sheets changed."""
+    from innovation.judging.scoring import refresh_total
+
+    db.session.flush()
+    sheets = db.session.scalars(
+        select(ScoreSheet)
+        .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
+        .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+        .join(Round, RoundEntry.round_id == Round.id)
+        .where(Round.rubric_id == rubric.id)
+    ).unique().all()
+    changed = 0
+    for sheet in sheets:
+        before = sheet.total
+        refresh_total(sheet, rubric)
+        changed += before != sheet.total
+    return changed
+
+
+def update_criteria(rubric: Rubric, rows: list[dict[str, Any]], *, by: User) -> Rubric:
+    """Change titles, descriptions, weights and 'independent' of existing criteria, all at once.
+
+    ``rows``: one dict per criterion, with ``id`` and any of ``title``, ``description``, ``weight``,
+    ``independent``. The counted weights must total 100 afterwards; totals are recomputed and logged.
+    """
+    if rubric.builtin:
+        raise JudgingError(_("Rubrik bawaan tidak dapat diubah; ubah salinan milik babak."))
+    by_id = {c.id: c for c in rubric.criteria}
+    changes: dict[str, list[Any]] = {}
+    for row in rows:
+        criterion = by_id.get(int(row["id"])) if str(row.get("id", "")).isdigit() else None
+        if criterion is None:
+            raise JudgingError(_("Kriteria tidak ditemukan di rubrik ini."))
+        if "title" in row:
+            title = (row["title"] or "").strip()
+            if not title:
+                raise JudgingError(_("Nama kriteria wajib diisi."))
+            criterion.title = title[:200]
+        if "description" in row:
+            criterion.description = (row["description"] or "").strip()
+        if "weight" in row:
+            weight = _decimal(row["weight"], _("Bobot %(c)s", c=criterion.title), Decimal(0), totals.HUNDRED)
+            if weight != criterion.weight:
+                changes[f"bobot {criterion.code}"] = [criterion.weight, weight]
+            criterion.weight = weight
+        if "independent" in row:
+            independent = bool(row["independent"])
+            if independent != criterion.independent:
+                changes[f"independen {criterion.code}"] = [criterion.independent, independent]
+            criterion.independent = independent
+    check_weights(rubric)
+    recomputed = recompute_totals(rubric) if changes else 0
+    record("judging.rubric_update", actor=by, obj=rubric, changes=changes or None,
+           summary=f"Rubrik {rubric.name} diubah; {recomputed} total nilai dihitung ulang")
+    return rubric
+
+
+def add_criterion(rubric: Rubric, *, code: str, title: str, weight: Any = 0, independent: bool = False,
+                  description: str = "", by: User) -> Criterion:
+    """A new criterion (weights are rebalanced afterwards with ``update_criteria``)."""
+    if rubric.builtin:
+        raise JudgingError(_("Rubrik bawaan tidak dapat diubah; ubah salinan milik babak."))
+    code = (code or "").strip().lower()[:20]
+    if not code or not (title or "").strip():
+        raise JudgingError(_("Kode dan nama kriteria wajib diisi."))
+    if any(c.code == code for c in rubric.criteria):
+        raise JudgingError(_("Kode kriteria %(code)s sudah dipakai di rubrik ini.", code=code))
+    criterion = Criterion(
+        code=code, title=title.strip()[:200], description=description.strip(),
+        weight=_decimal(weight, _("Bobot"), Decimal(0), totals.HUNDRED), independent=independent,
+        position=max((c.position for c in rubric.criteria), default=-1) + 1, descriptors={},
+    )
+    rubric.criteria.append(criterion)
+    db.session.flush()
+    recompute_totals(rubric)
+    record("judging.criterion_add", actor=by, obj=rubric, summary=f"Kriteria {title} ditambahkan ke {rubric.name}")
+    return criterion
+
+
+def remove_criterion(criterion: Criterion, *, by: User) -> None:
+    """Refused when any judge has scored it; otherwise removed (weights must still total 100)."""
+    rubric = criterion.rubric
+    if rubric.builtin:
+        raise JudgingError(_("Rubrik bawaan tidak dapat diubah; ubah salinan milik babak."))
+    used = db.session.scalar(select(func.count(Score.id)).where(Score.criterion_id == criterion.id,
+                                                                Score.value.is_not(None)))
+    if used:
+        raise JudgingError(_("Kriteria %(c)s sudah dinilai juri (%(n)d nilai) dan tidak dapat dihapus.",
+                             c=criterion.title, n=used))
+    remaining = [c for c in rubric.criteria if c.id != criterion.id]
+    total = totals.weights_total(c.weight for c in remaining if not c.independent)
+    if total != totals.HUNDRED:
+        raise JudgingError(_("Setelah kriteria ini dihapus, bobot berjumlah %(t)s, bukan 100. "
+                             "Ubah bobot lebih dulu.", t=f"{total.normalize():f}"))
+    # Empty (draft) scores of the criterion go with it.
+    for score in db.session.scalars(select(Score).where(Score.criterion_id == criterion.id)):
+        db.session.delete(score)
+    rubric.criteria.remove(criterion)
+    db.session.flush()
+    recompute_totals(rubric)
+    record("judging.criterion_remove", actor=by, obj=rubric,
+           summary=f"Kriteria {criterion.title} dihapus dari {rubric.name}")

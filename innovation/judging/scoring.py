@@ -1,0 +1,129 @@
+"""Score sheets: save a draft, submit, edit until the round closes. Exact Decimals, one score per
+judge, entry and criterion; submitting the same values twice changes nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+
+from innovation.audit.services import record
+from innovation.auth.models import User
+from innovation.extensions import db, utcnow
+from innovation.judging import totals
+from innovation.judging.errors import JudgingError
+from innovation.judging.models import Assignment, AssignmentStatus, Rubric, Score, ScoreSheet, SheetStatus
+
+TWO_PLACES = Decimal("0.01")
+
+
+def refresh_total(sheet: ScoreSheet, rubric: Rubric) -> Decimal | None:
+    values = {s.criterion_id: s.value for s in sheet.scores}
+    sheet.total = totals.weighted_total(values, {c.id: c.weight for c in rubric.criteria if not c.independent})
+    return sheet.total
+
+
+def parse_value(raw: Any, rubric: Rubric, title: str) -> Decimal | None:
+    """A typed score: empty -> None; else a number within the scale, at most two decimals."""
+    text = ("" if raw is None else str(raw)).strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise JudgingError(_("Nilai %(c)s harus berupa angka.", c=title), "score") from None
+    if not value.is_finite() or not rubric.scale_min <= value <= rubric.scale_max:
+        raise JudgingError(_("Nilai %(c)s harus antara %(lo)d dan %(hi)d.", c=title, lo=rubric.scale_min,
+                             hi=rubric.scale_max), "score")
+    if value != value.quantize(TWO_PLACES):
+        raise JudgingError(_("Nilai %(c)s paling banyak dua angka desimal.", c=title), "score")
+    return value.quantize(TWO_PLACES)
+
+
+def require_can_score(assignment: Assignment, by: User, now: datetime | None = None) -> None:
+    round_entry = assignment.round_entry
+    round_ = round_entry.round
+    if assignment.judge_id != by.id or assignment.status != AssignmentStatus.ACTIVE:
+        raise JudgingError(_("Anda tidak ditugaskan menilai entri ini."))
+    if round_entry.judge_conflicted(by):
+        raise JudgingError(_("Entri ini berasal dari unit kerja Anda (atau induk/bawahannya); Anda tidak boleh menilainya."))
+    if round_.rubric is None:
+        raise JudgingError(_("Babak ini tidak dinilai dengan rubrik."))
+    now = now or utcnow()
+    if now < round_.opens_at:
+        raise JudgingError(_("Penilaian babak ini belum dibuka."))
+    if round_.is_closed(now):
+        raise JudgingError(_("Babak %(name)s sudah ditutup; nilai tidak dapat diubah lagi.", name=round_.name))
+
+
+def save_sheet(
+    assignment: Assignment,
+    values: dict[int, Any],
+    comments: dict[int, str],
+    overall_comment: str,
+    *,
+    submit: bool,
+    by: User,
+    now: datetime | None = None,
+) -> ScoreSheet:
+    """Save the judge's sheet as a draft, or submit it (every criterion scored).
+
+    Everything is checked before anything changes, so a bad value leaves the stored sheet as it was.
+    A submitted sheet stays submitted: it can be changed (and re-submitted) until the round closes.
+    """
+    require_can_score(assignment, by, now)
+    now = now or utcnow()
+    rubric = assignment.round_entry.round.rubric
+    parsed: dict[int, tuple[Decimal | None, str]] = {}
+    for criterion in rubric.criteria:
+        value = parse_value(values.get(criterion.id), rubric, criterion.title)
+        comment = (comments.get(criterion.id) or "").strip()[:5000]
+        parsed[criterion.id] = (value, comment)
+    sheet = assignment.sheet
+    if submit:
+        missing = [c.title for c in rubric.criteria if parsed[c.id][0] is None]
+        if missing:
+            raise JudgingError(_("Isi nilai semua kriteria sebelum mengirim: %(c)s.", c=", ".join(missing)), "score")
+    elif sheet is not None and sheet.status == SheetStatus.SUBMITTED:
+        raise JudgingError(_("Nilai ini sudah terkirim. Ubah lalu tekan \"Kirim nilai\" lagi untuk memperbaruinya."))
+    if sheet is None:
+        sheet = ScoreSheet(assignment=assignment, status=SheetStatus.DRAFT, overall_comment="")
+        db.session.add(sheet)
+    overall = (overall_comment or "").strip()[:10000]
+    changes: dict[str, list[Any]] = {}
+    existing = {s.criterion_id: s for s in sheet.scores}
+    for criterion in rubric.criteria:
+        value, comment = parsed[criterion.id]
+        score = existing.get(criterion.id)
+        if score is None:
+            if value is None and not comment:
+                continue
+            score = Score(criterion_id=criterion.id, value=None, comment="")
+            sheet.scores.append(score)
+        old = None if score.value is None else Decimal(score.value)
+        if old != value:
+            changes[criterion.code] = [old, value]
+        if score.comment != comment:
+            changes[f"komentar {criterion.code}"] = ["…", "…"]
+        score.value, score.comment = value, comment
+    if sheet.overall_comment != overall:
+        changes["komentar umum"] = ["…", "…"]
+    sheet.overall_comment = overall
+    newly_submitted = submit and sheet.status != SheetStatus.SUBMITTED
+    if not changes and not newly_submitted and sheet.id is not None:
+        return sheet  # the same values again: nothing changes, nothing is logged
+    if newly_submitted:
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.submitted_at = now
+    sheet.updated_at = now
+    db.session.flush()
+    refresh_total(sheet, rubric)
+    db.session.flush()
+    entry = assignment.round_entry.entry
+    verb = "dikirim" if newly_submitted else ("diperbarui" if submit else "disimpan sebagai draf")
+    record("judging.score_submit" if submit else "judging.score_draft", actor=by, obj=sheet,
+           opd_id=entry.opd_id, changes=changes or None,
+           summary=f"Nilai {by.full_name} untuk {entry.innovation.nama} ({assignment.round_entry.round.name}) {verb}")
+    return sheet
