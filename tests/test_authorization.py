@@ -100,6 +100,18 @@ POLICY: dict[str, Rule] = {
                                       {"indicator_no": "35", "url": "https://example.org/video", "title": "Video"}),
     "innovations.evidence_remove": Rule("POST", "/innovations/evidence/{evidence}/remove", EDITORS),
     "innovations.evidence_download": Rule("GET", "/innovations/evidence/{evidence}/file", READERS),
+    # reporting: the planning office (verifiers) and admins; registration by admins only
+    "reporting.dashboard": Rule("GET", "/reporting/", {"verifier", "admin"}),
+    "reporting.registration": Rule("POST", "/reporting/registration", ADMIN,
+                                   {"innovation_id": "{spare_innovation}", "action": "register"}),
+    "reporting.register_innovation": Rule("POST", "/reporting/innovations/{spare_innovation}/registration", ADMIN,
+                                          {"action": "register", "nomor_register": "IGA-1"}),
+    "reporting.regional": Rule("GET", "/reporting/regional", {"verifier", "admin"}),
+    "reporting.queue": Rule("GET", "/reporting/verification", {"verifier", "admin"}),
+    "reporting.verify": Rule("GET", "/reporting/verification/{innovation}", {"verifier", "admin"}),
+    "reporting.verify_line": Rule("POST", "/reporting/verification/{innovation}/lines/16", {"verifier", "admin"},
+                                  {"status": "sesuai"}),
+    "reporting.resubmit": Rule("POST", "/reporting/innovations/{innovation}/lines/16/resubmit", EDITORS),
     # resumable uploads (tus): only operators and admins; the upload itself belongs to its creator
     "uploads.tus_options": Rule("OPTIONS", "/uploads/tus", UPLOADERS, headers=TUS),
     "uploads.tus_create": Rule("POST", "/uploads/tus", EDITORS, headers={

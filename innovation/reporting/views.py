@@ -1,15 +1,235 @@
+"""Reporting pages: the district dashboard and index, regional values, verification, registration."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
 from innovation.auth.models import Role
-from innovation.auth.permissions import role_required
+from innovation.auth.permissions import ensure, role_required
+from innovation.extensions import db
+from innovation.innovations import services as innovations
+from innovation.innovations.models import Innovation, VerificationStatus
+from innovation.orgs.models import Opd
+from innovation.reporting import services
+from innovation.reporting.forms import STATUS_LABELS, RegisterForm, VerifyLineForm
+from innovation.reporting.models import RegionalIndicatorValue
+from innovation.rules import available_years, get_rules, latest_year
 
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
 
+OFFICE = (Role.ADMIN, Role.VERIFIER)
+PER_PAGE = 25
+
+
+# --- parsing helpers ---------------------------------------------------------------------------
+
+def _year() -> int:
+    year = request.values.get("year", type=int)
+    return year if year in available_years() else latest_year()
+
+
+def _filters() -> services.ListFilters:
+    registered = {"ya": True, "tidak": False}.get(request.args.get("registered", ""))
+    return services.ListFilters(
+        opd_id=request.args.get("opd", type=int),
+        urusan=request.args.get("urusan") or None,
+        tahapan=request.args.get("tahapan") or None,
+        registered=registered,
+    )
+
+
+def _opd_choices():
+    return db.session.execute(select(Opd.id, Opd.name).order_by(Opd.name)).all()
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+# --- dashboard ---------------------------------------------------------------------------------
 
 @bp.route("/")
-@role_required(Role.ADMIN, Role.VERIFIER)
+@role_required(*OFFICE)
 def dashboard():
-    # SKELETON: replaced by the reporting area's real views.
-    return "reporting"
+    year = _year()
+    rules = get_rules(year)
+    registered_only = request.args.get("scope") != "all"
+    page = db.paginate(services.dashboard_query(_filters()), per_page=PER_PAGE, error_out=False)
+    claimed = services.district_index(year, verified=False, registered_only=registered_only)
+    verified = services.district_index(year, verified=True, registered_only=registered_only)
+    return render_template(
+        "reporting/dashboard.html", page=page, rules=rules, year=year, years=available_years(),
+        registered_only=registered_only, claimed=claimed, verified=verified,
+        regional=services.regional_values(year), opds=_opd_choices(),
+        urusan_label={o.code: o.label for o in rules.options["urusan"]},
+        can_register=services.can_register(current_user),
+    )
+
+
+@bp.route("/registration", methods=["POST"])
+@role_required(Role.ADMIN)
+def registration():
+    ids = [int(v) for v in request.form.getlist("innovation_id") if v.isdigit()]
+    action = request.form.get("action")
+    if action not in ("register", "unregister"):
+        abort(400)
+    try:
+        changed = services.set_registration(ids, registered=action == "register", by=current_user)
+    except services.ReportingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("%(n)d inovasi diperbarui.", n=changed), "success")
+    return redirect(_back(url_for("reporting.dashboard")))
+
+
+@bp.route("/innovations/<int:innovation_id>/registration", methods=["POST"])
+@role_required(Role.ADMIN)
+def register_innovation(innovation_id: int):
+    innovation = db.get_or_404(Innovation, innovation_id)
+    form = RegisterForm()
+    back = url_for("innovations.detail", innovation_id=innovation.id)
+    if not form.validate_on_submit():
+        flash(_("Nomor Register IGA paling panjang 64 karakter."), "error")
+        return redirect(back)
+    try:
+        if request.form.get("action") == "unregister":
+            services.unregister(innovation, by=current_user)
+            message = _("Pendaftaran Kemendagri dibatalkan.")
+        else:
+            services.register(innovation, nomor_register=form.nomor_register.data, by=current_user)
+            message = _("Inovasi terdaftar untuk Kemendagri.")
+    except services.ReportingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(back)
+
+
+# --- regional indicators -----------------------------------------------------------------------
+
+@bp.route("/regional", methods=["GET", "POST"])
+@role_required(*OFFICE)
+def regional():
+    year = _year()
+    rules = get_rules(year)
+    ensure(RegionalIndicatorValue.can_edit(current_user))
+    rows = services.regional_values(year)
+    typed: dict[int, dict[str, str]] = {
+        r.no: {"score": str(rows[r.no].score) if r.no in rows else "",
+               "note": rows[r.no].note if r.no in rows else "",
+               "evidence_url": (rows[r.no].evidence_url or "") if r.no in rows else ""}
+        for r in rules.regional_indicators
+    }
+    error_field = None
+    if request.method == "POST":
+        typed = {r.no: {name: request.form.get(f"{name}-{r.no}", "") for name in ("score", "note", "evidence_url")}
+                 for r in rules.regional_indicators}
+        try:
+            changed = services.save_regional_values(year, typed, by=current_user)
+        except services.ReportingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            error_field = error.field
+        else:
+            db.session.commit()
+            flash(_("%(n)d nilai indikator daerah disimpan.", n=changed) if changed else _("Tidak ada perubahan."),
+                  "success")
+            return redirect(url_for("reporting.regional", year=year))
+    spd = sum((rows[r.no].score for r in rules.regional_indicators if r.no in rows), start=0)
+    return render_template("reporting/regional.html", rules=rules, year=year, years=available_years(),
+                           rows=rows, typed=typed, error_field=error_field, spd=spd)
+
+
+# --- verification ------------------------------------------------------------------------------
+
+@bp.route("/verification")
+@role_required(*OFFICE)
+def queue():
+    rules = get_rules(latest_year())
+    page = db.paginate(services.queue_query(_filters()), per_page=PER_PAGE, error_out=False)
+    pending = services.pending_counts(i.id for i in page.items)
+    return render_template("reporting/queue.html", page=page, rules=rules, pending=pending, opds=_opd_choices())
+
+
+def _verify_page(innovation: Innovation, *, failed_no: int | None = None, failed_form: VerifyLineForm | None = None,
+                 status: int = 200):
+    ensure(innovation.can_view(current_user) and services.can_verify(current_user))
+    rules = innovation.rules
+    assessment = innovations.assess(innovation)
+    current = innovations.current_evidence(innovation)
+    answers = {a.indicator_no: a for a in innovation.answers}
+    forms = {}
+    for line in assessment.lines:
+        answer = answers.get(line.no)
+        if line.no == failed_no and failed_form is not None:
+            forms[line.no] = failed_form
+        elif answer is not None and answer.parameter:
+            forms[line.no] = VerifyLineForm(formdata=None, data={
+                "status": answer.verification_status.value if answer.verification_status else None,
+                "verified_parameter": str(answer.verified_parameter or ""),
+                "note": answer.verification_note or "",
+            })
+    return render_template(
+        "reporting/verify.html", innovation=innovation, rules=rules, assessment=assessment,
+        answers=answers, forms=forms, status_labels=STATUS_LABELS, failed_no=failed_no,
+        evidence={line.no: [e for e in current if e.indicator_no == line.no] for line in assessment.lines},
+    ), status
+
+
+@bp.route("/verification/<int:innovation_id>")
+@role_required(*OFFICE)
+def verify(innovation_id: int):
+    return _verify_page(db.get_or_404(Innovation, innovation_id))
+
+
+@bp.route("/verification/<int:innovation_id>/lines/<int:no>", methods=["POST"])
+@role_required(*OFFICE)
+def verify_line(innovation_id: int, no: int):
+    innovation = db.get_or_404(Innovation, innovation_id)
+    ensure(services.can_verify(current_user))
+    form = VerifyLineForm()
+    try:
+        if not form.validate_on_submit():
+            raise services.ReportingError(_("Periksa kembali isian verifikasi."))
+        answer = services.answer_for(innovation, no)
+        services.verify_line(answer, form.status.data, form.parameter_value(), form.note.data, by=current_user)
+    except services.ReportingError as error:
+        db.session.rollback()
+        target = getattr(form, error.field or "", None)
+        if target is not None:
+            target.errors = [*target.errors, str(error)]
+        flash(str(error), "error")
+        return _verify_page(innovation, failed_no=no, failed_form=form, status=400)
+    db.session.commit()
+    flash(_("Verifikasi indikator %(no)d tersimpan.", no=no), "success")
+    return redirect(url_for("reporting.verify", innovation_id=innovation.id, _anchor=f"line-{no}"))
+
+
+@bp.route("/innovations/<int:innovation_id>/lines/<int:no>/resubmit", methods=["POST"])
+@role_required(Role.ADMIN, Role.OPERATOR)
+def resubmit(innovation_id: int, no: int):
+    innovation = db.get_or_404(Innovation, innovation_id)
+    ensure(innovation.can_edit(current_user))
+    try:
+        services.resubmit_line(services.answer_for(innovation, no), by=current_user)
+    except services.ReportingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Indikator %(no)d diajukan ulang untuk verifikasi.", no=no), "success")
+    return redirect(url_for("innovations.indicator", innovation_id=innovation.id, no=no))
+
+
+@bp.app_template_global("verification_label")
+def verification_label(status: VerificationStatus | str | None) -> str:
+    if not status:
+        return _("Menunggu verifikasi")
+    return str(STATUS_LABELS[VerificationStatus(status)])

@@ -1,0 +1,352 @@
+"""Reporting services: regional values, verification, registration and the district index.
+
+Plain functions: they change models, flush, log with ``audit.services.record`` and raise
+``ReportingError``; the views commit. ``district_index(year, verified=..., registered_only=...)`` is
+the DB-level entry the export bundle and the dashboard share.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from innovation.audit.services import record
+from innovation.auth.models import Role, User
+from innovation.extensions import db, utcnow
+from innovation.innovations import scoring
+from innovation.innovations import services as innovations
+from innovation.innovations.models import IndicatorAnswer, Innovation, VerificationStatus
+from innovation.reporting.index import IndexResult, InnovationLines, compute_index
+from innovation.reporting.models import RegionalIndicatorValue
+from innovation.rules import Rules, get_rules
+
+CENT = Decimal("0.01")
+
+
+class ReportingError(Exception):
+    """A broken rule in reporting; ``field`` names the form field when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+def can_verify(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.VERIFIER)
+
+
+def can_register(user: User) -> bool:
+    return user.role == Role.ADMIN
+
+
+# --- regional indicators -------------------------------------------------------------------------
+
+def regional_values(year: int) -> dict[int, RegionalIndicatorValue]:
+    rows = db.session.scalars(select(RegionalIndicatorValue).where(RegionalIndicatorValue.year == year))
+    return {row.indicator_no: row for row in rows}
+
+
+def regional_scores(year: int) -> dict[int, Decimal]:
+    rows = db.session.execute(
+        select(RegionalIndicatorValue.indicator_no, RegionalIndicatorValue.score)
+        .where(RegionalIndicatorValue.year == year))
+    return {no: score for no, score in rows}
+
+
+def _clean_score(raw: Any, maximum: Decimal, field: str, name: str) -> Decimal:
+    text = str(raw if raw is not None else "").strip().replace(",", ".")
+    if not text:
+        return Decimal(0)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ReportingError(_("%(name)s: nilai harus berupa angka, misalnya 1.5.", name=name), field)
+    if not value.is_finite() or value < 0 or value > maximum:
+        raise ReportingError(_("%(name)s: nilai harus di antara 0 dan %(max)s.", name=name, max=maximum), field)
+    if value != value.quantize(CENT):
+        raise ReportingError(_("%(name)s: paling banyak dua angka di belakang koma.", name=name), field)
+    return value.quantize(CENT)
+
+
+def _clean_url(raw: Any, field: str, name: str) -> str | None:
+    url = str(raw or "").strip()
+    if not url:
+        return None
+    if len(url) > 1000 or not url.lower().startswith(("https://", "http://")):
+        raise ReportingError(_("%(name)s: tautan bukti harus diawali http:// atau https:// (maks. 1000 karakter).",
+                               name=name), field)
+    return url
+
+
+def save_regional_values(year: int, values: dict[int, dict[str, Any]], *, by: User) -> int:
+    """Save the regional indicator values of ``year``; ``values[no] = {score, note, evidence_url}``.
+
+    Every line is checked before anything changes (all or nothing). Returns the number of lines changed;
+    each changed line is logged with its old and new values.
+    """
+    if not RegionalIndicatorValue.can_edit(by):
+        raise ReportingError(_("Hanya admin dan verifikator yang boleh mengisi indikator daerah."))
+    rules = get_rules(year)
+    known = {r.no: r for r in rules.regional_indicators}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ReportingError(_("Indikator daerah tidak dikenal: %(nos)s", nos=", ".join(map(str, unknown))))
+    clean: dict[int, tuple[Decimal, str, str | None]] = {}
+    for no, raw in values.items():
+        indicator = known[no]
+        label = f"{no}. {indicator.name}"
+        score = _clean_score(raw.get("score"), Decimal(str(indicator.bobot)) * 3, f"score-{no}", label)
+        note = str(raw.get("note") or "").replace("\r\n", "\n").strip()
+        if len(note) > 5000:
+            raise ReportingError(_("%(name)s: catatan terlalu panjang (maks. 5000 karakter).", name=label), f"note-{no}")
+        clean[no] = (score, note, _clean_url(raw.get("evidence_url"), f"evidence_url-{no}", label))
+    existing = regional_values(year)
+    changed = 0
+    for no, (score, note, url) in sorted(clean.items()):
+        row = existing.get(no)
+        old = (row.score, row.note, row.evidence_url) if row else (Decimal("0.00"), "", None)
+        if (score, note, url) == old:
+            continue
+        if row is None:
+            row = RegionalIndicatorValue(year=year, indicator_no=no)
+            db.session.add(row)
+        row.score, row.note, row.evidence_url, row.updated_by_id = score, note, url, by.id
+        changed += 1
+        record("regional.update", actor=by, object_type="regional_indicator_value", object_id=None,
+               summary=f"Indikator daerah {year} no. {no} {known[no].name}: {old[0]} -> {score}",
+               changes={"year": year, "indicator_no": no, "score": [old[0], score], "note": [old[1], note],
+                        "evidence_url": [old[2], url]})
+    db.session.flush()
+    return changed
+
+
+# --- verification ------------------------------------------------------------------------------
+
+def verify_line(
+    answer: IndicatorAnswer, status: VerificationStatus | str | None, verified_parameter: int | None,
+    note: str | None, *, by: User,
+) -> IndicatorAnswer:
+    """Record the planning office's decision on one indicator claim and refresh the verified score.
+
+    sesuai: the claim stands. diperbaiki: the parameter is corrected to ``verified_parameter`` (a note
+    is required). ditolak: no valid evidence, the line scores 0 (a note is required).
+    """
+    if not can_verify(by):
+        raise ReportingError(_("Hanya verifikator dan admin yang boleh memverifikasi."))
+    try:
+        status = VerificationStatus(status)
+    except ValueError:
+        raise ReportingError(_("Pilih hasil verifikasi: sesuai, diperbaiki atau ditolak."), "status")
+    if answer.parameter is None:
+        raise ReportingError(_("Indikator ini belum diisi oleh OPD; tidak ada klaim untuk diverifikasi."))
+    note = (note or "").replace("\r\n", "\n").strip()[:5000]
+    if status != VerificationStatus.SESUAI and not note:
+        raise ReportingError(_("Catatan wajib diisi bila klaim diperbaiki atau ditolak."), "note")
+    if status == VerificationStatus.DIPERBAIKI:
+        if verified_parameter not in (1, 2, 3):
+            raise ReportingError(_("Pilih parameter hasil perbaikan (1, 2 atau 3)."), "verified_parameter")
+        if verified_parameter == answer.parameter:
+            raise ReportingError(_("Parameter perbaikan sama dengan klaim; pilih Sesuai."), "verified_parameter")
+    else:
+        verified_parameter = None
+    before = {"status": answer.verification_status, "verified_parameter": answer.verified_parameter,
+              "note": answer.verification_note}
+    answer.verification_status = status
+    answer.verified_parameter = verified_parameter
+    answer.verification_note = note or None
+    answer.verified_by_id = by.id
+    answer.verified_at = utcnow()
+    innovation = answer.innovation
+    innovations.refresh_derived(innovation)
+    indicator = innovation.rules.indicator(answer.indicator_no)
+    record("indicator.verify", actor=by, obj=innovation, object_type="innovation",
+           summary=f"Verifikasi {innovation.nama}, indikator {answer.indicator_no} {indicator.name}: {status.value}",
+           changes={"indicator_no": answer.indicator_no, "status": [before["status"], status],
+                    "verified_parameter": [before["verified_parameter"], verified_parameter],
+                    "note": [before["note"], note or None], "verified_score": innovation.verified_score})
+    return answer
+
+
+def resubmit_line(answer: IndicatorAnswer, *, by: User) -> IndicatorAnswer:
+    """The operator fixed a corrected or rejected line: it goes back to the verifier (status pending).
+
+    The verifier's last note stays visible (as the previous note) until the next decision.
+    """
+    innovation = answer.innovation
+    if not innovation.can_edit(by):
+        raise ReportingError(_("Anda tidak boleh mengubah inovasi ini."))
+    if answer.verification_status not in (VerificationStatus.DIPERBAIKI, VerificationStatus.DITOLAK):
+        raise ReportingError(_("Hanya baris yang diperbaiki atau ditolak yang dapat diajukan ulang."))
+    old = answer.verification_status
+    answer.verification_status = None
+    answer.verified_parameter = None
+    answer.verified_by_id = None
+    answer.verified_at = None
+    innovations.refresh_derived(innovation)
+    if not any(a.verification_status for a in innovation.answers):
+        innovation.verified_score = None  # nothing verified any more
+    record("indicator.resubmit", actor=by, obj=innovation, object_type="innovation",
+           summary=f"Diajukan ulang: {innovation.nama}, indikator {answer.indicator_no}",
+           changes={"indicator_no": answer.indicator_no, "status": [old, None]})
+    return answer
+
+
+def answer_for(innovation: Innovation, indicator_no: int) -> IndicatorAnswer:
+    answer = innovations.get_answer(innovation, indicator_no)
+    if answer is None:
+        raise ReportingError(_("Indikator ini belum diisi oleh OPD; tidak ada klaim untuk diverifikasi."))
+    return answer
+
+
+def pending_counts(innovation_ids: Iterable[int]) -> dict[int, int]:
+    """Lines with a claimed parameter and no verification decision, per innovation (one query)."""
+    ids = list(innovation_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(IndicatorAnswer.innovation_id, func.count())
+        .where(IndicatorAnswer.innovation_id.in_(ids), _pending_line())
+        .group_by(IndicatorAnswer.innovation_id))
+    return {innovation_id: count for innovation_id, count in rows}
+
+
+def _pending_line():
+    return and_(IndicatorAnswer.parameter.is_not(None), IndicatorAnswer.verification_status.is_(None))
+
+
+# --- registration ------------------------------------------------------------------------------
+
+def register(innovation: Innovation, *, nomor_register: str | None = None, by: User) -> Innovation:
+    if not can_register(by):
+        raise ReportingError(_("Hanya admin yang boleh mendaftarkan inovasi ke Kemendagri."))
+    nomor = (nomor_register or "").strip()
+    if len(nomor) > 64:
+        raise ReportingError(_("Nomor Register IGA paling panjang 64 karakter."), "nomor_register")
+    before = (innovation.registered_at, innovation.nomor_register)
+    if innovation.registered_at is None:
+        innovation.registered_at = utcnow()
+    if nomor:
+        innovation.nomor_register = nomor
+    if (innovation.registered_at, innovation.nomor_register) != before:
+        record("innovation.register", actor=by, obj=innovation,
+               summary=f"Didaftarkan untuk Kemendagri: {innovation.nama}"
+                       + (f" ({innovation.nomor_register})" if innovation.nomor_register else ""),
+               changes={"registered_at": [before[0], innovation.registered_at],
+                        "nomor_register": [before[1], innovation.nomor_register]})
+    return innovation
+
+
+def unregister(innovation: Innovation, *, by: User) -> Innovation:
+    if not can_register(by):
+        raise ReportingError(_("Hanya admin yang boleh membatalkan pendaftaran inovasi."))
+    if innovation.registered_at is not None:
+        before = innovation.registered_at
+        innovation.registered_at = None
+        record("innovation.unregister", actor=by, obj=innovation,
+               summary=f"Pendaftaran Kemendagri dibatalkan: {innovation.nama}",
+               changes={"registered_at": [before, None]})
+    return innovation
+
+
+def set_registration(innovation_ids: Iterable[int], *, registered: bool, by: User) -> int:
+    """Bulk register or unregister (from the dashboard); returns how many innovations changed."""
+    ids = sorted({int(i) for i in innovation_ids})
+    if not ids:
+        raise ReportingError(_("Pilih setidaknya satu inovasi."))
+    rows = list(db.session.scalars(select(Innovation).where(Innovation.id.in_(ids))))
+    if len(rows) != len(ids):
+        raise ReportingError(_("Sebagian inovasi yang dipilih tidak ditemukan."))
+    changed = 0
+    for innovation in rows:
+        was = innovation.registered_at
+        if registered:
+            register(innovation, by=by)
+        else:
+            unregister(innovation, by=by)
+        changed += innovation.registered_at != was
+    db.session.flush()
+    return changed
+
+
+# --- lists -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ListFilters:
+    opd_id: int | None = None
+    urusan: str | None = None
+    tahapan: str | None = None
+    registered: bool | None = None  # None: both
+
+
+def _filtered(query: Select, filters: ListFilters) -> Select:
+    if filters.opd_id:
+        query = query.where(Innovation.opd_id == filters.opd_id)
+    if filters.urusan:
+        query = query.where(Innovation.urusan_utama == filters.urusan)
+    if filters.tahapan:
+        query = query.where(Innovation.tahapan == filters.tahapan)
+    if filters.registered is True:
+        query = query.where(Innovation.registered_at.is_not(None))
+    elif filters.registered is False:
+        query = query.where(Innovation.registered_at.is_(None))
+    return query
+
+
+def dashboard_query(filters: ListFilters) -> Select:
+    """Every innovation of the district, filtered; paginated by the view (the OPD is joined)."""
+    return _filtered(select(Innovation), filters).order_by(Innovation.nama, Innovation.id)
+
+
+def queue_query(filters: ListFilters) -> Select:
+    """Innovations with at least one claimed line waiting for verification, oldest change first."""
+    waiting = exists().where(IndicatorAnswer.innovation_id == Innovation.id, _pending_line())
+    return _filtered(select(Innovation).where(waiting), filters).order_by(Innovation.updated_at, Innovation.id)
+
+
+# --- the district index ------------------------------------------------------------------------
+
+def counted_innovations(year: int, *, registered_only: bool = True) -> list[Innovation]:
+    """The innovations that count for ``year``'s index: those assessed under that year's rules
+    (``rules_year``), registered with Kemendagri unless ``registered_only`` is False."""
+    query = (select(Innovation).where(Innovation.rules_year == year)
+             .options(selectinload(Innovation.answers), selectinload(Innovation.evidence))
+             .order_by(Innovation.id))
+    if registered_only:
+        query = query.where(Innovation.registered_at.is_not(None))
+    return list(db.session.scalars(query))
+
+
+def innovation_lines(innovation: Innovation, rules: Rules, *, verified: bool) -> InnovationLines:
+    claims = innovations.claims_of(innovation)
+    evidence_nos = innovations.evidence_indicator_nos(innovation)
+    if verified:
+        lines = scoring.score_verified_lines(rules, claims, evidence_nos)
+        rejected = frozenset(no for no, c in claims.items() if c.verified_status == VerificationStatus.DITOLAK.value)
+    else:
+        lines = scoring.score_lines(rules, claims, evidence_nos)
+        rejected = frozenset()
+    return InnovationLines(innovation.id, innovation.nama, innovation.urusan_utama, lines, rejected)
+
+
+def district_index(year: int, *, verified: bool, registered_only: bool = True, top: int = 10) -> IndexResult:
+    """The district's IID for ``year`` from the database (claimed or verified line scores).
+
+    Verified scores follow ``innovations.scoring.score_verified_lines``: a line the verifier has not
+    decided yet counts as claimed, a corrected line with the corrected parameter, a rejected line 0.
+    Four statements whatever the number of innovations.
+    """
+    rules = get_rules(year)
+    counted = counted_innovations(year, registered_only=registered_only)
+    return compute_index(
+        rules,
+        regional_scores=regional_scores(year),
+        innovation_lines=[innovation_lines(i, rules, verified=verified) for i in counted],
+        top=top,
+    )
