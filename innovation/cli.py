@@ -62,3 +62,6 @@ def register_cli(app: Flask) -> None:
     from innovation.uploads.cli import uploads_cli
 
     app.cli.add_command(uploads_cli)
+    from innovation.judging.cli import results_cli
+
+    app.cli.add_command(results_cli)

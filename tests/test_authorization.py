@@ -101,6 +101,13 @@ POLICY: dict[str, Rule] = {
     "innovations.evidence_remove": Rule("POST", "/innovations/evidence/{evidence}/remove", EDITORS),
     "innovations.evidence_download": Rule("GET", "/innovations/evidence/{evidence}/file", READERS),
     # reporting: the planning office (verifiers) and admins; registration by admins only
+    # judging results: admins; operators after publication (own entries in full, the public ranking)
+    "judging.results_index": Rule("GET", "/judging/results", {"owner", "other", "admin"}),
+    "judging.results": Rule("GET", "/judging/rounds/{results_round}/results", ADMIN),
+    "judging.publish_results": Rule("POST", "/judging/rounds/{results_round}/results/publish", ADMIN),
+    "judging.my_results": Rule("GET", "/judging/rounds/{results_round}/my-results", {"owner", "other", "admin"}),
+    "judging.results_export": Rule("GET", "/judging/events/{event_slug}/results.xlsx", ADMIN),
+    "judging.certificate": Rule("GET", "/judging/rounds/{results_round}/certificates/{entry}.pdf", EDITORS),
     "reporting.dashboard": Rule("GET", "/reporting/", {"verifier", "admin"}),
     "reporting.registration": Rule("POST", "/reporting/registration", ADMIN,
                                    {"innovation_id": "{spare_innovation}", "action": "register"}),
@@ -167,11 +174,16 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         user=users["owner"], length=10, metadata={"filename": "a.pdf", "innovation_id": str(innovation.id),
                                              "indicator_no": "17"})
     db.session.flush()
+    from innovation.judging.results import publish  # a published round for the results routes
+    from test_judging_results import build_round
+
+    results = build_round(db, event=event, entries=[entry], judges=[users["judge"]], grid={(0, 0): ["4"] * 5})
+    publish(results.round, by=users["admin"])
     ids = {
         "owner_opd": owner_opd.id, "target_user": target.id, "innovation": innovation.id,
         "spare_innovation": spare.id, "evidence": item.id, "event_slug": event.slug,
         "category": event.categories[0].id, "empty_category": empty.id, "extension": extension.id,
-        "entry": entry.id, "upload": upload.id, "reset_token": issue_reset_token(target, by=users["admin"]),
+        "entry": entry.id, "upload": upload.id, "results_round": results.round.id, "reset_token": issue_reset_token(target, by=users["admin"]),
         "b64name": _b64("x.pdf"), "b64innovation": _b64(innovation.id), "b64no": _b64(18),
     }
     return users, ids

@@ -13,3 +13,6 @@ bp = Blueprint("judging", __name__, url_prefix="/judging")
 def queue():
     # SKELETON: replaced by the judging area's real views.
     return "judging"
+
+
+from innovation.judging import results_views  # noqa: E402,F401  (results routes on this blueprint)

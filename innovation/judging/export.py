@@ -1,0 +1,141 @@
+"""The results workbook (XLSX) of an event: every scored round, written to a stream.
+
+One function, used by the admin's download and by ``flask results export``. Published rounds come
+from their frozen snapshot, the others are computed now (the Ringkasan sheet says which). Sheets:
+Ringkasan, Peringkat, Nilai per Juri, Nilai per Kriteria, Komentar, Kesepakatan; header row frozen,
+widths set, numbers written as numbers.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from innovation.events.models import Event
+from innovation.judging import results as services
+
+HEADER_FILL = PatternFill("solid", fgColor="E8F3F7")
+READING = {"baik": "baik (≥ 0,800)", "cukup": "cukup (0,667-0,800)", "lemah": "lemah (< 0,667)", None: "-"}
+FLAG = {None: "", "lebih keras": "lebih keras", "lebih murah": "lebih murah"}
+
+
+def export_filename(event: Event) -> str:
+    return f"hasil-{event.slug}.xlsx"
+
+
+def _n(value: str | None) -> float | None:
+    """A payload figure (a decimal string) as a spreadsheet number."""
+    return None if value is None else float(Decimal(value))
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], widths: list[int]):
+    ws = workbook.create_sheet(title)
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for row in rows:
+        ws.append(row)
+    ws.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    return ws
+
+
+def round_payloads(event: Event) -> list[tuple[dict, str | None]]:
+    """[(payload, checksum or None)] for every scored round of the event, in order."""
+    found = []
+    for round_ in services.scored_rounds(event):
+        payload, snapshot = services.round_payload(round_)
+        found.append((payload, snapshot.checksum if snapshot else None))
+    return found
+
+
+def write_results_xlsx(event: Event, stream: IO[bytes]) -> None:
+    write_payloads_xlsx(event.name, round_payloads(event), stream)
+
+
+def write_payloads_xlsx(event_name: str, payloads: list[tuple[dict, str | None]], stream: IO[bytes]) -> None:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    summary, ranking, per_judge, per_criterion, comments, agreement = [], [], [], [], [], []
+    for payload, checksum in payloads:
+        name = payload["round"]["name"]
+        criteria = {c["id"]: c for c in payload["criteria"]}
+        judges = {j["id"]: j for j in payload["judges"]}
+        summary.append([
+            name, payload["rubric"]["name"], f"{payload['rubric']['scale_min']}-{payload['rubric']['scale_max']}",
+            "normalisasi" if payload["method"] == "normalised" else "mentah", payload["aggregate"],
+            len(payload["entries"]), len(payload["judges"]),
+            "diumumkan" if checksum else "belum diumumkan (dihitung saat ekspor)",
+            payload.get("published_at") or payload["computed_at"], checksum or "",
+            _n(payload["normalisation"]["panel_mean"]), _n(payload["normalisation"]["panel_sd"]),
+        ])
+        for entry in payload["entries"]:
+            ranking.append([
+                name, entry["rank"], entry.get("category_rank"), entry["category"], entry["innovation"], entry["opd"],
+                entry["judges"], _n(entry["score"]), _n(entry["raw"]["mean"]), _n(entry["raw"]["median"]),
+                _n(entry["raw"]["trimmed"]), _n(entry["normalised"]), _n(entry["sd"]), _n(entry["range"]),
+                _n(entry["heaviest"]), entry["flags"], entry.get("tie_step"), "ya" if entry.get("winner") else "",
+            ])
+            for sheet in entry["sheets"]:
+                judge = judges.get(sheet["judge_id"], {})
+                per_judge.append([
+                    name, entry["innovation"], entry["opd"], entry["category"], sheet["label"], judge.get("name", ""),
+                    _n(sheet["total"]), _n(sheet["z"]), _n(sheet["flag_gap"]),
+                ])
+                if sheet["comment"]:
+                    comments.append([name, entry["innovation"], entry["opd"], sheet["label"], judge.get("name", ""),
+                                     "Keseluruhan", sheet["comment"]])
+                for score in sheet["scores"]:
+                    criterion = criteria[score["criterion_id"]]
+                    per_criterion.append([
+                        name, entry["innovation"], entry["opd"], sheet["label"], judge.get("name", ""),
+                        criterion["code"], criterion["title"], _n(criterion["weight"]), _n(score["value"]),
+                        _n(score["flag_gap"]),
+                    ])
+                    if score["comment"]:
+                        comments.append([name, entry["innovation"], entry["opd"], sheet["label"],
+                                         judge.get("name", ""), criterion["title"], score["comment"]])
+        overall = payload["agreement"]["overall"]
+        agreement.append([name, "Nilai total (berbobot)", _n(overall["alpha"]), READING[overall["reading"]],
+                          overall["units"], "", "", ""])
+        for item in payload["agreement"]["criteria"]:
+            criterion = criteria[item["criterion_id"]]
+            agreement.append([name, criterion["title"], _n(item["alpha"]), READING[item["reading"]], item["units"],
+                              "", "", ""])
+        for judge in payload["judges"]:
+            agreement.append([name, f"{judge['label']}: {judge['name']}", None, "", judge["entries"],
+                              _n(judge["mean_deviation"]), FLAG.get(judge["flag"], judge["flag"]),
+                              judge["normalisation"]])
+
+    _sheet(workbook, "Ringkasan", [
+        "Babak", "Rubrik", "Skala", "Metode peringkat", "Agregat", "Entri", "Juri", "Status", "Waktu (UTC)",
+        "Checksum SHA-256", "Rata-rata panel", "SD panel",
+    ], summary, [28, 30, 8, 16, 10, 7, 6, 34, 26, 66, 14, 10])
+    _sheet(workbook, "Peringkat", [
+        "Babak", "Peringkat", "Peringkat kategori", "Kategori", "Inovasi", "OPD", "Jumlah juri", "Nilai peringkat",
+        "Rata-rata", "Median", "Rata-rata terpangkas", "Normalisasi", "SD", "Rentang", "Kriteria terberat",
+        "Tanda", "Pemecah seri", "Pemenang",
+    ], ranking, [28, 9, 9, 28, 40, 34, 7, 10, 10, 10, 10, 11, 8, 8, 10, 7, 8, 9])
+    _sheet(workbook, "Nilai per Juri", [
+        "Babak", "Inovasi", "OPD", "Kategori", "Juri", "Nama juri", "Nilai total", "Skor z", "Selisih dari juri lain",
+    ], per_judge, [28, 40, 34, 28, 8, 36, 10, 9, 12])
+    _sheet(workbook, "Nilai per Kriteria", [
+        "Babak", "Inovasi", "OPD", "Juri", "Nama juri", "Kode", "Kriteria", "Bobot (%)", "Nilai",
+        "Selisih dari juri lain",
+    ], per_criterion, [28, 40, 34, 8, 36, 8, 36, 9, 8, 12])
+    ws = _sheet(workbook, "Komentar", ["Babak", "Inovasi", "OPD", "Juri", "Nama juri", "Aspek", "Komentar"],
+                comments, [28, 40, 34, 8, 36, 28, 80])
+    for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _sheet(workbook, "Kesepakatan", [
+        "Babak", "Aspek / juri", "Alpha Krippendorff (interval)", "Bacaan", "Entri / lembar",
+        "Selisih rata-rata dari juri lain", "Tanda juri", "Normalisasi",
+    ], agreement, [28, 44, 14, 22, 10, 14, 14, 12])
+    workbook.properties.title = f"Hasil penilaian {event_name}"
+    workbook.save(stream)

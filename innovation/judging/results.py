@@ -1,0 +1,332 @@
+"""A round's results: gather its submitted scores in a few queries, compute, publish a frozen snapshot.
+
+The computed result is a plain JSON-able ``payload`` (Decimals as strings, ids as numbers, names
+copied in), so the live page, the published snapshot, the XLSX export and the certificates all read
+the same structure. Publishing stores the payload in a ``ResultSnapshot`` with the sha256 of its
+canonical JSON (keys sorted, no spaces, UTF-8); after publication every page reads the snapshot, so
+later score changes never alter what was published. Formulas: ``innovation.judging.statistics``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from innovation.audit.services import record
+from innovation.auth.models import User
+from innovation.events.models import Event
+from innovation.extensions import db, utcnow
+from innovation.judging import statistics as st
+from innovation.judging.models import (
+    Assignment,
+    AssignmentStatus,
+    Criterion,
+    ResultSnapshot,
+    Round,
+    RoundEntry,
+    RoundKind,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
+
+PAYLOAD_VERSION = 1
+DEFAULT_WINNERS = 3
+FOUR_PLACES = Decimal("0.0001")
+
+
+class ResultsError(Exception):
+    """A results rule was broken (shown to the user as it is)."""
+
+
+def _d(value: Decimal | None, places: Decimal = FOUR_PLACES) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(places, rounding=ROUND_HALF_UP))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# --- gathering -------------------------------------------------------------------------------
+
+@dataclass
+class RoundData:
+    round: Round
+    criteria: list[Criterion]
+    round_entries: list[RoundEntry]
+    sheets: list[dict[str, Any]]  # sheet id, entry id, judge id, total, comment, submitted_at
+    scores: list[tuple[int, int, Decimal | None, str]]  # sheet id, criterion id, value, comment
+    judges: list[User]
+
+
+def gather(round_: Round) -> RoundData:
+    """Everything a round's result needs, in five statements whatever the number of entries."""
+    criteria = list(db.session.scalars(
+        select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
+    )) if round_.rubric_id else []
+    round_entries = list(db.session.scalars(
+        select(RoundEntry).where(RoundEntry.round_id == round_.id).order_by(RoundEntry.id)
+    ).unique())
+    counted = (
+        select(ScoreSheet.id, RoundEntry.entry_id, Assignment.judge_id, ScoreSheet.total,
+               ScoreSheet.overall_comment, ScoreSheet.submitted_at)
+        .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
+        .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+        .where(RoundEntry.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED,
+               Assignment.status == AssignmentStatus.ACTIVE, ScoreSheet.total.is_not(None))
+        .order_by(ScoreSheet.id)
+    )
+    sheets = [dict(id=r[0], entry_id=r[1], judge_id=r[2], total=Decimal(r[3]), comment=r[4] or "",
+                   submitted_at=r[5]) for r in db.session.execute(counted)]
+    sheet_ids = {s["id"] for s in sheets}
+    scores = [
+        (r[0], r[1], None if r[2] is None else Decimal(r[2]), r[3] or "")
+        for r in db.session.execute(
+            select(Score.sheet_id, Score.criterion_id, Score.value, Score.comment)
+            .join(ScoreSheet, Score.sheet_id == ScoreSheet.id)
+            .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
+            .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+            .where(RoundEntry.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED,
+                   Assignment.status == AssignmentStatus.ACTIVE)
+            .order_by(Score.sheet_id, Score.criterion_id)
+        )
+        if r[0] in sheet_ids
+    ]
+    judge_ids = sorted({s["judge_id"] for s in sheets})
+    judges = list(db.session.scalars(select(User).where(User.id.in_(judge_ids)).order_by(User.id))) if judge_ids else []
+    return RoundData(round_, criteria, round_entries, sheets, scores, judges)
+
+
+# --- computing -------------------------------------------------------------------------------
+
+def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data: RoundData | None = None) -> dict:
+    """The round's full result as a JSON-able payload (see the module docstring)."""
+    if aggregate not in st.AGGREGATES:
+        aggregate = "mean"
+    if method not in st.METHODS:
+        method = "raw"
+    data = data or gather(round_)
+    rubric = round_.rubric
+    scale = (Decimal(rubric.scale_min), Decimal(rubric.scale_max)) if rubric else (Decimal(0), Decimal(100))
+    counted = [c for c in data.criteria if not c.independent]
+    infos = [st.CriterionInfo(c.id, Decimal(c.weight), c.position) for c in counted]
+    heaviest = st.heaviest_criterion(infos)
+
+    values_by_sheet: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    comments_by_sheet: dict[int, dict[int, str]] = defaultdict(dict)
+    for sheet_id, criterion_id, value, comment in data.scores:
+        if value is not None:
+            values_by_sheet[sheet_id][criterion_id] = value
+        if comment:
+            comments_by_sheet[sheet_id][criterion_id] = comment
+    sheets = [st.Sheet(s["entry_id"], s["judge_id"], s["total"], values_by_sheet[s["id"]]) for s in data.sheets]
+    by_entry: dict[int, list[dict]] = defaultdict(list)
+    for s in data.sheets:
+        by_entry[s["entry_id"]].append(s)
+
+    norm = st.normalise(sheets, scale)
+    deviations = st.judge_deviations(sheets, scale)
+    labels = {j.id: f"Juri {n}" for n, j in enumerate(data.judges, start=1)}
+
+    # flagged single scores: per entry, on totals and on each criterion
+    total_flags: dict[tuple[int, int], Decimal] = {}
+    criterion_flags: dict[tuple[int, int, int], Decimal] = {}
+    for entry_id, own in by_entry.items():
+        for judge_id, gap in st.outlier_scores({s["judge_id"]: s["total"] for s in own}, scale).items():
+            total_flags[(entry_id, judge_id)] = gap
+        for criterion in data.criteria:
+            values = {s["judge_id"]: values_by_sheet[s["id"]][criterion.id]
+                      for s in own if criterion.id in values_by_sheet[s["id"]]}
+            for judge_id, gap in st.outlier_scores(values, scale).items():
+                criterion_flags[(entry_id, judge_id, criterion.id)] = gap
+
+    entries_out = []
+    keys = []
+    for round_entry in data.round_entries:
+        entry = round_entry.entry
+        own = by_entry.get(entry.id, [])
+        totals = [s["total"] for s in own]
+        raw = {name: st.aggregate(totals, name) for name in st.AGGREGATES}
+        zs = [norm.z[(entry.id, s["judge_id"])] for s in own]
+        z_agg = st.aggregate(zs, aggregate)
+        normalised = (min(max(norm.panel_mean + norm.panel_sd * z_agg, scale[0]), scale[1])
+                      if z_agg is not None else None)
+        sd, width = st.spread(totals)
+        heavy_values = [values_by_sheet[s["id"]][heaviest.id] for s in own
+                        if heaviest and heaviest.id in values_by_sheet[s["id"]]]
+        heavy = st.aggregate(heavy_values, "mean")
+        flags = sum(1 for k in total_flags if k[0] == entry.id) + sum(1 for k in criterion_flags if k[0] == entry.id)
+        chosen = raw[aggregate] if method == "raw" else normalised
+        other = normalised if method == "raw" else raw[aggregate]
+        keys.append(st.RankKey(entry.id, chosen, other, heavy, flags, entry.submitted_at))
+        entries_out.append({
+            "id": entry.id, "round_entry_id": round_entry.id, "innovation": entry.innovation.nama,
+            "innovation_id": entry.innovation_id, "opd": entry.opd.name, "opd_id": entry.opd_id,
+            "category_id": entry.category_id, "category": entry.category.name,
+            "submitted_at": _iso(entry.submitted_at), "judges": len(own),
+            "raw": {name: _d(value) for name, value in raw.items()},
+            "normalised": _d(normalised), "z": _d(z_agg), "score": _d(chosen),
+            "sd": _d(sd), "range": _d(width), "heaviest": _d(heavy), "flags": flags,
+            "sheets": [{
+                "judge_id": s["judge_id"], "label": labels[s["judge_id"]], "total": _d(s["total"]),
+                "z": _d(norm.z[(entry.id, s["judge_id"])]), "comment": s["comment"],
+                "submitted_at": _iso(s["submitted_at"]),
+                "flag_gap": _d(total_flags.get((entry.id, s["judge_id"]))),
+                "scores": [{
+                    "criterion_id": c.id, "value": _d(values_by_sheet[s["id"]].get(c.id)),
+                    "comment": comments_by_sheet[s["id"]].get(c.id, ""),
+                    "flag_gap": _d(criterion_flags.get((entry.id, s["judge_id"], c.id))),
+                } for c in data.criteria],
+            } for s in sorted(own, key=lambda s: labels[s["judge_id"]])],
+        })
+
+    by_id = {e["id"]: e for e in entries_out}
+    overall = st.rank(keys)
+    for entry_id, position, step in overall:
+        by_id[entry_id].update(rank=position, tie_step=step)
+    winners_n = round_.advance_top_n or DEFAULT_WINNERS
+    categories = []
+    category_order = {c.id: c.position for c in round_.event.categories}
+    for category_id in sorted({e["category_id"] for e in entries_out}, key=lambda c: (category_order.get(c, 0), c)):
+        ranked = st.rank(k for k in keys if by_id[k.entry_id]["category_id"] == category_id)
+        for entry_id, position, step in ranked:
+            entry_out = by_id[entry_id]
+            entry_out.update(category_rank=position, category_tie_step=step,
+                             winner=position <= winners_n and entry_out["score"] is not None)
+        categories.append({"id": category_id, "name": by_id[ranked[0][0]]["category"],
+                           "ranking": [e for e, _p, _s in ranked]})
+
+    def agreement(units: list[list[Decimal]]) -> dict:
+        alpha = st.krippendorff_alpha_interval(units)
+        return {"alpha": _d(alpha, Decimal("0.001")), "reading": st.alpha_reading(alpha),
+                "units": sum(1 for u in units if len(u) >= 2)}
+
+    criteria_agreement = []
+    for c in data.criteria:
+        units = [[values_by_sheet[s["id"]][c.id] for s in own if c.id in values_by_sheet[s["id"]]]
+                 for own in by_entry.values()]
+        criteria_agreement.append({"criterion_id": c.id, **agreement(units)})
+
+    judges_out = []
+    for judge in data.judges:
+        deviation = deviations.get(judge.id)
+        judges_out.append({
+            "id": judge.id, "name": judge.full_name, "username": judge.username, "label": labels[judge.id],
+            "entries": sum(1 for s in data.sheets if s["judge_id"] == judge.id),
+            "mean_deviation": _d(deviation.mean_deviation if deviation else None),
+            "compared": deviation.compared if deviation else 0,
+            "flag": deviation.flag if deviation else None,
+            "normalisation": "panel" if judge.id in norm.fallback_judges else
+                             "flat" if judge.id in norm.flat_judges else "own",
+        })
+
+    event = round_.event
+    return {
+        "version": PAYLOAD_VERSION,
+        "event": {"id": event.id, "slug": event.slug, "name": event.name, "year": event.year},
+        "round": {"id": round_.id, "name": round_.name, "kind": round_.kind.value, "position": round_.position},
+        "rubric": {"name": rubric.name if rubric else "", "scale_min": _d(scale[0], Decimal(1)),
+                   "scale_max": _d(scale[1], Decimal(1))},
+        "method": method, "aggregate": aggregate, "computed_at": _iso(utcnow()),
+        "criteria": [{"id": c.id, "code": c.code, "title": c.title, "title_en": c.title_en,
+                      "weight": _d(Decimal(c.weight), Decimal("0.01")), "independent": c.independent,
+                      "heaviest": heaviest is not None and c.id == heaviest.id} for c in data.criteria],
+        "judges": judges_out,
+        "entries": sorted(entries_out, key=lambda e: e["rank"]),
+        "overall": [e for e, _p, _s in overall],
+        "categories": categories,
+        "winners_per_category": winners_n,
+        "agreement": {"overall": agreement([[s["total"] for s in own] for own in by_entry.values()]),
+                      "criteria": criteria_agreement},
+        "normalisation": {"panel_mean": _d(norm.panel_mean), "panel_sd": _d(norm.panel_sd)},
+        "tie_break": list(st.TIE_BREAK_RULES),
+        "thresholds": {"judge_flag_share": str(st.JUDGE_FLAG_SHARE), "score_flag_share": str(st.SCORE_FLAG_SHARE),
+                       "score_flag_sds": str(st.SCORE_FLAG_SDS), "alpha_good": str(st.ALPHA_GOOD),
+                       "alpha_fair": str(st.ALPHA_FAIR)},
+    }
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+def canonical_json(payload: dict) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def checksum(payload: dict) -> str:
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+def verify(snapshot: ResultSnapshot) -> bool:
+    """The stored payload still hashes to the stored checksum."""
+    return checksum(snapshot.payload) == snapshot.checksum
+
+
+def latest_snapshot(round_: Round) -> ResultSnapshot | None:
+    return db.session.scalar(
+        select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id)
+        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1)
+    )
+
+
+def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "raw",
+            now: datetime | None = None) -> ResultSnapshot:
+    """Freeze the round's result as computed now and mark the round published (once)."""
+    now = now or utcnow()
+    if round_.kind == RoundKind.ADMINISTRASI:
+        raise ResultsError(_("Babak seleksi administrasi tidak memiliki nilai untuk diumumkan."))
+    if round_.published_at is not None:
+        raise ResultsError(_("Hasil babak ini sudah diumumkan dan dibekukan."))
+    if not round_.is_closed(now):
+        raise ResultsError(_("Babak masih berlangsung: hasil dapat diumumkan setelah babak ditutup."))
+    payload = compute(round_, aggregate=aggregate, method=method)
+    if not any(e["judges"] for e in payload["entries"]):
+        raise ResultsError(_("Belum ada lembar nilai yang dikirim juri."))
+    payload["published_at"] = _iso(now)
+    snapshot = ResultSnapshot(round_id=round_.id, created_at=now, created_by_id=by.id, method=f"{method}/{aggregate}",
+                              payload=payload, checksum=checksum(payload))
+    db.session.add(snapshot)
+    round_.published_at = now
+    db.session.flush()
+    record("judging.results_published", actor=by, obj=round_,
+           summary=f"Hasil {round_.name} ({round_.event.name}) diumumkan; checksum {snapshot.checksum[:12]}",
+           changes={"method": snapshot.method, "checksum": snapshot.checksum})
+    return snapshot
+
+
+def round_payload(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> tuple[dict, ResultSnapshot | None]:
+    """What a page shows: the published snapshot once there is one, otherwise a live computation."""
+    snapshot = latest_snapshot(round_) if round_.published_at is not None else None
+    if snapshot is not None:
+        return snapshot.payload, snapshot
+    return compute(round_, aggregate=aggregate, method=method), None
+
+
+def scored_rounds(event: Event) -> list[Round]:
+    return list(db.session.scalars(
+        select(Round).where(Round.event_id == event.id, Round.kind != RoundKind.ADMINISTRASI).order_by(Round.position)
+    ))
+
+
+# --- what an operator may see ----------------------------------------------------------------
+
+def operator_view(payload: dict, opd_id: int | None) -> dict:
+    """The published result as an OPD sees it: its own entries in full with anonymous judges,
+    everyone else only in the public ranking (rank, innovation, OPD, category, score)."""
+    public_fields = ("id", "innovation", "opd", "category_id", "category", "score", "rank", "category_rank", "winner")
+    criteria = {c["id"]: c for c in payload["criteria"]}
+    own = []
+    for entry in payload["entries"]:
+        if opd_id is not None and entry["opd_id"] == opd_id:
+            own.append({**entry, "sheets": [
+                {"label": s["label"], "total": s["total"], "comment": s["comment"],
+                 "scores": [{**sc, "criterion": criteria[sc["criterion_id"]]} for sc in s["scores"]]}
+                for s in entry["sheets"]]})
+    public = [{k: e.get(k) for k in public_fields} for e in payload["entries"]]
+    return {"own": own, "public": public}

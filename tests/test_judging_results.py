@@ -1,0 +1,388 @@
+"""Results: gathering, computing, publishing (frozen snapshot), pages, permissions, XLSX, CLI, certificates."""
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from innovation.auth.models import Role
+from innovation.extensions import utcnow
+from innovation.judging import results as services
+from innovation.judging.statistics import krippendorff_alpha_interval
+
+IGA = (("KBR", "Kebaharuan", 30), ("KMF", "Kemanfaatan", 25), ("RPL", "Replikasi dan aplikatif", 20),
+       ("KWN", "Kewenangan daerah dan kolaborasi", 15), ("PNY", "Penguasaan materi", 10))
+
+
+@dataclass
+class Built:
+    round: object
+    event: object
+    entries: list
+    judges: list
+    criteria: list
+    sheets: dict = field(default_factory=dict)  # (entry id, judge id) -> ScoreSheet
+
+
+def weighted(values, criteria):
+    return sum((D(v) * c.weight for v, c in zip(values, criteria)), D(0)) / 100
+
+
+def build_round(db, *, event, entries, judges, grid, closed=True, advance_top_n=None, code=None):
+    """A scored round on the 1-5 IGA rubric; ``grid[(entry_index, judge_index)] = [five values]``."""
+    from innovation.judging.models import (Assignment, Criterion, Round, RoundEntry, RoundKind, Rubric, Score,
+                                           ScoreSheet, SheetStatus)
+
+    now = utcnow()
+    rubric = Rubric(code=code or f"iga-uji-{event.id}-{len(grid)}-{id(grid) % 100000}", name="Rubrik presentasi IGA",
+                    scale_min=1, scale_max=5)
+    rubric.criteria = [Criterion(code=c, title=t, weight=D(w), position=i) for i, (c, t, w) in enumerate(IGA)]
+    db.session.add(rubric)
+    db.session.flush()
+    round_ = Round(event=event, position=2, kind=RoundKind.PENILAIAN, name="Penilaian presentasi", rubric=rubric,
+                   opens_at=now - timedelta(days=10), closes_at=now - timedelta(days=1) if closed else now + timedelta(days=1),
+                   advance_top_n=advance_top_n)
+    db.session.add(round_)
+    db.session.flush()
+    built = Built(round_, event, entries, judges, rubric.criteria)
+    round_entries = {}
+    for i, entry in enumerate(entries):
+        round_entries[i] = RoundEntry(round_id=round_.id, entry_id=entry.id)
+        db.session.add(round_entries[i])
+    db.session.flush()
+    for (i, j), values in grid.items():
+        assignment = Assignment(round_entry_id=round_entries[i].id, judge_id=judges[j].id)
+        db.session.add(assignment)
+        db.session.flush()
+        sheet = ScoreSheet(assignment_id=assignment.id, status=SheetStatus.SUBMITTED,
+                           overall_comment=f"Catatan juri {j + 1} untuk entri {i + 1}.", submitted_at=now - timedelta(days=2),
+                           total=weighted(values, rubric.criteria))
+        sheet.scores = [Score(criterion_id=c.id, value=D(v), comment="Perlu data dampak." if k == 1 else "")
+                        for k, (v, c) in enumerate(zip(values, rubric.criteria))]
+        db.session.add(sheet)
+        built.sheets[(entries[i].id, judges[j].id)] = sheet
+    db.session.flush()
+    return built
+
+
+def make_entries(db, make_opd, make_innovation, event, count, opds=None):
+    from innovation.events.models import Entry, EntryStatus
+
+    entries = []
+    for i in range(count):
+        opd = opds[i] if opds else make_opd()
+        innovation = make_innovation(opd=opd, nama=f"Inovasi Hasil {i + 1} {event.id}")
+        entry = Entry(event=event, innovation=innovation, category=event.categories[i % 2], opd_id=opd.id,
+                      status=EntryStatus.SUBMITTED, submitted_at=event.opens_at + timedelta(hours=1 + i))
+        db.session.add(entry)
+        entries.append(entry)
+    db.session.flush()
+    return entries
+
+
+def standard_grid(n_entries, n_judges, harsh=None):
+    """Entry quality falls with its index; a harsh judge scores about one point lower everywhere."""
+    grid = {}
+    for i in range(n_entries):
+        base = 5 - (i % 4) * 0.75
+        for j in range(n_judges):
+            wobble = ((i * 7 + j * 3) % 5 - 2) * 0.25
+            values = []
+            for k in range(5):
+                v = base + wobble + ((k + j) % 3 - 1) * 0.25 - (1.2 if j == harsh else 0)
+                values.append(str(max(1, min(5, round(v * 4) / 4))))
+            grid[(i, j)] = values
+    return grid
+
+
+@pytest.fixture
+def scored(db, make_opd, make_user, make_innovation, make_event):
+    def build(n_entries=6, n_judges=5, harsh=None, grid=None, closed=True, opds=None, **kw):
+        past = utcnow() - timedelta(days=30)
+        event = make_event(opens_at=past, closes_at=past + timedelta(days=5))
+        entries = make_entries(db, make_opd, make_innovation, event, n_entries, opds)
+        judges = [make_user(role=Role.JUDGE, full_name=f"Juri Uji {j + 1}") for j in range(n_judges)]
+        return build_round(db, event=event, entries=entries, judges=judges,
+                           grid=grid if grid is not None else standard_grid(n_entries, n_judges, harsh),
+                           closed=closed, **kw)
+
+    return build
+
+
+# --- computing -------------------------------------------------------------------------------
+
+def test_compute_by_hand_on_a_small_round(scored):
+    grid = {
+        (0, 0): ["5", "5", "4", "4", "5"], (0, 1): ["4", "4", "4", "4", "4"], (0, 2): ["5", "4", "5", "4", "4"],
+        (1, 0): ["3", "3", "3", "3", "3"], (1, 1): ["2", "2", "3", "3", "2"], (1, 2): ["3", "4", "3", "3", "3"],
+    }
+    built = scored(n_entries=2, n_judges=3, grid=grid)
+    payload = services.compute(built.round)
+    first, second = payload["entries"]
+    # entry 1 totals: 4.65 (5*.3+5*.25+4*.2+4*.15+5*.1), 4.00, 4.50 -> mean 13.15 / 3
+    assert [s["total"] for s in first["sheets"]] == ["4.6500", "4.0000", "4.5000"]
+    assert first["raw"]["mean"] == "4.3833" and first["raw"]["median"] == "4.5000"
+    assert first["raw"]["trimmed"] == "4.5000"  # three totals: lowest and highest dropped
+    assert first["range"] == "0.6500" and first["sd"] == "0.3403"  # sample SD of (4.65, 4.00, 4.50)
+    assert first["rank"] == 1 and second["rank"] == 2
+    # criterion alpha for Kebaharuan on units (5, 4, 5) and (3, 2, 3), checked by the pure function
+    kbr = payload["agreement"]["criteria"][0]
+    assert kbr["alpha"] == str(krippendorff_alpha_interval([[D(5), D(4), D(5)], [D(3), D(2), D(3)]]).quantize(D("0.001")))
+    assert payload["judges"][0]["label"] == "Juri 1"
+
+
+def test_planted_harsh_judge_is_flagged(scored):
+    built = scored(harsh=3)
+    payload = services.compute(built.round)
+    flags = {j["label"]: j["flag"] for j in payload["judges"]}
+    assert flags == {"Juri 1": None, "Juri 2": None, "Juri 3": None, "Juri 4": "lebih keras", "Juri 5": None}
+    harsh = payload["judges"][3]
+    assert D(harsh["mean_deviation"]) < -1 and harsh["compared"] == 6
+
+
+def test_outlier_single_score_is_flagged(scored):
+    grid = standard_grid(6, 5)
+    grid[(1, 1)] = ["1", "1", "1", "1", "1"]  # one wild sheet
+    built = scored(grid=grid)
+    payload = services.compute(built.round)
+    wild = next(e for e in payload["entries"] if e["id"] == built.entries[1].id)
+    flagged = {s["label"]: s["flag_gap"] for s in wild["sheets"] if s["flag_gap"]}
+    assert list(flagged) == ["Juri 2"] and D(flagged["Juri 2"]) < -2
+    assert all(sc["flag_gap"] for sc in wild["sheets"][1]["scores"])  # every criterion too
+    assert wild["flags"] == 6
+    calm = next(e for e in payload["entries"] if e["id"] == built.entries[0].id)
+    assert not any(s["flag_gap"] for s in calm["sheets"])
+
+
+def test_methods_and_aggregates_change_the_ranking_basis(scored):
+    built = scored(harsh=3)
+    raw = services.compute(built.round, method="raw", aggregate="median")
+    normalised = services.compute(built.round, method="normalised", aggregate="trimmed")
+    assert raw["method"] == "raw" and all(e["score"] == e["raw"]["median"] for e in raw["entries"] if e["judges"])
+    assert all(e["score"] == e["normalised"] for e in normalised["entries"])
+    bogus = services.compute(built.round, method="x", aggregate="y")
+    assert (bogus["method"], bogus["aggregate"]) == ("raw", "mean")
+
+
+def test_winners_are_top_n_per_category(scored):
+    built = scored(n_entries=8, advance_top_n=2)
+    payload = services.compute(built.round)
+    for category in payload["categories"]:
+        winners = [e for e in payload["entries"] if e["category_id"] == category["id"] and e["winner"]]
+        assert sorted(e["category_rank"] for e in winners) == [1, 2]
+    default = scored(n_entries=8)
+    assert services.compute(default.round)["winners_per_category"] == 3
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+def test_publish_freezes_a_snapshot_and_later_changes_do_not_alter_it(scored, make_user, db, login, client):
+    from innovation.audit.models import AuditEvent
+
+    built = scored()
+    admin = make_user(role=Role.ADMIN)
+    snapshot = services.publish(built.round, by=admin, method="normalised", aggregate="median")
+    assert built.round.published_at is not None
+    assert services.verify(snapshot) and len(snapshot.checksum) == 64
+    assert snapshot.method == "normalised/median"
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "judging.results_published")) == 1
+    with pytest.raises(services.ResultsError):
+        services.publish(built.round, by=admin)
+    db.session.flush()
+
+    login(admin)
+    before = client.get(f"/judging/rounds/{built.round.id}/results").get_data(as_text=True)
+    assert snapshot.checksum in before and "cocok" in before
+    # a judge's score changes after publication
+    sheet = built.sheets[(built.entries[0].id, built.judges[0].id)]
+    sheet.total = D("1.0000")
+    for score in sheet.scores:
+        score.value = D(1)
+    db.session.flush()
+    assert services.compute(built.round)["entries"] != snapshot.payload["entries"]
+    after = client.get(f"/judging/rounds/{built.round.id}/results").get_data(as_text=True)
+    strip = lambda html: re.sub(r'name="csrf_token" value="[^"]*"', "", html)  # noqa: E731
+    assert strip(after) == strip(before)
+    db.session.expire_all()
+    stored = services.latest_snapshot(built.round)
+    assert services.verify(stored) and stored.checksum == snapshot.checksum
+
+
+def test_publish_refuses_open_rounds_and_rounds_without_sheets(scored, make_user):
+    admin = make_user(role=Role.ADMIN)
+    with pytest.raises(services.ResultsError):
+        services.publish(scored(closed=False).round, by=admin)
+    with pytest.raises(services.ResultsError):
+        services.publish(scored(grid={}).round, by=admin)
+
+
+def test_publish_view_needs_confirmation(scored, make_user, login, client):
+    built = scored()
+    login(make_user(role=Role.ADMIN))
+    url = f"/judging/rounds/{built.round.id}/results/publish"
+    response = client.post(url, data={"method": "normalised", "aggregate": "mean"})
+    assert response.status_code == 302 and built.round.published_at is None
+    response = client.post(url, data={"method": "normalised", "aggregate": "mean", "confirm": "1"}, follow_redirects=True)
+    assert response.status_code == 200 and built.round.published_at is not None
+    assert "Hasil resmi" in response.get_data(as_text=True)
+    assert services.latest_snapshot(built.round).payload["method"] == "normalised"
+
+
+# --- pages and permissions -------------------------------------------------------------------
+
+def test_admin_page_shows_both_methods_agreement_and_tie_break(scored, make_user, login, client):
+    built = scored(harsh=3)
+    login(make_user(role=Role.ADMIN))
+    html = client.get(f"/judging/rounds/{built.round.id}/results?method=normalised&aggregate=trimmed").get_data(as_text=True)
+    assert "nilai ternormalisasi" in html and "rata-rata terpangkas" in html
+    assert "Krippendorff" in html and "lebih keras" in html and "Aturan pemecah seri" in html
+    assert "Umumkan hasil" in html
+    assert client.get(f"/judging/rounds/{built.round.id}/results?method=%00&aggregate=zzz").status_code == 200
+    assert client.get("/judging/rounds/999999999/results").status_code == 404
+    assert client.get("/judging/rounds/99999999999/results").status_code == 404
+
+
+def test_operator_sees_nothing_before_publication_then_only_own_details(scored, make_opd, make_user, login, client):
+    opds = [make_opd() for _ in range(6)]
+    built = scored(opds=opds)
+    operator = make_user(role=Role.OPERATOR, opd=opds[0])
+    login(operator)
+    url = f"/judging/rounds/{built.round.id}/my-results"
+    page = client.get(url)
+    assert page.status_code == 200 and "belum diumumkan" in page.get_data(as_text=True)
+    assert "Catatan juri" not in page.get_data(as_text=True)
+    certificate = f"/judging/rounds/{built.round.id}/certificates/{built.entries[0].id}.pdf"
+    assert client.get(certificate).status_code == 403  # nothing before publication
+    assert client.get(f"/judging/rounds/{built.round.id}/results").status_code == 403
+    assert "Penilaian presentasi" not in client.get("/judging/results").get_data(as_text=True)
+
+    services.publish(built.round, by=make_user(role=Role.ADMIN))
+    html = client.get(url).get_data(as_text=True)
+    own, other = built.entries[0], built.entries[1]
+    assert "Catatan juri 1 untuk entri 1." in html and "Juri 1" in html
+    assert "Catatan juri 1 untuk entri 2." not in html  # another OPD's comments
+    assert "Juri Uji" not in html  # judges anonymised
+    assert own.innovation.nama in html and other.innovation.nama in html  # public ranking
+    assert "Penilaian presentasi" in client.get("/judging/results").get_data(as_text=True)
+    # another OPD's certificate: refused; own (rank 1 in its category): a PDF
+    assert client.get(f"/judging/rounds/{built.round.id}/certificates/{other.id}.pdf").status_code == 403
+    response = client.get(certificate)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_judges_and_verifiers_have_no_results_pages(scored, make_user, login, client):
+    built = scored()
+    services.publish(built.round, by=make_user(role=Role.ADMIN))
+    for role in (Role.JUDGE, Role.VERIFIER):
+        client.post("/auth/logout")
+        login(make_user(role=role))
+        for path in (f"/judging/rounds/{built.round.id}/results", f"/judging/rounds/{built.round.id}/my-results",
+                     "/judging/results", f"/judging/events/{built.event.slug}/results.xlsx"):
+            assert client.get(path).status_code == 403, (role, path)
+
+
+def test_results_page_statements_do_not_grow_with_rows(scored, make_user, login, client, count_statements):
+    admin = make_user(role=Role.ADMIN)
+    login(admin)
+    counts = []
+    for n in (3, 12):
+        built = scored(n_entries=n)
+        client.get(f"/judging/rounds/{built.round.id}/results")  # warm the per-request caches
+        with count_statements() as counter:
+            assert client.get(f"/judging/rounds/{built.round.id}/results").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+
+
+def test_operator_page_statements_do_not_grow_with_rows(scored, make_opd, make_user, login, client, count_statements):
+    counts = []
+    admin = make_user(role=Role.ADMIN)
+    for n in (3, 12):
+        opds = [make_opd() for _ in range(n)]
+        built = scored(n_entries=n, opds=opds)
+        services.publish(built.round, by=admin)
+        client.post("/auth/logout")
+        login(make_user(role=Role.OPERATOR, opd=opds[0]))
+        with count_statements() as counter:
+            assert client.get(f"/judging/rounds/{built.round.id}/my-results").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+
+
+# --- export, CLI, certificate ----------------------------------------------------------------
+
+def _read(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+def test_xlsx_reads_back_equal_to_the_computed_values(scored, make_user, login, client):
+    built = scored(harsh=3)
+    login(make_user(role=Role.ADMIN))
+    response = client.get(f"/judging/events/{built.event.slug}/results.xlsx")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    workbook = _read(response.data)
+    assert workbook.sheetnames == ["Ringkasan", "Peringkat", "Nilai per Juri", "Nilai per Kriteria", "Komentar",
+                                   "Kesepakatan"]
+    payload = services.compute(built.round)
+    ranking = workbook["Peringkat"]
+    assert ranking.freeze_panes == "A2" and ranking.column_dimensions["E"].width >= 30
+    rows = list(ranking.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(payload["entries"])
+    for row, entry in zip(rows, payload["entries"]):
+        assert row[1] == entry["rank"] and row[4] == entry["innovation"]
+        assert isinstance(row[7], float) and row[7] == pytest.approx(float(entry["score"]))
+        assert row[11] == pytest.approx(float(entry["normalised"]))
+    per_criterion = list(workbook["Nilai per Kriteria"].iter_rows(min_row=2, values_only=True))
+    assert len(per_criterion) == len(built.sheets) * 5
+    sheet = built.sheets[(built.entries[0].id, built.judges[0].id)]
+    first = next(r for r in per_criterion if r[1] == built.entries[0].innovation.nama and r[4] == "Juri Uji 1")
+    assert first[8] == float(sheet.scores[0].value)
+    comments = list(workbook["Komentar"].iter_rows(min_row=2, values_only=True))
+    assert any(r[6] == "Catatan juri 1 untuk entri 1." for r in comments)
+    agreement = list(workbook["Kesepakatan"].iter_rows(min_row=2, values_only=True))
+    assert agreement[0][2] == pytest.approx(float(payload["agreement"]["overall"]["alpha"]))
+    assert any(r[6] == "lebih keras" for r in agreement)
+
+
+def test_cli_writes_the_same_workbook(scored, app, tmp_path, db):
+    built = scored()
+    out = tmp_path / "hasil.xlsx"
+    result = app.test_cli_runner().invoke(args=["results", "export", "--event", built.event.slug, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(out)
+    assert workbook["Peringkat"].max_row == len(built.entries) + 1
+    bad = app.test_cli_runner().invoke(args=["results", "export", "--event", "tidak-ada", "--out", str(out)])
+    assert bad.exit_code != 0 and "No event" in bad.output
+
+
+def _pdf_text(data: bytes) -> bytes:
+    """The PDF's bytes with every Flate stream inflated (fpdf2 compresses page content)."""
+    chunks = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass
+    return b"".join(chunks)
+
+
+def test_certificate_is_an_a4_landscape_pdf_with_name_and_checksum(scored, make_user, login, client):
+    built = scored(n_entries=8)
+    snapshot = services.publish(built.round, by=make_user(role=Role.ADMIN))
+    login(make_user(role=Role.ADMIN))
+    winner = next(e for e in snapshot.payload["entries"] if e["winner"])
+    response = client.get(f"/judging/rounds/{built.round.id}/certificates/{winner['id']}.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    text = _pdf_text(response.data)
+    assert winner["innovation"].encode() in text and snapshot.checksum.encode() in text
+    assert b"SERTIFIKAT PENGHARGAAN" in text and b"/MediaBox [0 0 841.89 595.28]" in text
+    loser = next(e for e in snapshot.payload["entries"] if not e["winner"])
+    assert client.get(f"/judging/rounds/{built.round.id}/certificates/{loser['id']}.pdf").status_code == 404
+    assert client.get(f"/judging/rounds/{built.round.id}/certificates/999999.pdf").status_code == 404
