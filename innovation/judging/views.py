@@ -1,18 +1,561 @@
+"""Judging views: the judge's queue and score sheet, and the admin's rounds, selection, panels,
+assignments, progress and advancement. Each view parses, checks permission, calls one service,
+commits once, flashes and redirects (or renders).
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import datetime
+from decimal import Decimal
 
-from innovation.auth.models import Role
-from innovation.auth.permissions import role_required
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from innovation.auth.models import Role, User
+from innovation.auth.permissions import ensure, role_required
+from innovation.events.models import Category, Event
+from innovation.extensions import db, utcnow
+from innovation.innovations.evidence_views import content_disposition
+from innovation.innovations.models import Evidence
+from innovation.innovations.services import assess, current_evidence
+from innovation.judging import rounds as round_services
+from innovation.judging import rubrics, scoring, services
+from innovation.judging.errors import JudgingError
+from innovation.judging.forms import RoundForm
+from innovation.judging.models import (
+    Assignment,
+    AssignmentStatus,
+    Criterion,
+    PanelMember,
+    Round,
+    RoundEntry,
+    RoundEntryStatus,
+    RoundKind,
+    SheetStatus,
+)
+from innovation.storage import StorageError, get_storage
+from innovation.timeutil import from_local, humanize_delta, to_local
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 
+ADMIN = (Role.ADMIN,)
+MAX_ID = 2**31 - 1
+
+SHEET_LABELS = {"todo": _l("belum dinilai"), "draft": _l("draf"), "submitted": _l("terkirim")}
+SHEET_BADGES = {"todo": "bad", "draft": "warn", "submitted": "ok"}
+ROUND_ENTRY_LABELS = {
+    RoundEntryStatus.PENDING: _l("menunggu"),
+    RoundEntryStatus.PASSED: _l("lolos"),
+    RoundEntryStatus.FAILED: _l("tidak lolos"),
+    RoundEntryStatus.ADVANCED: _l("lanjut"),
+    RoundEntryStatus.ELIMINATED: _l("gugur"),
+}
+ROUND_ENTRY_BADGES = {
+    RoundEntryStatus.PENDING: "", RoundEntryStatus.PASSED: "ok", RoundEntryStatus.FAILED: "bad",
+    RoundEntryStatus.ADVANCED: "ok", RoundEntryStatus.ELIMINATED: "bad",
+}
+KIND_LABELS = {
+    RoundKind.ADMINISTRASI: _l("Seleksi administrasi"),
+    RoundKind.PENILAIAN: _l("Penilaian"),
+    RoundKind.FINAL: _l("Final"),
+}
+
+
+@bp.context_processor
+def _helpers():
+    def time_left(until: datetime) -> str:
+        return humanize_delta(until - utcnow(), str(get_locale()))
+
+    return {
+        "time_left": time_left, "sheet_labels": SHEET_LABELS, "sheet_badges": SHEET_BADGES,
+        "round_entry_labels": ROUND_ENTRY_LABELS, "round_entry_badges": ROUND_ENTRY_BADGES,
+        "kind_labels": KIND_LABELS, "sheet_state": services.sheet_state, "now": utcnow(),
+    }
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _get_or_404(model, ident: int | None):
+    if ident is None or not (0 < ident <= MAX_ID):
+        abort(404)
+    return db.get_or_404(model, ident)
+
+
+def _event_or_404(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    return event
+
+
+def _round_entry_of(round_: Round, round_entry_id) -> RoundEntry:
+    try:
+        ident = int(round_entry_id)
+    except (TypeError, ValueError):
+        abort(400)
+    round_entry = _get_or_404(RoundEntry, ident)
+    if round_entry.round_id != round_.id:
+        abort(404)
+    return round_entry
+
+
+def _int_arg(name: str, default: int = 0, source=None) -> int:
+    raw = (source or request.form).get(name, "")
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return value if 0 <= value <= MAX_ID else default
+
+
+def _fail(error: JudgingError) -> None:
+    db.session.rollback()
+    flash(str(error), "error")
+
+
+def _round_page(round_: Round):
+    return redirect(url_for("judging.round_detail", round_id=round_.id))
+
+
+# --- the judge: queue, score sheet, evidence, recusal ----------------------------------------
 
 @bp.route("/")
 @role_required(Role.JUDGE, Role.ADMIN)
 def queue():
-    # SKELETON: replaced by the judging area's real views.
-    return "judging"
+    user = _user()
+    if user.role == Role.ADMIN:
+        events = db.paginate(select(Event).order_by(Event.opens_at.desc()),
+                             per_page=current_app.config.get("PER_PAGE", 25), error_out=False)
+        return render_template("judging/admin_index.html", page=events)
+    page = db.paginate(services.queue_query(user), per_page=current_app.config.get("PER_PAGE", 25), error_out=False)
+    return render_template("judging/queue.html", page=page)
+
+
+def _scoring_context(round_entry: RoundEntry, assignment: Assignment | None):
+    innovation = round_entry.entry.innovation
+    return {
+        "round_entry": round_entry, "round": round_entry.round, "entry": round_entry.entry,
+        "innovation": innovation, "assessment": assess(innovation), "rules": innovation.rules,
+        "evidence": current_evidence(innovation), "assignment": assignment,
+        "sheet": assignment.sheet if assignment else None,
+        "rubric": round_entry.round.rubric, "blind": round_entry.round.blind,
+    }
+
+
+@bp.route("/entries/<int:round_entry_id>", methods=["GET", "POST"])
+@role_required(Role.JUDGE)
+def score(round_entry_id: int):
+    round_entry = _get_or_404(RoundEntry, round_entry_id)
+    user = _user()
+    ensure(round_entry.can_view(user))
+    assignment = round_entry.active_assignment_for(user)
+    if round_entry.round.rubric is None:
+        abort(404)
+    typed = None
+    if request.method == "POST":
+        submit = request.form.get("action") == "submit"
+        criteria = round_entry.round.rubric.criteria
+        values = {c.id: request.form.get(f"score-{c.id}", "") for c in criteria}
+        comments = {c.id: request.form.get(f"comment-{c.id}", "") for c in criteria}
+        try:
+            scoring.save_sheet(assignment, values, comments, request.form.get("overall_comment", ""),
+                               submit=submit, by=user)
+        except JudgingError as error:
+            _fail(error)
+            typed = {"values": values, "comments": comments, "overall": request.form.get("overall_comment", "")}
+            context = _scoring_context(round_entry, round_entry.active_assignment_for(user))
+            return render_template("judging/score.html", typed=typed, **context), 422
+        db.session.commit()
+        flash(_("Nilai terkirim. Anda masih dapat mengubahnya sampai babak ditutup.") if submit
+              else _("Draf nilai tersimpan."), "success")
+        return redirect(url_for("judging.score", round_entry_id=round_entry.id))
+    return render_template("judging/score.html", typed=typed, **_scoring_context(round_entry, assignment))
+
+
+@bp.route("/entries/<int:round_entry_id>/evidence/<int:evidence_id>")
+@role_required(Role.JUDGE, Role.ADMIN)
+def evidence_file(round_entry_id: int, evidence_id: int):
+    """An evidence file of an entry the judge may view (assigned, not conflicted), streamed.
+
+    In a blind round the file is named neutrally (no OPD or operator names leak through it).
+    """
+    round_entry = _get_or_404(RoundEntry, round_entry_id)
+    ensure(round_entry.can_view(_user()))
+    item = _get_or_404(Evidence, evidence_id)
+    if item.innovation_id != round_entry.entry.innovation_id or item.file is None:
+        abort(404)
+    stored = item.file
+    etag = stored.sha256
+    common = {"Cache-Control": "private, max-age=3600", "ETag": f'"{etag}"', "X-Content-Type-Options": "nosniff"}
+    if etag in request.if_none_match:
+        return Response(status=304, headers=common)
+    try:
+        chunks = get_storage().open_chunks(stored.key)
+    except StorageError:
+        current_app.logger.error("evidence %s: blob %s is missing", item.id, stored.key)
+        abort(404)
+    name = neutral_name(item) if round_entry.round.blind else stored.original_name
+    inline = request.args.get("inline") == "1" and stored.is_inline_viewable
+    response = Response(chunks, mimetype=stored.content_type, direct_passthrough=True, headers=common)
+    response.headers["Content-Length"] = str(stored.size)
+    response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", name)
+    return response
+
+
+@bp.app_template_global("judging_evidence_name")
+def neutral_name(item: Evidence) -> str:
+    where = f"indikator-{item.indicator_no}" if item.indicator_no is not None else (item.profile_slot or "profil")
+    extension = item.file.extension if item.file is not None else "tautan"
+    return f"bukti-{where}-{item.id}.{extension}"
+
+
+@bp.route("/entries/<int:round_entry_id>/recuse", methods=["POST"])
+@role_required(Role.JUDGE)
+def recuse(round_entry_id: int):
+    round_entry = _get_or_404(RoundEntry, round_entry_id)
+    user = _user()
+    ensure(round_entry.can_view(user))
+    try:
+        services.recuse(round_entry.active_assignment_for(user), request.form.get("reason", ""), by=user)
+    except JudgingError as error:
+        _fail(error)
+        return redirect(url_for("judging.score", round_entry_id=round_entry.id) + "#recuse")
+    db.session.commit()
+    flash(_("Konflik kepentingan dicatat. Entri ini dikeluarkan dari antrean Anda; admin akan menugaskan juri lain."),
+          "success")
+    return redirect(url_for("judging.queue"))
+
+
+# --- the admin: an event's rounds -------------------------------------------------------------
+
+@bp.route("/events/<slug>")
+@role_required(*ADMIN)
+def event_rounds(slug: str):
+    event = _event_or_404(slug)
+    return render_template("judging/event.html", event=event, rounds=round_services.rounds_of(event))
+
+
+@bp.route("/events/<slug>/default-rounds", methods=["POST"])
+@role_required(*ADMIN)
+def default_rounds(slug: str):
+    event = _event_or_404(slug)
+    try:
+        made = round_services.create_default_rounds(event, by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return redirect(url_for("judging.event_rounds", slug=slug))
+    db.session.commit()
+    flash(_("%(n)d babak dibuat; entri terkirim masuk ke seleksi administrasi.", n=len(made)), "success")
+    return redirect(url_for("judging.event_rounds", slug=slug))
+
+
+def _round_form(form: RoundForm) -> None:
+    rubrics.seed_builtin_rubrics(by=None) if not rubrics.builtin_rubrics() else None
+    form.rubric.choices = [("", _("— pilih —"))] + [(r.code, r.name) for r in rubrics.builtin_rubrics()]
+
+
+def _round_data(form: RoundForm) -> dict:
+    return {
+        "name": form.name.data, "kind": form.kind.data,
+        "opens_at": from_local(form.opens_at.data) if form.opens_at.data else None,
+        "closes_at": from_local(form.closes_at.data) if form.closes_at.data else None,
+        "judges_per_entry": form.judges_per_entry.data, "advance_top_n": form.advance_top_n.data,
+        "advance_per_category": form.advance_per_category.data, "blind": form.blind.data,
+        "use_category_panels": form.use_category_panels.data,
+    }
+
+
+@bp.route("/events/<slug>/rounds/new", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def round_create(slug: str):
+    event = _event_or_404(slug)
+    form = RoundForm()
+    _round_form(form)
+    if form.validate_on_submit():
+        try:
+            round_ = round_services.create_round(event, _round_data(form), rubric=rubrics.get_by_code(form.rubric.data or ""),
+                                                 by=_user())
+        except JudgingError as error:
+            _fail(error)
+            _round_form(form)
+        else:
+            db.session.commit()
+            flash(_("Babak %(name)s dibuat.", name=round_.name), "success")
+            return redirect(url_for("judging.event_rounds", slug=slug))
+    return render_template("judging/round_form.html", form=form, event=event, round=None)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def round_edit(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    form = RoundForm(obj=round_ if request.method == "GET" else None)
+    if request.method == "GET":
+        form.kind.data = round_.kind.value
+        form.opens_at.data = to_local(round_.opens_at).replace(tzinfo=None)
+        form.closes_at.data = to_local(round_.closes_at).replace(tzinfo=None)
+        form.rubric.data = ""
+    _round_form(form)
+    if form.validate_on_submit():
+        try:
+            round_services.update_round(round_, _round_data(form), rubric=rubrics.get_by_code(form.rubric.data or ""),
+                                        by=_user())
+        except JudgingError as error:
+            _fail(error)
+            round_ = db.session.get(Round, round_id)
+            _round_form(form)
+        else:
+            db.session.commit()
+            flash(_("Babak disimpan."), "success")
+            return redirect(url_for("judging.event_rounds", slug=round_.event.slug))
+    return render_template("judging/round_form.html", form=form, event=round_.event, round=round_)
+
+
+@bp.route("/rounds/<int:round_id>/move", methods=["POST"])
+@role_required(*ADMIN)
+def round_move(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    slug = round_.event.slug
+    try:
+        round_services.move_round(round_, request.form.get("direction", ""), by=_user())
+    except JudgingError as error:
+        _fail(error)
+    else:
+        db.session.commit()
+        flash(_("Urutan babak diubah."), "success")
+    return redirect(url_for("judging.event_rounds", slug=slug))
+
+
+# --- the admin: one round (entries, selection, panel, assignments) ----------------------------
+
+@bp.route("/rounds/<int:round_id>")
+@role_required(*ADMIN)
+def round_detail(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    query = select(RoundEntry).where(RoundEntry.round_id == round_.id).order_by(RoundEntry.entry_id)
+    page = db.paginate(query, per_page=current_app.config.get("PER_PAGE", 25), error_out=False)
+    suggestions = {}
+    if round_.kind == RoundKind.ADMINISTRASI:
+        suggestions = {re.id: round_services.suggest(re.entry) for re in page.items}
+    assignments: dict[int, list[Assignment]] = {}
+    for a in services.round_assignments(round_):
+        assignments.setdefault(a.round_entry_id, []).append(a)
+    judges = db.session.scalars(select(User).where(User.role == Role.JUDGE, User.active.is_(True))
+                                .order_by(User.full_name)).all()
+    return render_template(
+        "judging/round.html", round=round_, page=page, suggestions=suggestions, assignments=assignments,
+        panel=services.panel_of(round_), judges=judges, categories=round_.event.categories,
+        previous=round_services.previous_round(round_), next=round_services.next_round(round_),
+        unmet=request.args.getlist("unmet"),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/populate", methods=["POST"])
+@role_required(*ADMIN)
+def round_populate(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    try:
+        added = round_services.populate_first_round(round_, by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return _round_page(round_)
+    db.session.commit()
+    flash(_("%(n)d entri terkirim ditambahkan.", n=len(added)), "success")
+    return _round_page(round_)
+
+
+@bp.route("/rounds/<int:round_id>/decide", methods=["POST"])
+@role_required(*ADMIN)
+def decide(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    round_entry = _round_entry_of(round_, request.form.get("round_entry_id"))
+    verdict = request.form.get("verdict")
+    if verdict not in ("pass", "fail"):
+        flash(_("Pilih lolos atau tidak lolos."), "error")
+        return _round_page(round_)
+    try:
+        round_services.decide(round_entry, verdict == "pass", request.form.get("reason", ""), by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return _round_page(round_)
+    db.session.commit()
+    flash(_("Keputusan untuk %(name)s disimpan.", name=round_entry.entry.innovation.nama), "success")
+    return redirect(url_for("judging.round_detail", round_id=round_.id, page=request.args.get("page", 1))
+                    + f"#re-{round_entry.id}")
+
+
+@bp.route("/rounds/<int:round_id>/panel", methods=["POST"])
+@role_required(*ADMIN)
+def panel_add(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    judge = db.session.get(User, _int_arg("judge_id")) if _int_arg("judge_id") else None
+    category_id = _int_arg("category_id")
+    category = db.session.get(Category, category_id) if category_id else None
+    if judge is None:
+        flash(_("Pilih juri."), "error")
+        return _round_page(round_)
+    try:
+        services.add_panel_member(round_, judge, category=category, by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return _round_page(round_)
+    db.session.commit()
+    flash(_("%(name)s masuk panel.", name=judge.full_name), "success")
+    return _round_page(round_)
+
+
+@bp.route("/panel/<int:member_id>/remove", methods=["POST"])
+@role_required(*ADMIN)
+def panel_remove(member_id: int):
+    member = _get_or_404(PanelMember, member_id)
+    round_ = db.session.get(Round, member.round_id)
+    try:
+        services.remove_panel_member(member, by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return _round_page(round_)
+    db.session.commit()
+    flash(_("Juri dikeluarkan dari panel."), "success")
+    return _round_page(round_)
+
+
+@bp.route("/rounds/<int:round_id>/assign", methods=["POST"])
+@role_required(*ADMIN)
+def assign(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    round_entry = _round_entry_of(round_, request.form.get("round_entry_id"))
+    judge = db.session.get(User, _int_arg("judge_id")) if _int_arg("judge_id") else None
+    if judge is None:
+        flash(_("Pilih juri."), "error")
+        return _round_page(round_)
+    try:
+        services.assign_judge(round_entry, judge, by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return _round_page(round_)
+    db.session.commit()
+    flash(_("%(name)s ditugaskan.", name=judge.full_name), "success")
+    return _round_page(round_)
+
+
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
+@role_required(*ADMIN)
+def unassign(assignment_id: int):
+    assignment = _get_or_404(Assignment, assignment_id)
+    round_ = assignment.round_entry.round
+    try:
+        services.remove_assignment(assignment, reason=request.form.get("reason", ""), by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return _round_page(round_)
+    db.session.commit()
+    flash(_("Penugasan dilepas."), "success")
+    return _round_page(round_)
+
+
+@bp.route("/assignments/<int:assignment_id>/dismiss", methods=["POST"])
+@role_required(*ADMIN)
+def dismiss(assignment_id: int):
+    assignment = _get_or_404(Assignment, assignment_id)
+    round_ = assignment.round_entry.round
+    services.dismiss_flag(assignment, by=_user())
+    db.session.commit()
+    flash(_("Tanda ganti juri ditutup."), "success")
+    return redirect(url_for("judging.progress", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/auto-assign", methods=["POST"])
+@role_required(*ADMIN)
+def auto_assign(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    try:
+        result = services.auto_assign(round_, seed=_int_arg("seed"), by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return _round_page(round_)
+    db.session.commit()
+    flash(_("Penugasan otomatis: %(n)d penugasan baru, %(m)d dipindah.", n=len(result.created) - result.moved,
+            m=result.moved), "success")
+    for unmet in result.unmet:
+        flash(unmet.message, "warning")
+    return _round_page(round_)
+
+
+@bp.route("/rounds/<int:round_id>/progress")
+@role_required(*ADMIN)
+def progress(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    return render_template("judging/progress.html", round=round_, progress=services.progress(round_))
+
+
+@bp.route("/rounds/<int:round_id>/advance", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def advance(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    if request.method == "POST":
+        chosen = {int(v) for v in request.form.getlist("entry_id") if v.isdigit() and int(v) <= MAX_ID}
+        try:
+            moved = round_services.advance(round_, chosen, by=_user())
+        except JudgingError as error:
+            _fail(error)
+        else:
+            db.session.commit()
+            flash(_("%(n)d entri lolos ke babak berikutnya.", n=len(moved)), "success")
+            return redirect(url_for("judging.event_rounds", slug=round_.event.slug))
+    return render_template("judging/advance.html", round=round_, rows=round_services.advancement_proposal(round_),
+                           next=round_services.next_round(round_))
+
+
+# --- the admin: a round's rubric ---------------------------------------------------------------
+
+@bp.route("/rounds/<int:round_id>/rubric", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def rubric(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    if round_.rubric is None:
+        abort(404)
+    if request.method == "POST":
+        rows = [{"id": str(c.id), "title": request.form.get(f"title-{c.id}", c.title),
+                 "weight": request.form.get(f"weight-{c.id}", ""),
+                 "independent": request.form.get(f"independent-{c.id}") == "1"} for c in round_.rubric.criteria]
+        try:
+            rubrics.update_criteria(round_.rubric, rows, by=_user())
+        except JudgingError as error:
+            _fail(error)
+            return render_template("judging/rubric.html", round=db.session.get(Round, round_id), typed=rows,
+                                   scored=rubrics.scored_criterion_ids(db.session.get(Round, round_id).rubric)), 422
+        db.session.commit()
+        flash(_("Rubrik disimpan; total nilai dihitung ulang."), "success")
+        return redirect(url_for("judging.rubric", round_id=round_.id))
+    return render_template("judging/rubric.html", round=round_, typed=None,
+                           scored=rubrics.scored_criterion_ids(round_.rubric))
+
+
+@bp.route("/criteria/<int:criterion_id>/remove", methods=["POST"])
+@role_required(*ADMIN)
+def criterion_remove(criterion_id: int):
+    criterion = _get_or_404(Criterion, criterion_id)
+    round_ = db.session.scalar(select(Round).where(Round.rubric_id == criterion.rubric_id))
+    if round_ is None:
+        abort(404)
+    try:
+        rubrics.remove_criterion(criterion, by=_user())
+    except JudgingError as error:
+        _fail(error)
+    else:
+        db.session.commit()
+        flash(_("Kriteria dihapus."), "success")
+    return redirect(url_for("judging.rubric", round_id=round_.id))
+
+
+__all__ = ["bp", "Decimal", "AssignmentStatus", "SheetStatus"]
 
 
 from innovation.judging import results_views  # noqa: E402,F401  (results routes on this blueprint)
