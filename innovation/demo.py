@@ -191,3 +191,10 @@ def demo_command() -> None:
     click.echo(f"  {'username':<22} {'role':<10} OPD")
     for user in db.session.scalars(select(User).order_by(User.role, User.username)):
         click.echo(f"  {user.username:<22} {user.role.value:<10} {user.opd.name if user.opd else ''}")
+
+    from innovation.judging.demo import ensure_judging_demo
+
+    judges = [accounts.find_user(username) for username, _name, _opd in JUDGES]
+    if ensure_judging_demo(week_2025, admin, judges):
+        db.session.commit()
+        click.echo("Innovation Week 2025: 'Penilaian presentasi' scored by the five judges (results not yet published)")

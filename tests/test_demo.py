@@ -40,3 +40,28 @@ def test_demo_is_complete_and_idempotent(app, db):
         data = b"".join(get_storage().open_chunks(item.file.key))
         assert len(data) == item.file.size
         assert data[:4] in (b"%PDF", b"\x89PNG")
+
+
+def test_demo_2025_round_is_scored_by_five_judges_without_conflicts(app, db):
+    from innovation.judging.models import Assignment, RoundEntry, RoundKind, ScoreSheet, SheetStatus
+    from innovation.judging.results import compute
+    from innovation.judging.models import Round
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0, again.output
+    event = db.session.scalar(select(Event).where(Event.slug == "innovation-week-2025"))
+    round_ = db.session.scalar(select(Round).where(Round.event_id == event.id, Round.kind == RoundKind.PENILAIAN))
+    rows = db.session.execute(
+        select(User.username, Opd.code)
+        .select_from(ScoreSheet).join(Assignment).join(RoundEntry).join(Entry, RoundEntry.entry_id == Entry.id)
+        .join(Opd, Entry.opd_id == Opd.id).join(User, Assignment.judge_id == User.id)
+        .where(RoundEntry.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED)
+    ).all()
+    assert {u for u, _c in rows} == {"juri.lan", "juri.kemendagri", "juri.uncen", "juri.bappeda", "juri.distrik"}
+    assert ("juri.bappeda", "BAPPEDA") not in rows and ("juri.distrik", "DIST-MIBA") not in rows
+    assert len(rows) >= 8 * 4  # one sheet per judge and entry, less the conflicts
+    payload = compute(round_)
+    flags = {j["username"]: j["flag"] for j in payload["judges"]}
+    assert flags["juri.kemendagri"] == "lebih keras"
