@@ -63,7 +63,7 @@ def dashboard():
     return render_template(
         "reporting/dashboard.html", page=page, rules=rules, year=year, years=available_years(),
         registered_only=registered_only, claimed=claimed, verified=verified,
-        regional=services.regional_values(year), opds=_opd_choices(),
+        regional=services.regional_values(year), opds=_opd_choices(), opd_filter=request.args.get("opd", type=int),
         urusan_label={o.code: o.label for o in rules.options["urusan"]},
         can_register=services.can_register(current_user),
     )
@@ -155,7 +155,8 @@ def queue():
     rules = get_rules(latest_year())
     page = db.paginate(services.queue_query(_filters()), per_page=PER_PAGE, error_out=False)
     pending = services.pending_counts(i.id for i in page.items)
-    return render_template("reporting/queue.html", page=page, rules=rules, pending=pending, opds=_opd_choices())
+    return render_template("reporting/queue.html", page=page, rules=rules, pending=pending, opds=_opd_choices(),
+                           opd_filter=request.args.get("opd", type=int))
 
 
 def _verify_page(innovation: Innovation, *, failed_no: int | None = None, failed_form: VerifyLineForm | None = None,
@@ -233,3 +234,4 @@ def verification_label(status: VerificationStatus | str | None) -> str:
     if not status:
         return _("Menunggu verifikasi")
     return str(STATUS_LABELS[VerificationStatus(status)])
+from innovation.reporting import export_views  # noqa: E402,F401  (the Kemendagri export, on this blueprint)

@@ -1,0 +1,171 @@
+"""Reporting pages: dashboard, queue, verification, resubmission, registration, regional values."""
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from innovation.auth.models import Role
+from innovation.innovations import services as innovations
+from innovation.innovations.models import VerificationStatus
+from innovation.reporting import services
+from innovation.reporting.models import RegionalIndicatorValue
+from test_reporting_services import attach
+
+
+@pytest.fixture
+def line(db, make_user, make_innovation):
+    """An operator's innovation with 16 claimed at parameter 3 (bobot 3) with evidence: 9 points."""
+    operator = make_user()
+    innovation = make_innovation(opd=operator.opd, rules_year=2026, nama="Sistem Antrean Puskesmas")
+    attach(db, innovation, 16)
+    innovations.save_answer(innovation, 16, parameter=3, basis=None, informasi="", by=operator)
+    return innovation, operator
+
+
+def test_verifier_corrects_a_line_and_the_operator_sees_it(client, db, make_user, login, line):
+    innovation, operator = line
+    login(make_user(role=Role.VERIFIER))
+    page = client.get(f"/reporting/verification/{innovation.id}")
+    assert page.status_code == 200
+    assert b"inline=1" in page.data  # evidence opens inline
+    response = client.post(f"/reporting/verification/{innovation.id}/lines/16",
+                           data={"status": "diperbaiki", "verified_parameter": "1", "note": "Hanya SK Kepala Dinas."})
+    assert response.status_code == 302
+    answer = services.answer_for(innovation, 16)
+    assert answer.verification_status == VerificationStatus.DIPERBAIKI
+    assert innovation.verified_score == 3  # 3 x 1
+    client.post("/auth/logout")
+    login(operator)
+    detail = client.get(f"/innovations/{innovation.id}").get_data(as_text=True)
+    assert "Hanya SK Kepala Dinas." in detail and 'data-verification="diperbaiki"' in detail
+    assert "data-verified>3 / 111" in detail and "data-claimed>9 / 111" in detail
+    indicator = client.get(f"/innovations/{innovation.id}/indicators/16").get_data(as_text=True)
+    assert "Hanya SK Kepala Dinas." in indicator and "Ajukan ulang" in indicator
+
+
+def test_missing_note_rerenders_with_the_typed_values(client, db, make_user, login, line):
+    innovation, _ = line
+    login(make_user(role=Role.ADMIN))
+    response = client.post(f"/reporting/verification/{innovation.id}/lines/16",
+                           data={"status": "ditolak", "verified_parameter": "", "note": ""})
+    assert response.status_code == 400
+    assert "Catatan wajib diisi" in response.get_data(as_text=True)
+    assert services.answer_for(innovation, 16).verification_status is None
+
+
+def test_bad_input_is_not_a_server_error(client, db, make_user, login, line):
+    innovation, _ = line
+    login(make_user(role=Role.VERIFIER))
+    assert client.post(f"/reporting/verification/{innovation.id}/lines/16",
+                       data={"status": "x", "verified_parameter": "9"}).status_code == 400
+    assert client.post(f"/reporting/verification/{innovation.id}/lines/99", data={"status": "sesuai"}).status_code == 400
+    assert client.get("/reporting/?year=abc&page=-1&opd=x&registered=?").status_code == 200
+    assert client.get("/reporting/regional?year=1999").status_code == 200
+    assert client.get("/reporting/verification/999999").status_code == 404
+
+
+def test_operator_resubmits_from_the_indicator_page(client, db, make_user, login, line):
+    innovation, operator = line
+    services.verify_line(services.answer_for(innovation, 16), "ditolak", None, "SK tidak terbaca.",
+                         by=make_user(role=Role.VERIFIER))
+    login(operator)
+    response = client.post(f"/reporting/innovations/{innovation.id}/lines/16/resubmit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/innovations/{innovation.id}/indicators/16")
+    assert services.answer_for(innovation, 16).verification_status is None
+    page = client.get(f"/innovations/{innovation.id}/indicators/16").get_data(as_text=True)
+    assert "Diajukan ulang" in page and "Ajukan ulang</button>" not in page
+
+
+def test_operators_are_refused_on_reporting_pages(client, make_user, login, line):
+    innovation, operator = line
+    login(operator)
+    for url in ("/reporting/", "/reporting/verification", f"/reporting/verification/{innovation.id}",
+                "/reporting/regional"):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"/reporting/verification/{innovation.id}/lines/16", data={"status": "sesuai"}).status_code == 403
+    assert client.post("/reporting/registration", data={"innovation_id": innovation.id, "action": "register"}).status_code == 403
+
+
+def test_verifier_cannot_register(client, make_user, login, line):
+    innovation, _ = line
+    login(make_user(role=Role.VERIFIER))
+    assert client.post("/reporting/registration", data={"innovation_id": innovation.id, "action": "register"}).status_code == 403
+    assert client.post(f"/reporting/innovations/{innovation.id}/registration").status_code == 403
+    assert innovation.registered_at is None
+
+
+def test_admin_registers_from_the_dashboard_and_the_innovation_page(client, db, make_user, login, line, make_innovation):
+    innovation, _ = line
+    other = make_innovation()
+    login(make_user(role=Role.ADMIN))
+    response = client.post("/reporting/registration", data={"innovation_id": [innovation.id, other.id], "action": "register",
+                                                            "next": "/reporting/?registered=tidak"})
+    assert response.status_code == 302 and response.headers["Location"] == "/reporting/?registered=tidak"
+    assert innovation.registered_at is not None and other.registered_at is not None
+    # An outside "next" is ignored.
+    response = client.post("/reporting/registration", data={"innovation_id": other.id, "action": "unregister",
+                                                            "next": "//evil.example"})
+    assert response.headers["Location"] == "/reporting/" and other.registered_at is None
+    assert client.post("/reporting/registration", data={"action": "delete"}).status_code == 400
+    response = client.post(f"/reporting/innovations/{innovation.id}/registration",
+                           data={"action": "register", "nomor_register": "IGA-77"})
+    assert response.status_code == 302 and innovation.nomor_register == "IGA-77"
+    client.post(f"/reporting/innovations/{innovation.id}/registration", data={"action": "unregister"})
+    assert innovation.registered_at is None
+
+
+def test_dashboard_shows_the_index_and_filters(client, db, make_user, login, line, make_innovation):
+    innovation, _ = line
+    admin = make_user(role=Role.ADMIN)
+    services.register(innovation, by=admin)
+    unregistered = make_innovation(nama="Belum Terdaftar Sama Sekali", rules_year=2026)
+    login(admin)
+    page = client.get(f"/reporting/?year=2026&opd={innovation.opd_id}").get_data(as_text=True)
+    assert "Sistem Antrean Puskesmas" in page and "Belum Terdaftar Sama Sekali" not in page
+    assert "Estimasi Indeks Inovasi Daerah 2026" in page and "MAX(12," in page
+    assert "Pendidikan" in page  # the missing basic-service urusan are named
+    page = client.get(f"/reporting/?registered=tidak&opd={unregistered.opd_id}").get_data(as_text=True)
+    assert "Belum Terdaftar Sama Sekali" in page
+
+
+def test_regional_page_saves_and_keeps_typed_values_on_error(client, db, make_user, login):
+    login(make_user(role=Role.VERIFIER))
+    assert client.get("/reporting/regional?year=2025").status_code == 200
+    response = client.post("/reporting/regional", data={"year": "2025", "score-1": "2", "note-1": "Perda RPJMD",
+                                                         "score-6": "9"})
+    assert response.status_code == 200  # re-rendered
+    text = response.get_data(as_text=True)
+    assert 'value="9"' in text and "Perda RPJMD" in text and "aria-invalid" in text
+    assert services.regional_scores(2025).get(1) is None
+    response = client.post("/reporting/regional", data={"year": "2025", "score-1": "2", "note-1": "Perda RPJMD"})
+    assert response.status_code == 302
+    row = db.session.scalar(select(RegionalIndicatorValue).where(RegionalIndicatorValue.year == 2025,
+                                                                 RegionalIndicatorValue.indicator_no == 1))
+    assert row.score == Decimal("2.00") and row.note == "Perda RPJMD"
+
+
+def _fill(make_innovation, make_user, db, count, admin, opd):
+    for _ in range(count):
+        innovation = make_innovation(opd=opd, rules_year=2026)
+        attach(db, innovation, 16)
+        innovations.save_answer(innovation, 16, parameter=2, basis=None, informasi="", by=admin)
+        services.register(innovation, by=admin)
+
+
+@pytest.mark.parametrize("url", ["/reporting/?opd={opd}&scope=all", "/reporting/verification?opd={opd}"])
+def test_statement_count_does_not_grow_with_rows(client, db, make_user, make_opd, make_innovation, login,
+                                                 count_statements, url):
+    admin = make_user(role=Role.ADMIN)
+    opd = make_opd()
+    _fill(make_innovation, make_user, db, 2, admin, opd)
+    login(admin)
+    db.session.flush()
+    db.session.expire_all()
+    with count_statements() as few:
+        assert client.get(url.format(opd=opd.id)).status_code == 200
+    _fill(make_innovation, make_user, db, 30, admin, opd)  # more than a page (25)
+    db.session.flush()
+    db.session.expire_all()
+    with count_statements() as many:
+        assert client.get(url.format(opd=opd.id)).status_code == 200
+    assert few.count == many.count
