@@ -108,6 +108,31 @@ POLICY: dict[str, Rule] = {
     "judging.my_results": Rule("GET", "/judging/rounds/{results_round}/my-results", {"owner", "other", "admin"}),
     "judging.results_export": Rule("GET", "/judging/events/{event_slug}/results.xlsx", ADMIN),
     "judging.certificate": Rule("GET", "/judging/rounds/{results_round}/certificates/{entry}.pdf", EDITORS),
+    # judging workflow: the judge's queue and score sheet (assigned, not conflicted); admin pages
+    "judging.queue": Rule("GET", "/judging/", {"judge", "admin"}),
+    "judging.score": Rule("GET", "/judging/entries/{judging_entry}", {"judge"}),
+    "judging.evidence_file": Rule("GET", "/judging/entries/{judging_entry}/evidence/{evidence}", {"judge", "admin"}),
+    "judging.recuse": Rule("POST", "/judging/entries/{judging_entry}/recuse", {"judge"}, {"reason": "Kerabat saya"}),
+    "judging.event_rounds": Rule("GET", "/judging/events/{event_slug}", ADMIN),
+    "judging.default_rounds": Rule("POST", "/judging/events/{event_slug}/default-rounds", ADMIN),
+    "judging.round_create": Rule("GET", "/judging/events/{event_slug}/rounds/new", ADMIN),
+    "judging.round_edit": Rule("GET", "/judging/rounds/{judging_round}/edit", ADMIN),
+    "judging.round_move": Rule("POST", "/judging/rounds/{judging_round}/move", ADMIN, {"direction": "down"}),
+    "judging.round_detail": Rule("GET", "/judging/rounds/{judging_round}", ADMIN),
+    "judging.round_populate": Rule("POST", "/judging/rounds/{admin_round}/populate", ADMIN),
+    "judging.decide": Rule("POST", "/judging/rounds/{admin_round}/decide", ADMIN,
+                           {"round_entry_id": "{admin_entry}", "verdict": "pass", "reason": "Lengkap"}),
+    "judging.panel_add": Rule("POST", "/judging/rounds/{judging_round}/panel", ADMIN, {"judge_id": "{judge_id}"}),
+    "judging.panel_remove": Rule("POST", "/judging/panel/{panel_member}/remove", ADMIN),
+    "judging.assign": Rule("POST", "/judging/rounds/{judging_round}/assign", ADMIN,
+                           {"round_entry_id": "{judging_entry}", "judge_id": "{judge_id}"}),
+    "judging.unassign": Rule("POST", "/judging/assignments/{assignment}/remove", ADMIN),
+    "judging.dismiss": Rule("POST", "/judging/assignments/{assignment}/dismiss", ADMIN),
+    "judging.auto_assign": Rule("POST", "/judging/rounds/{judging_round}/auto-assign", ADMIN, {"seed": "1"}),
+    "judging.progress": Rule("GET", "/judging/rounds/{judging_round}/progress", ADMIN),
+    "judging.advance": Rule("GET", "/judging/rounds/{judging_round}/advance", ADMIN),
+    "judging.rubric": Rule("GET", "/judging/rounds/{judging_round}/rubric", ADMIN),
+    "judging.criterion_remove": Rule("POST", "/judging/criteria/{criterion}/remove", ADMIN),
     "reporting.dashboard": Rule("GET", "/reporting/", {"verifier", "admin"}),
     "reporting.registration": Rule("POST", "/reporting/registration", ADMIN,
                                    {"innovation_id": "{spare_innovation}", "action": "register"}),
@@ -179,11 +204,34 @@ def world(db, make_opd, make_user, make_innovation, make_event):
 
     results = build_round(db, event=event, entries=[entry], judges=[users["judge"]], grid={(0, 0): ["4"] * 5})
     publish(results.round, by=users["admin"])
+    from innovation.judging import rounds as judging_rounds
+    from innovation.judging import rubrics as judging_rubrics
+    from innovation.judging import services as judging
+
+    judging_rubrics.seed_builtin_rubrics()
+    now = utcnow()
+    open_round = judging_rounds.create_round(event, {  # an open scored round: the judge has the entry
+        "name": "Penilaian terbuka", "kind": "penilaian", "opens_at": now - timedelta(hours=1),
+        "closes_at": now + timedelta(days=2), "judges_per_entry": 1,
+    }, rubric=judging_rubrics.get_by_code(judging_rubrics.IGA_CODE), by=users["admin"])
+    admin_round = judging_rounds.create_round(event, {
+        "name": "Seleksi", "kind": "administrasi", "opens_at": now, "closes_at": now + timedelta(days=1),
+    }, by=users["admin"])
+    from innovation.judging.models import RoundEntry
+
+    judging_entry, admin_entry = RoundEntry(round=open_round, entry=entry), RoundEntry(round=admin_round, entry=entry)
+    db.session.add_all([judging_entry, admin_entry])
+    db.session.flush()
+    assignment = judging.assign_judge(judging_entry, users["judge"], by=users["admin"])
+    panel_member = judging.panel_of(open_round)[0]
     ids = {
         "owner_opd": owner_opd.id, "target_user": target.id, "innovation": innovation.id,
         "spare_innovation": spare.id, "evidence": item.id, "event_slug": event.slug,
         "category": event.categories[0].id, "empty_category": empty.id, "extension": extension.id,
-        "entry": entry.id, "upload": upload.id, "results_round": results.round.id, "reset_token": issue_reset_token(target, by=users["admin"]),
+        "entry": entry.id, "upload": upload.id, "results_round": results.round.id,
+        "judging_round": open_round.id, "judging_entry": judging_entry.id, "admin_round": admin_round.id,
+        "admin_entry": admin_entry.id, "assignment": assignment.id, "panel_member": panel_member.id,
+        "criterion": open_round.rubric.criteria[0].id, "judge_id": users["judge"].id, "reset_token": issue_reset_token(target, by=users["admin"]),
         "b64name": _b64("x.pdf"), "b64innovation": _b64(innovation.id), "b64no": _b64(18),
     }
     return users, ids
