@@ -169,7 +169,7 @@ def score(round_entry_id: int):
                                submit=submit, by=user)
         except JudgingError as error:
             _fail(error)
-            typed = {"values": values, "comments": comments, "overall": request.form.get("overall_comment", "")}
+            typed = {"scores": values, "comments": comments, "overall": request.form.get("overall_comment", "")}
             context = _scoring_context(round_entry, round_entry.active_assignment_for(user))
             return render_template("judging/score.html", typed=typed, **context), 422
         db.session.commit()

@@ -1,0 +1,178 @@
+"""Judging pages: who may open what, the score sheet round trip, closed rounds, statement counts."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+
+from innovation.auth.models import Role
+from innovation.events.models import Entry, EntryStatus
+from innovation.extensions import utcnow
+from innovation.innovations import evidence
+from innovation.judging import rounds, rubrics, services
+from innovation.judging.models import RoundEntry, SheetStatus
+
+
+@pytest.fixture
+def scene(db, make_opd, make_user, make_innovation, make_event):
+    def build(n_entries=2, closes_in=timedelta(days=2)):
+        admin = make_user(role=Role.ADMIN)
+        judge_opd = make_opd()
+        judge = make_user(role=Role.JUDGE, opd=judge_opd)
+        event = make_event()
+        rubrics.seed_builtin_rubrics()
+        now = utcnow()
+        round_ = rounds.create_round(event, {
+            "name": "Penilaian", "kind": "penilaian", "opens_at": now - timedelta(days=1),
+            "closes_at": now + closes_in, "judges_per_entry": 1, "blind": True,
+        }, rubric=rubrics.get_by_code(rubrics.IGA_CODE), by=admin)
+        res = []
+        for i in range(n_entries):
+            opd = make_opd()
+            innovation = make_innovation(opd=opd, nama_inisiator="Ibu Operator Rahasia")
+            entry = Entry(event=event, innovation=innovation, category=event.categories[0], opd=opd,
+                          status=EntryStatus.SUBMITTED)
+            db.session.add(entry)
+            re_ = RoundEntry(round=round_, entry=entry)
+            db.session.add(re_)
+            db.session.flush()
+            services.assign_judge(re_, judge, by=admin)
+            res.append(re_)
+        return admin, judge, judge_opd, round_, res
+
+    return build
+
+
+def test_judge_scores_through_the_page(scene, login, client, db):
+    admin, judge, _opd, round_, res = scene()
+    login(judge)
+    page = client.get("/judging/")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert res[0].entry.innovation.nama in text and "belum dinilai" in text
+    assert res[0].entry.opd.name not in text  # blind round
+    crit = round_.rubric.criteria
+    form = {f"score-{c.id}": "4" for c in crit} | {"overall_comment": "Baik", "action": "draft"}
+    form[f"score-{crit[0].id}"] = "9"
+    bad = client.post(f"/judging/entries/{res[0].id}", data=form)
+    assert bad.status_code == 422 and "antara 1 dan 5" in bad.get_data(as_text=True)
+    assert 'value="9"' in bad.get_data(as_text=True)  # typed text kept
+    form[f"score-{crit[0].id}"] = "3.5"
+    assert client.post(f"/judging/entries/{res[0].id}", data=form).status_code == 302
+    form["action"] = "submit"
+    assert client.post(f"/judging/entries/{res[0].id}", data=form).status_code == 302
+    sheet = res[0].active_assignment_for(judge).sheet
+    assert sheet.status == SheetStatus.SUBMITTED and str(sheet.total) in ("3.8500", "3.85")
+    shown = client.get(f"/judging/entries/{res[0].id}").get_data(as_text=True)
+    assert "Ibu Operator Rahasia" not in shown and res[0].entry.opd.name not in shown
+    assert "Kirim perubahan" in shown and "Kebaharuan" in shown
+
+
+def test_after_the_close_the_server_refuses_and_says_why(scene, login, client, db):
+    admin, judge, _opd, round_, res = scene()
+    round_.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.flush()
+    login(judge)
+    page = client.get(f"/judging/entries/{res[0].id}").get_data(as_text=True)
+    assert "sudah ditutup" in page
+    form = {f"score-{c.id}": "4" for c in round_.rubric.criteria} | {"action": "submit"}
+    response = client.post(f"/judging/entries/{res[0].id}", data=form)
+    assert response.status_code == 422 and "sudah ditutup" in response.get_data(as_text=True)
+    assert res[0].active_assignment_for(judge).sheet is None
+
+
+def test_judge_cannot_open_unassigned_or_conflicted_entries_nor_their_evidence(scene, login, client, db, make_user,
+                                                                              make_innovation):
+    admin, judge, judge_opd, round_, res = scene()
+    other_judge = make_user(role=Role.JUDGE)
+    item = evidence.attach_file(res[0].entry.innovation, indicator_no=16, stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+                                filename="SK Dinas X.pdf", by=admin)
+    db.session.flush()
+    login(other_judge)
+    assert client.get(f"/judging/entries/{res[0].id}").status_code == 403
+    assert client.get(f"/judging/entries/{res[0].id}/evidence/{item.id}").status_code == 403
+    client.post("/auth/logout")
+    login(judge)
+    ok = client.get(f"/judging/entries/{res[0].id}/evidence/{item.id}?inline=1")
+    assert ok.status_code == 200 and ok.headers["Content-Disposition"].startswith("inline")
+    assert "SK" not in ok.headers["Content-Disposition"]  # blind: a neutral name
+    # evidence of another innovation through this entry's URL: not found
+    other = make_innovation()
+    foreign = evidence.attach_file(other, indicator_no=16, stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="x.pdf", by=admin)
+    db.session.flush()
+    assert client.get(f"/judging/entries/{res[0].id}/evidence/{foreign.id}").status_code == 404
+    # the entry's OPD becomes a child of the judge's OPD: a conflict, even though assigned
+    res[0].entry.opd.parent_id = judge_opd.id
+    db.session.flush()
+    assert client.get(f"/judging/entries/{res[0].id}").status_code == 403
+    assert client.get(f"/judging/entries/{res[0].id}/evidence/{item.id}").status_code == 403
+    assert res[0].entry.innovation.nama not in client.get("/judging/").get_data(as_text=True)
+
+
+def test_recusal_leaves_the_queue_and_shows_on_progress(scene, login, client, db):
+    admin, judge, _opd, round_, res = scene()
+    login(judge)
+    response = client.post(f"/judging/entries/{res[0].id}/recuse", data={"reason": "Istri saya kepala OPD ini"})
+    assert response.status_code == 302
+    assert res[0].entry.innovation.nama not in client.get("/judging/").get_data(as_text=True)
+    assert client.get(f"/judging/entries/{res[0].id}").status_code == 403
+    client.post("/auth/logout")
+    login(admin)
+    progress = client.get(f"/judging/rounds/{round_.id}/progress").get_data(as_text=True)
+    assert "Istri saya kepala OPD ini" in progress and "perlu juri pengganti" in progress
+
+
+@pytest.mark.parametrize("role", [Role.OPERATOR, Role.VERIFIER, Role.JUDGE])
+def test_admin_pages_refuse_others(scene, login, client, make_user, role):
+    admin, judge, _opd, round_, res = scene()
+    login(make_user(role=role))
+    for url in (f"/judging/rounds/{round_.id}", f"/judging/rounds/{round_.id}/progress",
+                f"/judging/events/{round_.event.slug}", f"/judging/rounds/{round_.id}/advance"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_admin_journey_pages_render(scene, login, client, db, make_user):
+    admin, judge, _opd, round_, res = scene()
+    login(admin)
+    event = round_.event
+    assert "Penjurian" in client.get("/judging/").get_data(as_text=True)
+    assert client.get(f"/judging/events/{event.slug}").status_code == 200
+    assert client.get(f"/judging/rounds/{round_.id}").status_code == 200
+    assert client.get(f"/judging/rounds/{round_.id}/edit").status_code == 200
+    assert client.get(f"/judging/rounds/{round_.id}/rubric").status_code == 200
+    assert client.get(f"/judging/rounds/{round_.id}/advance").status_code == 200
+    response = client.post(f"/judging/rounds/{round_.id}/rubric",
+                           data={f"weight-{c.id}": "50" for c in round_.rubric.criteria})
+    assert response.status_code == 422 and "berjumlah 100" in response.get_data(as_text=True)
+    response = client.post(f"/judging/events/{event.slug}/rounds/new", data={
+        "name": "Final", "kind": "final", "rubric": rubrics.KIPP_CODE, "opens_at": "2030-01-01T08:00",
+        "closes_at": "2030-01-02T08:00", "judges_per_entry": "2"})
+    assert response.status_code == 302
+    final = rounds.rounds_of(event)[-1]
+    assert final.rubric.criteria[0].code == "kebaruan" and final.opens_at.hour == 23  # 08:00 WIT = 23:00 UTC
+
+
+def _count(client, url, count_statements):
+    with count_statements() as counter:
+        assert client.get(url).status_code == 200
+    return counter.count
+
+
+def test_queue_and_progress_statement_counts_do_not_grow(scene, login, client, count_statements, db):
+    admin, judge, _opd, round_, res = scene(n_entries=2)
+    login(judge)
+    small_queue = _count(client, "/judging/", count_statements)
+    client.post("/auth/logout")
+    login(admin)
+    small_progress = _count(client, f"/judging/rounds/{round_.id}/progress", count_statements)
+    # a second round with three times the entries, for another judge
+    _admin2, judge2, _o, round2, _more = scene(n_entries=6)
+    client.post("/auth/logout")
+    login(judge2)
+    big_queue = _count(client, "/judging/", count_statements)
+    client.post("/auth/logout")
+    login(admin)
+    big_progress = _count(client, f"/judging/rounds/{round2.id}/progress", count_statements)
+    assert big_queue == small_queue
+    assert big_progress == small_progress
