@@ -6,7 +6,12 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from innovation.judging.assignment import EntryInfo, JudgeInfo, conflicted, plan_assignments
+from innovation.judging.assignment import (
+    EntryInfo,
+    JudgeInfo,
+    conflicted,
+    plan_assignments,
+)
 
 
 def _entries(n, family=lambda i: {100 + i}, category=lambda i: None):

@@ -92,10 +92,10 @@ def test_weights_must_total_100(db, setup):
 
 
 def test_weighted_total_is_exact_decimal():
-    assert totals.weighted_total({1: Decimal("4.33"), 2: Decimal("3.1"), 3: Decimal("5")},
+    assert totals.weighted_total({1: Decimal("4.33"), 2: Decimal("3.1"), 3: Decimal(5)},
                                  {1: Decimal("33.33"), 2: Decimal("33.33"), 3: Decimal("33.34")}) == Decimal("4.1434")  # 414.3419 / 100, rounded to 4 places
-    assert totals.weighted_total({1: Decimal("0.1")}, {1: Decimal("100")}) == Decimal("0.1000")
-    assert totals.weighted_total({1: None}, {1: Decimal("100")}) is None
+    assert totals.weighted_total({1: Decimal("0.1")}, {1: Decimal(100)}) == Decimal("0.1000")
+    assert totals.weighted_total({1: None}, {1: Decimal(100)}) is None
 
 
 def test_changing_weights_recomputes_totals_and_is_logged(db, setup):
@@ -111,7 +111,7 @@ def test_changing_weights_recomputes_totals_and_is_logged(db, setup):
     assert sheet.total == Decimal("2.5")
     rows = [{"id": str(c.id), "weight": "20"} for c in crit]
     rubrics.update_criteria(round_.rubric, rows, by=admin)
-    assert sheet.total == Decimal("3")  # (1+2+3+4+5)*20/100
+    assert sheet.total == Decimal(3)  # (1+2+3+4+5)*20/100
     log = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "judging.rubric_update"))
     assert "1 total nilai dihitung ulang" in log.summary
 
@@ -126,7 +126,7 @@ def test_independent_criterion_is_scored_not_counted(db, setup):
     values = {c.id: "4" for c in crit}
     values[round_.rubric.criteria[-1].id] = "1"
     sheet = scoring.save_sheet(assignment, values, {}, "", submit=True, by=judges[1])
-    assert sheet.total == Decimal("4")
+    assert sheet.total == Decimal(4)
 
 
 def test_removing_a_scored_criterion_is_refused(db, setup):
@@ -327,8 +327,8 @@ def test_rank_entries_mean_and_ties_and_cutoff(db, setup):
         a = services.assign_judge(re_, judges[1], by=admin)
         scoring.save_sheet(a, {c.id: value for c in round_.rubric.criteria}, {}, "", submit=True, by=judges[1])
     ranked = rounds.rank_entries(round_)
-    assert [(r.rank, r.mean, r.tied) for r in ranked] == [(1, Decimal("4"), False), (2, Decimal("3"), True),
-                                                          (2, Decimal("3"), True)]
+    assert [(r.rank, r.mean, r.tied) for r in ranked] == [(1, Decimal(4), False), (2, Decimal(3), True),
+                                                          (2, Decimal(3), True)]
     proposal = rounds.advancement_proposal(round_)
     assert all(r.proposed for r in proposal)  # the tie at the cut-off is proposed and flagged
     assert [r.at_cutoff_tie for r in proposal] == [False, True, True]

@@ -59,7 +59,7 @@ class Criterion(db.Model):
     title_en: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
-    weight: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    weight: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
     independent: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     # {"1": {"id": "...", "en": "..."}, ...}: what each level of the scale means.

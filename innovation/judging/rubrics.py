@@ -20,7 +20,15 @@ from innovation.auth.models import User
 from innovation.extensions import db
 from innovation.judging import totals
 from innovation.judging.errors import JudgingError
-from innovation.judging.models import Assignment, Criterion, Round, RoundEntry, Rubric, Score, ScoreSheet
+from innovation.judging.models import (
+    Assignment,
+    Criterion,
+    Round,
+    RoundEntry,
+    Rubric,
+    Score,
+    ScoreSheet,
+)
 
 IGA_CODE = "iga-presentasi"
 KIPP_CODE = "kipp"

@@ -14,7 +14,14 @@ from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.judging import totals
 from innovation.judging.errors import JudgingError
-from innovation.judging.models import Assignment, AssignmentStatus, Rubric, Score, ScoreSheet, SheetStatus
+from innovation.judging.models import (
+    Assignment,
+    AssignmentStatus,
+    Rubric,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
 
 TWO_PLACES = Decimal("0.01")
 

@@ -24,7 +24,6 @@ from innovation.judging.models import (
     Round,
     RoundEntry,
     RoundEntryStatus,
-    ScoreSheet,
     SheetStatus,
 )
 from innovation.orgs.models import Opd

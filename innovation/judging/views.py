@@ -5,9 +5,18 @@ commits once, flashes and redirects (or renders).
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,14 +36,12 @@ from innovation.judging.errors import JudgingError
 from innovation.judging.forms import RoundForm
 from innovation.judging.models import (
     Assignment,
-    AssignmentStatus,
     Criterion,
     PanelMember,
     Round,
     RoundEntry,
     RoundEntryStatus,
     RoundKind,
-    SheetStatus,
 )
 from innovation.storage import StorageError, get_storage
 from innovation.timeutil import from_local, humanize_delta, to_local
@@ -257,7 +264,8 @@ def default_rounds(slug: str):
 
 
 def _round_form(form: RoundForm) -> None:
-    rubrics.seed_builtin_rubrics(by=None) if not rubrics.builtin_rubrics() else None
+    if not rubrics.builtin_rubrics():
+        rubrics.seed_builtin_rubrics(by=None)  # saved with the round the form creates
     form.rubric.choices = [("", _("— pilih —"))] + [(r.code, r.name) for r in rubrics.builtin_rubrics()]
 
 
@@ -555,7 +563,5 @@ def criterion_remove(criterion_id: int):
     return redirect(url_for("judging.rubric", round_id=round_.id))
 
 
-__all__ = ["bp", "Decimal", "AssignmentStatus", "SheetStatus"]
 
-
-from innovation.judging import results_views  # noqa: E402,F401  (results routes on this blueprint)
+from innovation.judging import results_views  # noqa: F401  (results routes on this blueprint)
