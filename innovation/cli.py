@@ -65,3 +65,6 @@ def register_cli(app: Flask) -> None:
     from innovation.judging.cli import results_cli
 
     app.cli.add_command(results_cli)
+    from innovation.reporting.cli import export_cli
+
+    app.cli.add_command(export_cli)

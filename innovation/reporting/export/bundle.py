@@ -1,0 +1,368 @@
+"""The Kemendagri bundle: one ZIP with the workbook, a proposal PDF per innovation, the evidence files
+grouped per indicator, a manifest, the listing CSV and a report.
+
+``write_bundle(out, options, progress=...)`` writes to any binary stream (a file for the CLI, a
+temporary file for the background job) and never holds more than one batch of innovations, one
+proposal and one chunk of a file in memory: innovations are read in batches of ``BATCH`` with their
+answers and evidence, evidence is streamed from storage into the ZIP chunk by chunk, and the
+workbook, the manifest and the CSV grow in temporary files until they are copied in at the end.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any, BinaryIO
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.util import identity_key
+
+from innovation.extensions import db, utcnow
+from innovation.innovations.models import Innovation
+from innovation.orgs.models import Opd
+from innovation.reporting.export.items import LONG_FIELDS, ExportItem, build_item
+from innovation.reporting.export.naming import UniqueNames, safe_filename
+from innovation.reporting.export.proposal import write_proposal
+from innovation.reporting.export.workbook import LISTING_COLUMNS, WorkbookWriter, listing_row, parts_needed
+from innovation.rules import get_rules
+from innovation.storage import StorageError, get_storage
+from innovation.timeutil import format_local, to_local
+
+BATCH = 25
+# Already compressed: stored as they are (deflating them again only costs time).
+STORED_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "mp4", "m4v", "mov", "webm", "mkv", "mp3",
+                               "zip", "gz", "7z", "rar", "docx", "xlsx", "pptx", "odt", "ods", "odp"})
+ZIP64_FROM = (1 << 31) - (1 << 24)
+
+Progress = Callable[[int, int, str], None]
+
+
+class ExportError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    year: int
+    registered_only: bool = True
+    include_failing: bool = False
+
+
+@dataclass
+class LeftOut:
+    nama: str
+    opd: str
+    reasons: list[str]
+
+
+@dataclass
+class ExportReport:
+    options: ExportOptions
+    selected: int = 0
+    exported: int = 0
+    left_out: list[LeftOut] = field(default_factory=list)
+    included_failing: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # nn, nama, opd, gaps
+    files: int = 0
+    file_bytes: int = 0
+    links: int = 0
+    problems: list[str] = field(default_factory=list)
+    urusan: Counter = field(default_factory=Counter)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+# --- selection -------------------------------------------------------------------------------
+
+def _filters(options: ExportOptions) -> list[Any]:
+    conditions = [Innovation.rules_year == options.year]
+    if options.registered_only:
+        conditions.append(Innovation.registered_at.is_not(None))
+    return conditions
+
+
+def selected_ids(options: ExportOptions) -> list[int]:
+    """The innovations to export, in the order of the bundle: by OPD, then name."""
+    return list(db.session.scalars(
+        select(Innovation.id).join(Opd, Innovation.opd_id == Opd.id).where(*_filters(options))
+        .order_by(Opd.name, Innovation.nama, Innovation.id)
+    ))
+
+
+def count_selected(options: ExportOptions) -> int:
+    return db.session.scalar(select(func.count(Innovation.id)).where(*_filters(options))) or 0
+
+
+def _text_parts(options: ExportOptions) -> dict[str, int]:
+    columns = [func.max(func.length(getattr(Innovation, name))) for name in LONG_FIELDS]
+    longest = db.session.execute(select(*columns).where(*_filters(options))).one()
+    return {name: parts_needed(length or 0) for name, length in zip(LONG_FIELDS, longest)}
+
+
+def _batches(ids: list[int]) -> Iterator[list[Innovation]]:
+    """Innovations with answers and evidence (and its files), BATCH at a time, in ``ids`` order;
+    each batch leaves the session before the next is loaded."""
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        # Rows the caller already holds stay in the session; the others leave it after their batch.
+        present = {i for i in chunk if identity_key(Innovation, i) in db.session.identity_map}
+        rows = db.session.scalars(
+            select(Innovation).where(Innovation.id.in_(chunk))
+            .options(selectinload(Innovation.answers), selectinload(Innovation.evidence))
+            .execution_options(populate_existing=True)
+        ).unique().all()
+        by_id = {row.id: row for row in rows}
+        batch = [by_id[i] for i in chunk if i in by_id]
+        yield batch
+        for row in batch:
+            if row.id in present:
+                continue
+            for evidence in row.evidence:
+                if evidence.file is not None and evidence.file in db.session:
+                    db.session.expunge(evidence.file)
+            db.session.expunge(row)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _zipinfo(name: str, when: datetime | None, extension: str) -> zipfile.ZipInfo:
+    local = to_local(when or utcnow())
+    stamp = (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = zipfile.ZIP_STORED if extension.lower() in STORED_EXTENSIONS else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _copy_into(archive: zipfile.ZipFile, name: str, source: IO[bytes], extension: str) -> None:
+    source.seek(0)
+    with archive.open(_zipinfo(name, None, extension), "w", force_zip64=True) as target:
+        shutil.copyfileobj(source, target, 1024 * 1024)
+
+
+def _write_files(archive: zipfile.ZipFile, item: ExportItem, manifest: csv.writer, report: ExportReport) -> None:
+    storage = get_storage()
+    folders: dict[str, UniqueNames] = {}
+    for folder, ref in item.files():
+        names = folders.setdefault(folder, UniqueNames())
+        path = f"bukti/{item.folder}/{folder}/{names.take(safe_filename(ref.file_name, ref.extension))}"
+        try:
+            chunks = storage.open_chunks(ref.file_key)
+        except StorageError:
+            ref.missing = True
+            report.problems.append(f"{item.nn} {item.nama}: berkas {ref.file_name!r} tidak ditemukan di penyimpanan")
+            continue
+        digest, size = hashlib.sha256(), 0
+        with archive.open(_zipinfo(path, ref.created_at, ref.extension), "w", force_zip64=ref.size >= ZIP64_FROM) as target:
+            for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                target.write(chunk)
+        sha = digest.hexdigest()
+        if sha != ref.sha256 or size != ref.size:
+            report.problems.append(
+                f"{item.nn} {item.nama}: berkas {ref.file_name!r} berbeda dari yang tercatat "
+                f"(sha256 {ref.sha256[:12]}…/{ref.size} bita tercatat, {sha[:12]}…/{size} bita terbaca)")
+        ref.path = path
+        indicator = folder.split("-", 1)[0]
+        manifest.writerow([path, sha, size, item.nama, indicator if indicator.isdigit() else folder])
+        report.files += 1
+        report.file_bytes += size
+    report.links += sum(1 for line in item.lines for ref in line.evidence if ref.url)
+    report.links += sum(1 for refs in item.slot_evidence.values() for ref in refs if ref.url)
+
+
+def _csv_value(value: Any) -> Any:
+    """Plain values for the listing CSV; text that a spreadsheet would run as a formula is quoted
+    with a leading apostrophe."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, str) and value[:1] == "-" and not value[1:2].isdigit():
+        return "'" + value
+    return value
+
+
+def write_bundle(out: BinaryIO, options: ExportOptions, *, progress: Progress | None = None,
+                 generated_by: str = "") -> ExportReport:
+    """Write the whole bundle as a ZIP to ``out``; returns what was exported."""
+    try:
+        rules = get_rules(options.year)
+    except KeyError as error:
+        raise ExportError(str(error)) from error
+    with force_locale("id"):  # the bundle is for Kemendagri: always in Indonesian
+        return _write(out, options, rules, progress or (lambda done, total, message: None), generated_by)
+
+
+def _write(out: BinaryIO, options: ExportOptions, rules, progress: Progress, generated_by: str) -> ExportReport:
+    region = current_app.config["REGION_NAME"]
+    report = ExportReport(options=options, started_at=utcnow())
+    ids = selected_ids(options)
+    report.selected = total = len(ids)
+    progress(0, total, "Memulai ekspor")
+    opds = {o.id: (o.name, o.parent_id) for o in db.session.execute(select(Opd.id, Opd.name, Opd.parent_id))}
+    slot_labels = {slot.slot: slot.label for slot in rules.profile_files}
+    workbook = WorkbookWriter(region, text_parts=_text_parts(options), profile_file_labels=slot_labels.items())
+
+    with (
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
+        tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as manifest_file,
+        tempfile.TemporaryFile("w+", encoding="utf-8-sig", newline="") as listing_file,
+    ):
+        manifest = csv.writer(manifest_file)
+        manifest.writerow(["path", "sha256", "size", "innovation", "indicator"])
+        listing = csv.writer(listing_file)
+        listing.writerow(["No", *LISTING_COLUMNS, "OPD", "Catatan"])
+        done = 0
+        for batch in _batches(ids):
+            for innovation in batch:
+                done += 1
+                name, parent_id = opds[innovation.opd_id]
+                account = opds[parent_id][0] if parent_id in opds else name
+                item = build_item(innovation, number=report.exported + 1, opd_name=name, account_name=account)
+                if item.gaps and not options.include_failing:
+                    report.left_out.append(LeftOut(item.nama, name, item.gaps))
+                    progress(done, total, f"Dilewati: {item.nama}")
+                    continue
+                report.exported += 1
+                if item.gaps:
+                    report.included_failing.append((item.nn, item.nama, name, item.gaps))
+                report.urusan[item.values["urusan_utama"] or "(belum diisi)"] += 1
+                _write_files(archive, item, manifest, report)
+                workbook.add(item)
+                listing.writerow([_csv_value(v) for v in [item.number, *listing_row(item, region)]])
+                pdf = write_proposal(item, region_name=region, rules_year=rules.year, profile_file_labels=slot_labels)
+                archive.writestr(_zipinfo(f"proposal/{item.folder}.pdf", None, "pdf"), pdf)
+                progress(done, total, f"Diekspor: {item.nama}")
+
+        progress(done, total, "Menyusun workbook dan laporan")
+        workbook.add_summary(_summary_rows(rules, options, report, region))
+        with tempfile.TemporaryFile() as book_file:
+            workbook.save(book_file)
+            _copy_into(archive, "inovasi.xlsx", book_file, "xlsx")
+        listing_file.flush()
+        _copy_into(archive, "daftar-inovasi.csv", _binary(listing_file), "csv")
+        _copy_into(archive, "manifest.csv", _binary(manifest_file), "csv")
+        report.finished_at = utcnow()
+        archive.writestr(_zipinfo("LAPORAN.txt", None, "txt"), laporan_text(report, rules, region, generated_by))
+    progress(total, total, "Selesai")
+    return report
+
+
+def _binary(text_file: IO[str]) -> IO[bytes]:
+    text_file.flush()
+    return text_file.buffer  # type: ignore[attr-defined]
+
+
+# --- the summary and the report ---------------------------------------------------------------
+
+def _district_index(options: ExportOptions):
+    """The reporting area's estimated district index for the year, or None while unavailable."""
+    try:
+        from innovation.reporting.services import district_index
+    except ImportError:
+        return None
+    return district_index(options.year, verified=True, registered_only=options.registered_only)
+
+
+def _summary_rows(rules, options: ExportOptions, report: ExportReport, region: str) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["RINGKASAN", region, ""],
+        ["Aturan Kemendagri tahun", rules.year, ""],
+        ["Cakupan", "hanya inovasi terdaftar" if options.registered_only else "semua inovasi", ""],
+        ["Inovasi dipilih", report.selected, ""],
+        ["Inovasi diekspor", report.exported, ""],
+        ["Inovasi dikeluarkan (tidak memenuhi aturan)", len(report.left_out), ""],
+    ]
+    index = _district_index(options)
+    if index is None:
+        rows.append(["Estimasi indeks", "belum tersedia", ""])
+    else:
+        rows += [
+            ["ESTIMASI INDEKS INOVASI DAERAH", "", ""],
+            ["SPD (Satuan Pemerintahan Daerah)", _number(index.spd), ""],
+            ["SID (Satuan Inovasi Daerah)", _number(index.sid), ""],
+            ["IID (Indeks Inovasi Daerah)", _number(index.iid), ""],
+            ["Predikat", index.predicate, ""],
+            ["Jumlah inovasi dalam indeks (n)", index.n, ""],
+        ]
+    rows.append(["URUSAN PEMERINTAHAN UTAMA", "Jumlah inovasi", "Pelayanan dasar"])
+    for option in rules.options["urusan"]:
+        rows.append([option.label, report.urusan.get(option.label, 0), "ya" if option.basic_service else ""])
+    if report.urusan.get("(belum diisi)"):
+        rows.append(["(belum diisi)", report.urusan["(belum diisi)"], ""])
+    return rows
+
+
+def _number(value: Any) -> Any:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def laporan_text(report: ExportReport, rules, region: str, generated_by: str) -> str:
+    options = report.options
+    out = io.StringIO()
+    w = out.write
+    w("LAPORAN EKSPOR INOVASI DAERAH UNTUK PORTAL KEMENDAGRI (INDEKS INOVASI DAERAH)\n")
+    w("=" * 78 + "\n\n")
+    w(f"Pemerintah daerah   : {region}\n")
+    w(f"Aturan Kemendagri   : tahun {rules.year}\n")
+    w(f"Dibuat              : {format_local(report.finished_at)}{' oleh ' + generated_by if generated_by else ''}\n")
+    w(f"Cakupan             : {'hanya inovasi yang sudah didaftarkan' if options.registered_only else 'semua inovasi'}"
+      f" dengan aturan tahun {rules.year}\n")
+    w(f"Inovasi gagal aturan: {'disertakan dengan catatan' if options.include_failing else 'dikeluarkan dari ekspor'}\n\n")
+    w("JUMLAH\n")
+    w(f"  Inovasi dipilih           : {report.selected}\n")
+    w(f"  Inovasi diekspor          : {report.exported}\n")
+    w(f"  Dikeluarkan               : {len(report.left_out)}\n")
+    w(f"  Diekspor dengan catatan   : {len(report.included_failing)}\n")
+    w(f"  Berkas bukti dukung       : {report.files} ({report.file_bytes / 1024 / 1024:.1f} MB)\n")
+    w(f"  Tautan bukti dukung       : {report.links}\n\n")
+    w("ISI BERKAS ZIP\n")
+    w("  inovasi.xlsx        lembar Daftar Inovasi (kolom seperti daftar di portal), Profil Inovasi (isian\n"
+      "                      profil berurutan seperti di portal), Indikator (No, Indikator, Informasi, Bobot,\n"
+      "                      Parameter, Skor, Bukti Dukung) dan Ringkasan (estimasi SPD, SID, IID, predikat,\n"
+      "                      jumlah per urusan)\n")
+    w("  daftar-inovasi.csv  lembar Daftar Inovasi sebagai CSV (UTF-8)\n")
+    w("  proposal/NN-*.pdf   PROPOSAL INOVASI DAERAH per inovasi\n")
+    w("  bukti/NN-*/<no indikator>-*/  bukti dukung per indikator (versi terbaru); profil-*/ untuk berkas profil\n")
+    w("  manifest.csv        setiap berkas bukti: path, sha256, size, innovation, indicator\n")
+    w("  Nama Akun = akun OPD di portal; unit yang melapor lewat induknya (mis. Puskesmas lewat Dinas\n"
+      "  Kesehatan) memakai akun induknya. Skor baris = bobot x parameter, 0 tanpa bukti dukung; nilai\n"
+      "  hasil verifikasi dipakai bila ada.\n\n")
+    if report.left_out:
+        w(f"INOVASI YANG DIKELUARKAN (tidak memenuhi aturan tahun {rules.year})\n")
+        for entry in report.left_out:
+            w(f"  - {entry.nama} ({entry.opd})\n")
+            for reason in entry.reasons:
+                w(f"      * {reason}\n")
+        w("\n")
+    if report.included_failing:
+        w(f"INOVASI YANG DISERTAKAN DENGAN CATATAN (tidak memenuhi aturan tahun {rules.year})\n")
+        for nn, nama, opd, gaps in report.included_failing:
+            w(f"  - {nn} {nama} ({opd})\n")
+            for gap in gaps:
+                w(f"      * {gap}\n")
+        w("\n")
+    if not report.left_out and not report.included_failing:
+        w(f"Semua inovasi yang dipilih memenuhi aturan tahun {rules.year}.\n\n")
+    if report.problems:
+        w("MASALAH BERKAS\n")
+        for problem in report.problems:
+            w(f"  - {problem}\n")
+        w("\n")
+    return out.getvalue()
