@@ -307,6 +307,9 @@ class SizeRun:
         if not self.fx.results_round:
             self.available["results"] = False
         self.result["missing"] = [name for name, ok in self.available.items() if not ok]
+        self.result["skipped"] = [p.name for p in PAGES if p.name in self.options.skip and self.available[p.name]]
+        for name in self.result["skipped"]:  # --skip results: a page too slow to measure at this size
+            self.available[name] = False
         self.result["sql_statements"] = self.count_statements(app)
         self.result["results_computation"] = self.time_results(app)
         env = app_env(self.url, self.storage)
@@ -496,6 +499,8 @@ class SizeRun:
     def time_results(self, app) -> dict[str, Any] | None:
         if not self.fx.results_round:
             return None
+        if "results" in self.options.skip:
+            return {"status": "skipped (--skip results)"}
         try:
             from innovation.judging import results
             from innovation.judging.models import Round
@@ -812,7 +817,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upload-mb", type=int, default=200)
     parser.add_argument("--export-max-size", type=int, default=1000,
                         help="run the export only at sizes up to this (default 1000: it is slow, see PERFORMANCE.md)")
-    parser.add_argument("--skip", default="", help="comma-separated: upload, concurrent, export")
+    parser.add_argument("--skip", default="", help="comma-separated: upload, concurrent, export, or page names (e.g. results)")
     args = parser.parse_args(argv)
     # Ctrl-C, and SIGTERM too (a background run ignores SIGINT), end the run through the finally
     # blocks that stop the servers.
