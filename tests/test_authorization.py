@@ -144,6 +144,11 @@ POLICY: dict[str, Rule] = {
     "reporting.verify_line": Rule("POST", "/reporting/verification/{innovation}/lines/16", {"verifier", "admin"},
                                   {"status": "sesuai"}),
     "reporting.resubmit": Rule("POST", "/reporting/innovations/{innovation}/lines/16/resubmit", EDITORS),
+    "reporting.export_bundle": Rule("GET", "/reporting/export", ADMIN),
+    # background jobs: only the job's creator (here an admin) and admins
+    "jobs.status": Rule("GET", "/jobs/{job}", ADMIN),
+    "jobs.status_json": Rule("GET", "/jobs/{job}.json", ADMIN),
+    "jobs.download": Rule("GET", "/jobs/{job}/download", ADMIN),
     # resumable uploads (tus): only operators and admins; the upload itself belongs to its creator
     "uploads.tus_options": Rule("OPTIONS", "/uploads/tus", UPLOADERS, headers=TUS),
     "uploads.tus_create": Rule("POST", "/uploads/tus", EDITORS, headers={
@@ -224,6 +229,18 @@ def world(db, make_opd, make_user, make_innovation, make_event):
     db.session.flush()
     assignment = judging.assign_judge(judging_entry, users["judge"], by=users["admin"])
     panel_member = judging.panel_of(open_round)[0]
+    from innovation.jobs.models import Job, JobStatus  # a finished job of the admin's, with its result
+    from innovation.storage import get_storage, new_key
+    from innovation.storage.models import StoredFile
+
+    job_key = new_key()
+    job_blob = get_storage().save(job_key, io.BytesIO(b"PK\x05\x06" + b"\0" * 18))
+    job = Job(kind="kemendagri_export", status=JobStatus.DONE, params={}, progress=1, total=1, message="",
+              created_by_id=users["admin"].id, result_file=StoredFile(
+                  key=job_key, original_name="kemendagri.zip", content_type="application/zip", extension="zip",
+                  size=job_blob.size, sha256=job_blob.sha256))
+    db.session.add(job)
+    db.session.flush()
     ids = {
         "owner_opd": owner_opd.id, "target_user": target.id, "innovation": innovation.id,
         "spare_innovation": spare.id, "evidence": item.id, "event_slug": event.slug,
@@ -233,6 +250,7 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         "admin_entry": admin_entry.id, "assignment": assignment.id, "panel_member": panel_member.id,
         "criterion": open_round.rubric.criteria[0].id, "judge_id": users["judge"].id, "reset_token": issue_reset_token(target, by=users["admin"]),
         "b64name": _b64("x.pdf"), "b64innovation": _b64(innovation.id), "b64no": _b64(18),
+        "job": job.id,
     }
     return users, ids
 
