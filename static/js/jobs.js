@@ -31,6 +31,8 @@
       download.hidden = false;
     }
     box.dataset.finished = data.finished ? "true" : "false";
+    var reload = box.querySelector(".reload-link");
+    if (data.finished && reload) { reload.hidden = true; }
   }
 
   function poll() {
