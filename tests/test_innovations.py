@@ -101,8 +101,11 @@ def test_changing_a_verified_claim_sends_it_back(db, make_user, make_innovation)
     innovation = make_innovation(opd=operator.opd)
     answer = services.save_answer(innovation, 17, parameter=2, basis=None, informasi="", by=operator)
     answer.verification_status = VerificationStatus.SESUAI
+    services.refresh_derived(innovation)
+    assert innovation.verified_score is not None
     services.save_answer(innovation, 17, parameter=3, basis=None, informasi="", by=operator)
     assert answer.verification_status is None
+    assert innovation.verified_score is None  # the only verified line went back: no stale figure
 
 
 # --- permissions ------------------------------------------------------------------------------

@@ -95,6 +95,8 @@ def refresh_derived(innovation: Innovation) -> Assessment:
     if any(a.verification_status for a in innovation.answers):
         verified = scoring.score_verified_lines(innovation.rules, claims_of(innovation), evidence_indicator_nos(innovation))
         innovation.verified_score = Decimal(scoring.total(verified))
+    else:
+        innovation.verified_score = None  # nothing verified (any more): no verified figure to show
     return result
 
 
