@@ -398,7 +398,7 @@ class SizeRun:
             self._login_token = csrf_token(anonymous.get("/auth/login").text) or ""
         for page in [BASELINE, *PAGES]:
             if page.name != "baseline" and not self.available[page.name]:
-                self.log(f"  {page.name:<20} missing")
+                self.log(f"  {page.name:<20} {'skipped' if page.name in self.result['skipped'] else 'missing'}")
                 continue
             count = opts.requests
             if page.name in ("login", "evidence_upload"):
