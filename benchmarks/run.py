@@ -811,7 +811,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="sizes 200,2000, fewer requests, SQLite unless --database")
     parser.add_argument("--no-seed", action="store_true", help="reuse the data an earlier run seeded")
     parser.add_argument("--json", dest="json_out", help="write the results here")
-    parser.add_argument("--workdir", default="bench-work", help="databases, storage, logs (default ./bench-work)")
+    parser.add_argument("--workdir", default="instance/bench-work",
+                        help="databases, storage, logs (default instance/bench-work, git-ignored)")
     parser.add_argument("--requests", type=int, default=100, help="timed requests per page (default 100)")
     parser.add_argument("--concurrent-seconds", type=float, default=60)
     parser.add_argument("--upload-mb", type=int, default=200)

@@ -626,13 +626,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.seed", description=__doc__.split("\n\n")[0])
     parser.add_argument("--innovations", type=int, required=True)
     parser.add_argument("--database", required=True, help="SQLAlchemy URL (postgresql://... or sqlite:///path)")
-    parser.add_argument("--storage", default=None, help="evidence folder (default: ./bench-work/storage-N)")
+    parser.add_argument("--storage", default=None, help="evidence folder (default: instance/bench-work/storage-N)")
     parser.add_argument("--blob-innovations", type=int, default=1000,
                         help="innovations whose evidence gets real blobs (hard links); default 1000")
     parser.add_argument("--audit-per-innovation", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2026, help="random seed")
     args = parser.parse_args(argv)
-    storage = args.storage or f"bench-work/storage-{args.innovations}"
+    storage = args.storage or f"instance/bench-work/storage-{args.innovations}"
     print(f"seeding {args.innovations} innovations into {args.database} (storage {storage})")
     result = seed(args.database, args.innovations, storage, blob_innovations=args.blob_innovations,
                   audit_per_innovation=args.audit_per_innovation, rng_seed=args.seed)
