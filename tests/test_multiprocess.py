@@ -134,10 +134,6 @@ def test_upload_created_on_a_continues_on_b(pair):
 _state: dict = {}
 
 
-@pytest.mark.xfail(reason="known bug, see docs/PERFORMANCE.md 'tus uploads never finish under gunicorn': "
-                          "the last PATCH reads one byte past Upload-Length, which gunicorn's terminated input "
-                          "stream turns into RequestEntityTooLarge, so the upload is never turned into evidence",
-                   strict=False)
 def test_finished_upload_is_evidence_on_both(pair):
     a, b = pair
     if "upload" not in _state:

@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
@@ -239,14 +240,17 @@ def append_chunk(
     written, broken = 0, False
     stream = open_body()
     try:
-        while True:
-            chunk = stream.read(min(CHUNK, remaining - written + 1))
+        # Read exactly what is still missing and no further: under gunicorn the body stream is
+        # capped at request.max_content_length, and a read past it is itself an oversized request.
+        while written < remaining:
+            chunk = stream.read(min(CHUNK, remaining - written))
             if not chunk:
                 break
-            if written + len(chunk) > remaining:
-                raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan."), 413)
             _write_all(fd, chunk)
             written += len(chunk)
+    except RequestEntityTooLarge:
+        os.ftruncate(fd, upload.offset)  # a client that sends too much is not trusted with any of it
+        raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan."), 413)
     except UploadError:
         os.ftruncate(fd, upload.offset)  # a client that sends too much is not trusted with any of it
         raise

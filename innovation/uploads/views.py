@@ -145,6 +145,9 @@ def tus_patch(upload_id: str):
     upload = services.get_upload(upload_id, user)
     # Each PATCH may carry at most what is still missing (tus clients send 5 MB chunks).
     request.max_content_length = max(upload.length - upload.offset, 0)
+    too_long = request.content_length is not None and request.content_length > request.max_content_length
+    if offset == upload.offset and upload.completed_at is None and too_long:  # a wrong offset answers 409 first
+        raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan."), 413)
     new_key = None
     with services.locked(upload) as fd:
         result = services.append_chunk(upload, fd, offset=offset, open_body=lambda: request.stream)
