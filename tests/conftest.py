@@ -93,7 +93,7 @@ def build_app(backend: str, tmp_path_factory, **overrides):
     with app.app_context():
         if backend == "sqlite":
             _sqlite_savepoint_hooks(_db.engine)
-        upgrade(revision="heads")
+        upgrade()
     app.extensions["test_schema"] = schema
     return app
 

@@ -158,7 +158,7 @@ def live_server(request, tmp_path_factory):
     try:
         app = create_app(config)
         with app.app_context():
-            upgrade(revision="heads")
+            upgrade()
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
         thread = threading.Thread(target=server.serve_forever, name=f"live-server-{backend}", daemon=True)
         thread.start()
