@@ -3,9 +3,9 @@ proposals, the CLI, and flat memory. Builders here are reused by the other expor
 from __future__ import annotations
 
 import csv
-import os
 import hashlib
 import io
+import os
 import tracemalloc
 import zipfile
 from datetime import date
@@ -185,7 +185,7 @@ def test_missing_and_altered_blobs_are_reported(app, db, operator):
     files = [e for e in innovation.evidence if e.file is not None]
     get_storage().delete(files[0].file.key)
     get_storage().save(files[1].file.key, io.BytesIO(b"%PDF-1.4 diubah"))
-    archive, report = export_zip(ExportOptions(2026))
+    archive, _report = export_zip(ExportOptions(2026))
     laporan = archive.read("LAPORAN.txt").decode("utf-8")
     assert "MASALAH BERKAS" in laporan and "tidak ditemukan" in laporan and "berbeda dari yang tercatat" in laporan
     manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8"))))
@@ -204,14 +204,19 @@ def test_proposal_never_crashes_on_unusual_text():
                                     "rancang_bangun", "tujuan", "manfaat", "hasil")}
     values.update({"waktu_uji_coba": date(2024, 1, 2), "waktu_penerapan": None, "waktu_pengembangan": None,
                    "nama": NAME_ACCENTS + " ş ğ 漢字 😀 \x07", "rancang_bangun": words(3000) + " —…"})
-    item = ExportItem(1, 1, "x", "Distrik Agimuga", "Distrik Agimuga", values, [], {}, 0, Decimal("0"), ["gap – x"], False)
+    item = ExportItem(1, 1, "x", "Distrik Agimuga", "Distrik Agimuga", values, [], {}, 0, Decimal(0), ["gap – x"], False)
     with_font = write_proposal(item, region_name="Kabupaten Mimika", rules_year=2026, profile_file_labels={})
     without = write_proposal(item, region_name="Kabupaten Mimika", rules_year=2026, profile_file_labels={}, fonts=None)
     assert with_font.startswith(b"%PDF") and without.startswith(b"%PDF")
 
 
 def test_naming_helpers():
-    from innovation.reporting.export.naming import UniqueNames, latin1_text, safe_filename, slugify
+    from innovation.reporting.export.naming import (
+        UniqueNames,
+        latin1_text,
+        safe_filename,
+        slugify,
+    )
 
     assert slugify(NAME_ACCENTS) == "inovasi-sehat-distrik-agimuga-pelayanan-ibu-anak-k"
     assert slugify("漢字") == "inovasi"

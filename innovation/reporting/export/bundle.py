@@ -33,7 +33,13 @@ from innovation.orgs.models import Opd
 from innovation.reporting.export.items import LONG_FIELDS, ExportItem, build_item
 from innovation.reporting.export.naming import UniqueNames, safe_filename
 from innovation.reporting.export.proposal import write_proposal
-from innovation.reporting.export.workbook import LISTING_COLUMNS, WorkbookWriter, listing_row, parts_needed
+from innovation.reporting.export.workbook import (
+    LISTING_COLUMNS,
+    WorkbookWriter,
+    listing_row,
+    parts_needed,
+)
+from innovation.reporting.services import innovation_lines
 from innovation.rules import get_rules
 from innovation.storage import StorageError, get_storage
 from innovation.timeutil import format_local, to_local
@@ -226,9 +232,11 @@ def _write(out: BinaryIO, options: ExportOptions, rules, progress: Progress, gen
         listing = csv.writer(listing_file)
         listing.writerow(["No", *LISTING_COLUMNS, "OPD", "Catatan"])
         done = 0
+        counted = []  # each innovation's index lines (small), for the Ringkasan sheet
         for batch in _batches(ids):
             for innovation in batch:
                 done += 1
+                counted.append(innovation_lines(innovation, rules, verified=True))
                 name, parent_id = opds[innovation.opd_id]
                 account = opds[parent_id][0] if parent_id in opds else name
                 item = build_item(innovation, number=report.exported + 1, opd_name=name, account_name=account)
@@ -248,7 +256,7 @@ def _write(out: BinaryIO, options: ExportOptions, rules, progress: Progress, gen
                 progress(done, total, f"Diekspor: {item.nama}")
 
         progress(done, total, "Menyusun workbook dan laporan")
-        workbook.add_summary(_summary_rows(rules, options, report, region))
+        workbook.add_summary(_summary_rows(rules, options, report, region, counted))
         with tempfile.TemporaryFile() as book_file:
             workbook.save(book_file)
             _copy_into(archive, "inovasi.xlsx", book_file, "xlsx")
@@ -268,16 +276,18 @@ def _binary(text_file: IO[str]) -> IO[bytes]:
 
 # --- the summary and the report ---------------------------------------------------------------
 
-def _district_index(options: ExportOptions):
-    """The reporting area's estimated district index for the year, or None while unavailable."""
-    try:
-        from innovation.reporting.services import district_index
-    except ImportError:
-        return None
-    return district_index(options.year, verified=True, registered_only=options.registered_only)
+def _district_index(rules, counted: list) -> Any:
+    """The reporting area's estimated district index (verified where verified), from the lines
+    gathered batch by batch during the export: the same ``innovation_lines`` and ``compute_index``
+    as ``reporting.services.district_index``, whose one query would load every innovation at once.
+    The export's selection (rules year, registered unless --all) is exactly the index's."""
+    from innovation.reporting.index import compute_index
+    from innovation.reporting.services import regional_scores
+
+    return compute_index(rules, regional_scores=regional_scores(rules.year), innovation_lines=counted, top=0)
 
 
-def _summary_rows(rules, options: ExportOptions, report: ExportReport, region: str) -> list[list[Any]]:
+def _summary_rows(rules, options: ExportOptions, report: ExportReport, region: str, counted: list) -> list[list[Any]]:
     rows: list[list[Any]] = [
         ["RINGKASAN", region, ""],
         ["Aturan Kemendagri tahun", rules.year, ""],
@@ -286,10 +296,8 @@ def _summary_rows(rules, options: ExportOptions, report: ExportReport, region: s
         ["Inovasi diekspor", report.exported, ""],
         ["Inovasi dikeluarkan (tidak memenuhi aturan)", len(report.left_out), ""],
     ]
-    index = _district_index(options)
-    if index is None:
-        rows.append(["Estimasi indeks", "belum tersedia", ""])
-    else:
+    index = _district_index(rules, counted)
+    if index is not None:
         rows += [
             ["ESTIMASI INDEKS INOVASI DAERAH", "", ""],
             ["SPD (Satuan Pemerintahan Daerah)", _number(index.spd), ""],
