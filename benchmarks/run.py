@@ -36,7 +36,6 @@ import sqlalchemy as sa
 from benchmarks import seed as seeding
 from benchmarks.helpers import (
     MB,
-    ROOT,
     VENV_BIN,
     Server,
     app_env,

@@ -18,6 +18,7 @@ from innovation.auth import services as accounts
 from innovation.auth.models import Role, User
 from innovation.demo_data import INNOVATIONS, JUDGES, OPDS, rancang_bangun
 from innovation.events import services as events
+from innovation.events import entries
 from innovation.events.models import Entry, Event
 from innovation.extensions import db, utcnow
 from innovation.innovations import evidence, services as innovations
@@ -170,12 +171,12 @@ def demo_command() -> None:
             continue
         if spec["completeness"] in ("full", "most") or position % 2:
             category = week_2025.categories[spec["category"]]
-            entry = events.enter_innovation(week_2025, innovation, category, by=operator, now=inside_2025)
-            events.submit_entry(entry, by=operator, now=inside_2025)
+            entry = entries.enter_innovation(week_2025, innovation, category, by=operator, now=inside_2025)
+            entries.submit_entry(entry, by=operator, now=inside_2025)
         category = week_2026.categories[spec["category"]]
-        entry = events.enter_innovation(week_2026, innovation, category, by=operator, now=now)
+        entry = entries.enter_innovation(week_2026, innovation, category, by=operator, now=now)
         if spec["completeness"] == "full":
-            events.submit_entry(entry, by=operator, now=now)
+            entries.submit_entry(entry, by=operator, now=now)
     db.session.commit()
 
     counts = {

@@ -177,6 +177,7 @@ def _b64(value) -> str:
 def world(db, make_opd, make_user, make_innovation, make_event):
     from innovation.auth.services import issue_reset_token
     from innovation.events import services as events
+    from innovation.events import entries
     from innovation.events.models import Category
     from innovation.innovations import evidence
     from innovation.uploads import services as uploads
@@ -197,7 +198,7 @@ def world(db, make_opd, make_user, make_innovation, make_event):
     event = make_event(closes_at=utcnow() + timedelta(days=5))
     empty = Category(event=event, name="Kosong", position=9)
     db.session.add(empty)
-    entry = events.enter_innovation(event, innovation, event.categories[0], by=users["owner"])
+    entry = entries.enter_innovation(event, innovation, event.categories[0], by=users["owner"])
     extension = events.grant_extension(event, other_opd, event.closes_at + timedelta(days=2), "Jaringan putus",
                                        by=users["admin"])
     upload = uploads.create_upload(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from innovation.audit.models import AuditEvent
 from innovation.auth.models import Role
 from innovation.events import services
+from innovation.events import entries as entry_services
 from innovation.events.models import Entry, EntryStatus
 from innovation.events.services import EventError
 from innovation.extensions import utcnow
@@ -59,7 +60,7 @@ def actions(db, action, actor):
 
 def test_enter_creates_a_draft_in_one_category(db, fixed_event, operator, make_innovation):
     innovation = make_innovation(opd=operator.opd)
-    entry = services.enter_innovation(fixed_event, innovation, fixed_event.categories[1], by=operator, now=DURING)
+    entry = entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[1], by=operator, now=DURING)
     assert entry.status == EntryStatus.DRAFT
     assert entry.opd_id == operator.opd_id and entry.category.name == "Tata Kelola Pemerintahan"
     assert entry.created_by_id == operator.id and entry.submitted_at is None
@@ -69,19 +70,19 @@ def test_enter_creates_a_draft_in_one_category(db, fixed_event, operator, make_i
 
 def test_an_innovation_enters_an_event_once(db, fixed_event, operator, make_innovation):
     innovation = make_innovation(opd=operator.opd)
-    services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
+    entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
     with pytest.raises(EventError, match="sudah terdaftar di event ini"):
-        services.enter_innovation(fixed_event, innovation, fixed_event.categories[1], by=operator, now=DURING)
+        entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[1], by=operator, now=DURING)
 
 
 def test_a_duplicate_that_slips_past_the_check_is_refused_by_the_constraint(
     db, fixed_event, operator, make_innovation, monkeypatch
 ):
     innovation = make_innovation(opd=operator.opd)
-    services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
-    monkeypatch.setattr(services, "_existing_entry", lambda event, innovation: None)  # as in a race
+    entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
+    monkeypatch.setattr(entry_services, "_existing_entry", lambda event, innovation: None)  # as in a race
     with pytest.raises(EventError, match="sudah terdaftar"):
-        services.enter_innovation(fixed_event, innovation, fixed_event.categories[1], by=operator, now=DURING)
+        entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[1], by=operator, now=DURING)
     # The session is still usable and the first entry is intact.
     entries = list(db.session.scalars(select(Entry).where(Entry.innovation_id == innovation.id)))
     assert len(entries) == 1 and entries[0].category_id == fixed_event.categories[0].id
@@ -90,32 +91,32 @@ def test_a_duplicate_that_slips_past_the_check_is_refused_by_the_constraint(
 def test_the_same_innovation_may_enter_another_event(db, fixed_event, make_event, operator, make_innovation):
     other = make_event(opens_at=OPENS, closes_at=CLOSES)
     innovation = make_innovation(opd=operator.opd)
-    services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
-    services.enter_innovation(other, innovation, other.categories[0], by=operator, now=DURING)
+    entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
+    entry_services.enter_innovation(other, innovation, other.categories[0], by=operator, now=DURING)
 
 
 def test_operator_cannot_enter_another_opds_innovation(db, fixed_event, operator, make_innovation):
     with pytest.raises(EventError, match="OPD lain"):
-        services.enter_innovation(fixed_event, make_innovation(), fixed_event.categories[0], by=operator, now=DURING)
+        entry_services.enter_innovation(fixed_event, make_innovation(), fixed_event.categories[0], by=operator, now=DURING)
 
 
 def test_judge_cannot_enter(db, fixed_event, make_user, make_innovation):
     judge = make_user(role=Role.JUDGE)
     with pytest.raises(EventError):
-        services.enter_innovation(fixed_event, make_innovation(), fixed_event.categories[0], by=judge, now=DURING)
+        entry_services.enter_innovation(fixed_event, make_innovation(), fixed_event.categories[0], by=judge, now=DURING)
 
 
 def test_category_must_belong_to_the_event(db, fixed_event, make_event, operator, make_innovation):
     other = make_event()
     with pytest.raises(EventError, match="Kategori tidak termasuk"):
-        services.enter_innovation(fixed_event, make_innovation(opd=operator.opd), other.categories[0],
+        entry_services.enter_innovation(fixed_event, make_innovation(opd=operator.opd), other.categories[0],
                                   by=operator, now=DURING)
 
 
 def test_admin_acts_on_behalf_of_an_opd_and_it_is_logged(db, fixed_event, admin, make_innovation):
     innovation = make_innovation()
-    entry = services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=admin, now=DURING)
-    services.submit_entry(entry, by=admin, now=DURING)
+    entry = entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=admin, now=DURING)
+    entry_services.submit_entry(entry, by=admin, now=DURING)
     [created] = actions(db, "entry.create", admin)
     assert created.changes["on_behalf_of_opd_id"] == innovation.opd_id and "atas nama OPD" in created.summary
     [submitted] = actions(db, "entry.submit", admin)
@@ -125,20 +126,20 @@ def test_admin_acts_on_behalf_of_an_opd_and_it_is_logged(db, fixed_event, admin,
 # --- services: deadline ----------------------------------------------------------------------
 
 def test_submission_one_second_before_the_deadline_is_accepted(db, fixed_event, operator, make_innovation):
-    entry = services.enter_innovation(fixed_event, make_innovation(opd=operator.opd), fixed_event.categories[0],
+    entry = entry_services.enter_innovation(fixed_event, make_innovation(opd=operator.opd), fixed_event.categories[0],
                                       by=operator, now=DURING)
     last_second = CLOSES - timedelta(seconds=1)
-    services.submit_entry(entry, by=operator, now=last_second)
+    entry_services.submit_entry(entry, by=operator, now=last_second)
     assert entry.status == EntryStatus.SUBMITTED and entry.submitted_at == last_second
 
 
 def test_submission_one_second_after_the_deadline_is_refused_with_the_wit_deadline(
     db, fixed_event, operator, make_innovation
 ):
-    entry = services.enter_innovation(fixed_event, make_innovation(opd=operator.opd), fixed_event.categories[0],
+    entry = entry_services.enter_innovation(fixed_event, make_innovation(opd=operator.opd), fixed_event.categories[0],
                                       by=operator, now=DURING)
     with pytest.raises(EventError) as caught:
-        services.submit_entry(entry, by=operator, now=CLOSES + timedelta(seconds=1))
+        entry_services.submit_entry(entry, by=operator, now=CLOSES + timedelta(seconds=1))
     assert "01-10-2026 23:59 WIT" in str(caught.value) and "sudah lewat" in str(caught.value)
     assert entry.status == EntryStatus.DRAFT and entry.submitted_at is None
     assert actions(db, "entry.submit", operator) == []
@@ -148,13 +149,13 @@ def test_submission_one_second_after_the_deadline_is_refused_with_the_wit_deadli
 @pytest.mark.parametrize("when", [OPENS - timedelta(seconds=1), CLOSES + timedelta(seconds=1)])
 def test_every_change_is_refused_outside_the_window(db, fixed_event, operator, make_innovation, change, when):
     innovation = make_innovation(opd=operator.opd)
-    entry = services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
+    entry = entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
     fresh = make_innovation(opd=operator.opd)
     calls = {
-        "enter": lambda: services.enter_innovation(fixed_event, fresh, fixed_event.categories[0], by=operator, now=when),
-        "category": lambda: services.change_category(entry, fixed_event.categories[1], by=operator, now=when),
-        "submit": lambda: services.submit_entry(entry, by=operator, now=when),
-        "withdraw": lambda: services.withdraw_entry(entry, by=operator, now=when),
+        "enter": lambda: entry_services.enter_innovation(fixed_event, fresh, fixed_event.categories[0], by=operator, now=when),
+        "category": lambda: entry_services.change_category(entry, fixed_event.categories[1], by=operator, now=when),
+        "submit": lambda: entry_services.submit_entry(entry, by=operator, now=when),
+        "withdraw": lambda: entry_services.withdraw_entry(entry, by=operator, now=when),
     }
     with pytest.raises(EventError, match="belum dibuka" if when < OPENS else "sudah lewat"):
         calls[change]()
@@ -166,28 +167,28 @@ def test_extension_lets_one_opd_submit_after_the_close_and_not_another(
 ):
     late = make_user(role=Role.OPERATOR, opd=make_opd())
     other = make_user(role=Role.OPERATOR, opd=make_opd())
-    late_entry = services.enter_innovation(fixed_event, make_innovation(opd=late.opd), fixed_event.categories[0],
+    late_entry = entry_services.enter_innovation(fixed_event, make_innovation(opd=late.opd), fixed_event.categories[0],
                                            by=late, now=DURING)
-    other_entry = services.enter_innovation(fixed_event, make_innovation(opd=other.opd), fixed_event.categories[0],
+    other_entry = entry_services.enter_innovation(fixed_event, make_innovation(opd=other.opd), fixed_event.categories[0],
                                             by=other, now=DURING)
     extended_to = CLOSES + timedelta(days=2)
     services.grant_extension(fixed_event, late.opd, extended_to, "Sinyal di distrik pedalaman terputus", by=admin)
     after_close = CLOSES + timedelta(hours=5)
-    services.submit_entry(late_entry, by=late, now=after_close)
+    entry_services.submit_entry(late_entry, by=late, now=after_close)
     assert late_entry.status == EntryStatus.SUBMITTED
     with pytest.raises(EventError, match="01-10-2026 23:59 WIT"):
-        services.submit_entry(other_entry, by=other, now=after_close)
+        entry_services.submit_entry(other_entry, by=other, now=after_close)
     with pytest.raises(EventError, match=format_local(extended_to)):
-        services.withdraw_entry(late_entry, by=late, now=extended_to + timedelta(seconds=1))
+        entry_services.withdraw_entry(late_entry, by=late, now=extended_to + timedelta(seconds=1))
 
 
 # --- services: category, submit, withdraw, re-enter ------------------------------------------
 
 def test_change_category_keeps_a_submitted_entry_submitted(db, fixed_event, operator, make_innovation):
-    entry = services.enter_innovation(fixed_event, make_innovation(opd=operator.opd), fixed_event.categories[0],
+    entry = entry_services.enter_innovation(fixed_event, make_innovation(opd=operator.opd), fixed_event.categories[0],
                                       by=operator, now=DURING)
-    services.submit_entry(entry, by=operator, now=DURING)
-    services.change_category(entry, fixed_event.categories[3], by=operator, now=DURING)
+    entry_services.submit_entry(entry, by=operator, now=DURING)
+    entry_services.change_category(entry, fixed_event.categories[3], by=operator, now=DURING)
     assert entry.category.name == "Pemerintahan Distrik" and entry.status == EntryStatus.SUBMITTED
     [logged] = actions(db, "entry.category", operator)
     assert logged.changes["category"] == ["Pelayanan Publik", "Pemerintahan Distrik"]
@@ -195,20 +196,20 @@ def test_change_category_keeps_a_submitted_entry_submitted(db, fixed_event, oper
 
 def test_withdraw_then_resubmit_and_reenter_before_the_deadline(db, fixed_event, operator, make_innovation):
     innovation = make_innovation(opd=operator.opd)
-    entry = services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
-    services.submit_entry(entry, by=operator, now=DURING)
+    entry = entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
+    entry_services.submit_entry(entry, by=operator, now=DURING)
     with pytest.raises(EventError, match="sudah dikirim"):
-        services.submit_entry(entry, by=operator, now=DURING)
-    services.withdraw_entry(entry, by=operator, now=DURING + timedelta(hours=1))
+        entry_services.submit_entry(entry, by=operator, now=DURING)
+    entry_services.withdraw_entry(entry, by=operator, now=DURING + timedelta(hours=1))
     assert entry.status == EntryStatus.WITHDRAWN and entry.withdrawn_at == DURING + timedelta(hours=1)
     with pytest.raises(EventError, match="sudah ditarik"):
-        services.withdraw_entry(entry, by=operator, now=DURING)
+        entry_services.withdraw_entry(entry, by=operator, now=DURING)
     with pytest.raises(EventError, match="sudah ditarik"):
-        services.change_category(entry, fixed_event.categories[1], by=operator, now=DURING)
-    services.submit_entry(entry, by=operator, now=DURING + timedelta(hours=2))  # re-submit
+        entry_services.change_category(entry, fixed_event.categories[1], by=operator, now=DURING)
+    entry_services.submit_entry(entry, by=operator, now=DURING + timedelta(hours=2))  # re-submit
     assert entry.status == EntryStatus.SUBMITTED and entry.withdrawn_at is None
-    services.withdraw_entry(entry, by=operator, now=DURING + timedelta(hours=3))
-    again = services.enter_innovation(fixed_event, innovation, fixed_event.categories[2], by=operator,
+    entry_services.withdraw_entry(entry, by=operator, now=DURING + timedelta(hours=3))
+    again = entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[2], by=operator,
                                       now=DURING + timedelta(hours=4))  # re-enter in another category
     assert again.id == entry.id and again.status == EntryStatus.DRAFT
     assert again.category.name == "Pelayanan Kesehatan (Puskesmas)"
@@ -219,12 +220,12 @@ def test_withdraw_then_resubmit_and_reenter_before_the_deadline(db, fixed_event,
 def test_operator_cannot_change_another_opds_entry(db, fixed_event, make_user, make_innovation):
     owner = make_user(role=Role.OPERATOR)
     stranger = make_user(role=Role.OPERATOR)
-    entry = services.enter_innovation(fixed_event, make_innovation(opd=owner.opd), fixed_event.categories[0],
+    entry = entry_services.enter_innovation(fixed_event, make_innovation(opd=owner.opd), fixed_event.categories[0],
                                       by=owner, now=DURING)
     for call in (
-        lambda: services.submit_entry(entry, by=stranger, now=DURING),
-        lambda: services.withdraw_entry(entry, by=stranger, now=DURING),
-        lambda: services.change_category(entry, fixed_event.categories[1], by=stranger, now=DURING),
+        lambda: entry_services.submit_entry(entry, by=stranger, now=DURING),
+        lambda: entry_services.withdraw_entry(entry, by=stranger, now=DURING),
+        lambda: entry_services.change_category(entry, fixed_event.categories[1], by=stranger, now=DURING),
     ):
         with pytest.raises(EventError, match="OPD lain"):
             call()
@@ -238,14 +239,14 @@ def test_entries_for_opd_lists_every_innovation_in_one_query(
     make_innovation(opd=operator.opd, nama="B Inovasi Belum")
     make_innovation(nama="Inovasi OPD Lain")
     other_event = make_event()
-    services.enter_innovation(fixed_event, entered, fixed_event.categories[0], by=operator, now=DURING)
-    services.enter_innovation(other_event, entered, other_event.categories[0], by=operator)
+    entry_services.enter_innovation(fixed_event, entered, fixed_event.categories[0], by=operator, now=DURING)
+    entry_services.enter_innovation(other_event, entered, other_event.categories[0], by=operator)
     db.session.flush()
     event_id, opd_id = fixed_event.id, operator.opd_id
     db.session.expire_all()
     event = db.session.get(type(fixed_event), event_id)
     with count_statements() as counter:
-        rows = services.entries_for_opd(event, opd_id)
+        rows = entry_services.entries_for_opd(event, opd_id)
         names = [(row.innovation.nama, row.entry.category.name if row.entry else None) for row in rows]
     assert counter.count == 1
     assert names == [("A Inovasi Masuk", "Pelayanan Publik"), ("B Inovasi Belum", None)]
@@ -259,7 +260,7 @@ def entry_urls(event, entry):
 
 
 def test_anonymous_is_sent_to_login(client, open_event, operator, make_innovation):
-    entry = services.enter_innovation(open_event, make_innovation(opd=operator.opd), open_event.categories[0],
+    entry = entry_services.enter_innovation(open_event, make_innovation(opd=operator.opd), open_event.categories[0],
                                       by=operator)
     urls = entry_urls(open_event, entry)
     assert "/auth/login" in client.get(urls["get"]).headers["Location"]
@@ -273,7 +274,7 @@ def test_operator_page_shows_own_innovations_deadline_and_time_left(
 ):
     mine = make_innovation(opd=operator.opd, nama="Inovasi Milik Saya")
     make_innovation(nama="Inovasi Milik OPD Lain")
-    services.enter_innovation(open_event, mine, open_event.categories[0], by=operator)
+    entry_services.enter_innovation(open_event, mine, open_event.categories[0], by=operator)
     login(operator)
     page = client.get(f"/events/{open_event.slug}").get_data(as_text=True)
     assert "Inovasi OPD saya di event ini" in page
@@ -366,7 +367,7 @@ def test_bad_category_in_the_enter_form_is_refused_without_saving(
 def test_after_the_deadline_the_server_refuses_a_submit(client, db, make_event, operator, make_innovation, login):
     now = utcnow()
     event = make_event(opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=1))
-    entry = services.enter_innovation(event, make_innovation(opd=operator.opd), event.categories[0], by=operator)
+    entry = entry_services.enter_innovation(event, make_innovation(opd=operator.opd), event.categories[0], by=operator)
     event.closes_at = now - timedelta(seconds=1)
     db.session.flush()
     login(operator)
@@ -384,7 +385,7 @@ def test_operator_cannot_read_or_change_another_opds_entry(
 ):
     owner = make_user(role=Role.OPERATOR)
     stranger = make_user(role=Role.OPERATOR)
-    entry = services.enter_innovation(open_event, make_innovation(opd=owner.opd), open_event.categories[0], by=owner)
+    entry = entry_services.enter_innovation(open_event, make_innovation(opd=owner.opd), open_event.categories[0], by=owner)
     db.session.flush()
     login(stranger)
     urls = entry_urls(open_event, entry)
@@ -407,7 +408,7 @@ def test_operator_cannot_read_or_change_another_opds_entry(
 def test_judges_and_verifiers_cannot_change_entries(client, open_event, make_user, make_innovation, login, role):
     owner = make_user(role=Role.OPERATOR)
     innovation = make_innovation(opd=owner.opd)
-    entry = services.enter_innovation(open_event, innovation, open_event.categories[0], by=owner)
+    entry = entry_services.enter_innovation(open_event, innovation, open_event.categories[0], by=owner)
     login(make_user(role=role))
     urls = entry_urls(open_event, entry)
     if role == Role.VERIFIER:  # verifiers read any entry (entry.can_view), without the actions
@@ -423,7 +424,7 @@ def test_judges_and_verifiers_cannot_change_entries(client, open_event, make_use
 
 def test_entry_of_another_event_is_404(client, open_event, make_event, operator, make_innovation, login):
     other = make_event()
-    entry = services.enter_innovation(other, make_innovation(opd=operator.opd), other.categories[0], by=operator)
+    entry = entry_services.enter_innovation(other, make_innovation(opd=operator.opd), other.categories[0], by=operator)
     login(operator)
     assert client.get(f"/events/{open_event.slug}/entries/{entry.id}").status_code == 404
     assert client.get(f"/events/{open_event.slug}/entries/99999999999").status_code == 404
@@ -455,9 +456,9 @@ def fill(event, count, make_opd, make_innovation, admin):
     entries = []
     for i in range(count):
         innovation = make_innovation(opd=opds[i % 3])
-        entry = services.enter_innovation(event, innovation, event.categories[i % 4], by=admin)
+        entry = entry_services.enter_innovation(event, innovation, event.categories[i % 4], by=admin)
         if i % 2:
-            services.submit_entry(entry, by=admin)
+            entry_services.submit_entry(entry, by=admin)
         entries.append(entry)
     return opds, entries
 
@@ -510,7 +511,7 @@ def test_operator_event_page_statement_count_does_not_grow_with_rows(
         for i in range(n):
             innovation = make_innovation(opd=operator.opd)
             if i % 2:
-                services.enter_innovation(event, innovation, event.categories[i % 4], by=operator)
+                entry_services.enter_innovation(event, innovation, event.categories[i % 4], by=operator)
         db.session.flush()
         login(operator)
         db.session.expire_all()  # both requests start from the same (empty) identity map

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from innovation.audit.models import AuditEvent
 from innovation.auth.models import Role
 from innovation.events import services
+from innovation.events import entries
 from innovation.events.models import DEFAULT_CATEGORIES, Event
 from innovation.events.services import EventError
 from innovation.extensions import utcnow
@@ -176,7 +177,7 @@ def test_category_with_entries_cannot_be_removed(db, admin, make_innovation):
     event = new_event(admin, opens_at=utcnow() - timedelta(days=1), closes_at=utcnow() + timedelta(days=1))
     category = event.categories[2]
     innovation = make_innovation()
-    services.enter_innovation(event, innovation, category, by=admin)
+    entries.enter_innovation(event, innovation, category, by=admin)
     with pytest.raises(EventError, match="tidak dapat dihapus.*1 entri"):
         services.remove_category(event, category, by=admin)
     with pytest.raises(EventError, match="tidak dapat dihapus"):
@@ -443,7 +444,7 @@ def test_edit_form_shows_local_times_and_saves(client, db, make_user, login):
 def test_category_views(client, db, make_user, make_innovation, login):
     admin = make_user(role=Role.ADMIN)
     event = new_event(admin, opens_at=utcnow() - timedelta(days=1), closes_at=utcnow() + timedelta(days=1))
-    services.enter_innovation(event, make_innovation(), event.categories[0], by=admin)
+    entries.enter_innovation(event, make_innovation(), event.categories[0], by=admin)
     login(admin)
     base = f"/events/{event.slug}/categories"
     assert client.post(base, data={"name": "Inovasi Kampung"}).status_code == 302

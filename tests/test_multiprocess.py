@@ -13,7 +13,6 @@ import base64
 import os
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +24,7 @@ from sqlalchemy import select
 
 from innovation.auth.models import Role
 from innovation.auth.permissions import ensure, role_required
+from innovation.events import entries as entry_services
 from innovation.events import services
 from innovation.events.forms import (
     ENTRY_STATUS_BADGES,
@@ -30,7 +40,13 @@ from innovation.events.forms import (
     MoveCategoryForm,
     attach_error,
 )
-from innovation.events.models import Category, DeadlineExtension, Entry, EntryStatus, Event
+from innovation.events.models import (
+    Category,
+    DeadlineExtension,
+    Entry,
+    EntryStatus,
+    Event,
+)
 from innovation.events.services import EventError
 from innovation.extensions import db
 from innovation.innovations.models import Innovation
@@ -142,7 +158,7 @@ def detail(slug: str):
     if opd_id and opd is None:
         opd_id = None
     state = services.submission_state(event, opd_id)
-    rows = services.entries_for_opd(event, opd_id) if opd_id else []
+    rows = entry_services.entries_for_opd(event, opd_id) if opd_id else []
     opds = (
         list(db.session.scalars(select(Opd).where(Opd.active.is_(True)).order_by(Opd.name)))
         if current_user.role == Role.ADMIN else []
@@ -359,7 +375,7 @@ def entries(slug: str):
     category_id = form.category.data if not form.category.errors else None
     status = form.status.data if not form.status.errors else None
     opd_id = form.opd.data if not form.opd.errors else None
-    query = services.entries_query(event, category_id=category_id, status=status or None, opd_id=opd_id)
+    query = entry_services.entries_query(event, category_id=category_id, status=status or None, opd_id=opd_id)
     page = db.paginate(query, per_page=current_app.config.get("PER_PAGE", 25), error_out=False)
     return render_template("events/entries.html", event=event, form=form, page=page)
 
@@ -383,7 +399,7 @@ def enter(slug: str):
         return _back_to_event(event, innovation.opd_id)
     category = db.session.get(Category, form.category_id.data)
     try:
-        entry = services.enter_innovation(event, innovation, category, by=current_user)
+        entry = entry_services.enter_innovation(event, innovation, category, by=current_user)
     except EventError as error:
         _fail(error)
         return _back_to_event(event, innovation.opd_id)
@@ -422,7 +438,7 @@ def change_category(slug: str, entry_id: int):
         return redirect(url_for("events.entry", slug=event.slug, entry_id=entry.id))
     category = db.session.get(Category, form.category_id.data)
     try:
-        services.change_category(entry, category, by=current_user)
+        entry_services.change_category(entry, category, by=current_user)
     except EventError as error:
         _fail(error)
     else:
@@ -438,7 +454,7 @@ def submit_entry(slug: str, entry_id: int):
     entry = _entry_or_404(event, entry_id)
     ensure(entry.can_edit(current_user))
     try:
-        services.submit_entry(entry, by=current_user)
+        entry_services.submit_entry(entry, by=current_user)
     except EventError as error:
         _fail(error)
     else:
@@ -454,7 +470,7 @@ def withdraw_entry(slug: str, entry_id: int):
     entry = _entry_or_404(event, entry_id)
     ensure(entry.can_edit(current_user))
     try:
-        services.withdraw_entry(entry, by=current_user)
+        entry_services.withdraw_entry(entry, by=current_user)
     except EventError as error:
         _fail(error)
     else:

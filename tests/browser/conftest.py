@@ -358,7 +358,7 @@ class Seeder:
         """Enter the innovation into the event (as ``user``, at ``now``), optionally submit; returns the entry id."""
         from sqlalchemy import select
 
-        from innovation.events import services as events
+        from innovation.events import entries
         from innovation.events.models import Event
         from innovation.extensions import db
         from innovation.innovations.models import Innovation
@@ -367,9 +367,9 @@ class Seeder:
             by = self._user(user.username)
             event = db.session.scalar(select(Event).where(Event.slug == slug))
             innovation = db.session.get(Innovation, innovation_id)
-            entry = events.enter_innovation(event, innovation, event.categories[category], by=by, now=now)
+            entry = entries.enter_innovation(event, innovation, event.categories[category], by=by, now=now)
             if submit:
-                events.submit_entry(entry, by=by, now=now)
+                entries.submit_entry(entry, by=by, now=now)
             db.session.commit()
             return entry.id
 
