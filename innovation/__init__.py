@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from innovation.config import load_config
-from innovation.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from innovation.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, select_locale
 
 PACKAGE_ROOT = os.path.dirname(os.path.abspath(__file__))
 PROJECT_ROOT = os.path.dirname(PACKAGE_ROOT)
@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     babel.init_app(
         app,

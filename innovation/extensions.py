@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from flask import has_request_context, session
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -34,6 +35,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+compress = Compress()  # gzip/brotli for pages, CSS and JS: the slow mobile links of the interior
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -151,3 +151,15 @@ def test_cli_users_create_and_set_password(app, db, make_opd):
     assert weak.exit_code != 0
     assert runner.invoke(args=["users", "set-password", "tidak.ada", "sandi-baru-456"]).exit_code != 0
     assert Role.OPERATOR == user.role
+
+
+def test_pages_are_compressed_and_static_files_cached(client):
+    page = client.get("/auth/login", headers={"Accept-Encoding": "gzip"})
+    assert page.headers.get("Content-Encoding") == "gzip"
+    html = client.get("/auth/login").get_data(as_text=True)
+    import re
+
+    css_url = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', html).group(1)
+    css = client.get(css_url)
+    assert css.status_code == 200 and css.cache_control.max_age >= 30 * 24 * 3600
+    assert len(html.encode()) < 8_000  # a small page for a slow link
