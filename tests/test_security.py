@@ -160,6 +160,7 @@ def test_pages_are_compressed_and_static_files_cached(client):
     import re
 
     css_url = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', html).group(1)
-    css = client.get(css_url)
+    css = client.get(css_url, headers={"Accept-Encoding": "br, deflate"})
     assert css.status_code == 200 and css.cache_control.max_age >= 30 * 24 * 3600
+    assert css.headers.get("Content-Encoding") in ("br", "deflate")
     assert len(html.encode()) < 8_000  # a small page for a slow link
