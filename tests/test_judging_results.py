@@ -37,8 +37,17 @@ def weighted(values, criteria):
 
 def build_round(db, *, event, entries, judges, grid, closed=True, advance_top_n=None, code=None):
     """A scored round on the 1-5 IGA rubric; ``grid[(entry_index, judge_index)] = [five values]``."""
-    from innovation.judging.models import (Assignment, Criterion, Round, RoundEntry, RoundKind, Rubric, Score,
-                                           ScoreSheet, SheetStatus)
+    from innovation.judging.models import (
+        Assignment,
+        Criterion,
+        Round,
+        RoundEntry,
+        RoundKind,
+        Rubric,
+        Score,
+        ScoreSheet,
+        SheetStatus,
+    )
 
     now = utcnow()
     rubric = Rubric(code=code or f"iga-uji-{event.id}-{len(grid)}-{id(grid) % 100000}", name="Rubrik presentasi IGA",
@@ -314,6 +323,101 @@ def test_operator_page_statements_do_not_grow_with_rows(scored, make_opd, make_u
             assert client.get(f"/judging/rounds/{built.round.id}/my-results").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_live_result_is_cached_until_the_scores_change(scored, make_user, login, client, monkeypatch, db):
+    from innovation.judging.models import AssignmentStatus
+
+    services.payload_cache().clear()
+    built = scored()
+    login(make_user(role=Role.ADMIN))
+    computed = []
+    real = services.compute
+    monkeypatch.setattr(services, "compute", lambda *a, **kw: computed.append(1) or real(*a, **kw))
+    url = f"/judging/rounds/{built.round.id}/results"
+    entry_id = built.entries[0].id
+
+    def score_of_first():
+        payload, _snapshot = services.round_payload(built.round)
+        return next(e for e in payload["entries"] if e["id"] == entry_id)["raw"]["mean"]
+
+    assert client.get(url).status_code == 200 and client.get(url).status_code == 200
+    assert len(computed) == 1  # the second view read the cache
+    client.get(url + "?method=normalised")
+    assert len(computed) == 2  # another method is another result
+    before = score_of_first()
+    assert len(computed) == 2
+
+    # a judge changes a score: the next view recomputes and shows it
+    sheet = built.sheets[(entry_id, built.judges[0].id)]
+    for score in sheet.scores:
+        score.value = D(1)
+    sheet.total = D("1.0000")
+    db.session.flush()
+    changed = score_of_first()
+    assert len(computed) == 3 and changed != before
+
+    # even when the sheet's timestamp does not move (a lagging clock), the totals' sum does
+    stamp = sheet.updated_at
+    sheet.total, sheet.updated_at = D("2.0000"), stamp
+    db.session.flush()
+    assert score_of_first() != changed and len(computed) == 4
+
+    # a recusal takes the judge's sheet out of the result
+    assignment = sheet.assignment
+    assignment.status = AssignmentStatus.RECUSED
+    db.session.flush()
+    payload, _snapshot = services.round_payload(built.round)
+    assert len(computed) == 5
+    assert next(e for e in payload["entries"] if e["id"] == entry_id)["judges"] == len(built.judges) - 1
+
+
+def test_results_page_is_paged_and_details_are_per_entry(scored, make_user, login, client, monkeypatch):
+    from innovation.judging import results_views
+
+    monkeypatch.setattr(results_views, "RANKING_PER_PAGE", 4)
+    built = scored(n_entries=10)
+    login(make_user(role=Role.ADMIN))
+    url = f"/judging/rounds/{built.round.id}/results"
+    html = client.get(url).get_data(as_text=True)
+    payload, _snapshot = services.round_payload(built.round)
+    assert "Catatan juri" not in html  # no judge's sheet or comment on the ranking page
+    assert "Halaman 1 dari 3" in html and f"entry={payload['entries'][0]['id']}" in html
+    last = payload["entries"][-1]
+
+    def ranking(page_html):  # the paged ranking section
+        return page_html.split('id="peringkat"')[1].split("Kesepakatan juri")[0]
+
+    assert f"entry={last['id']}\"" not in ranking(html)
+    assert f"entry={last['id']}\"" in ranking(client.get(url + "?page=3").get_data(as_text=True))
+    assert client.get(url + "?page=99").status_code == 200 and client.get(url + "?page=x").status_code == 200
+
+    category = payload["categories"][0]
+    full = client.get(url + f"?category={category['id']}").get_data(as_text=True)
+    assert f"Peringkat lengkap: {category['name']}" in full
+    assert client.get(url + "?category=zz").status_code == 200
+
+    index = next(i for i, e in enumerate(built.entries) if e.id == last["id"])
+    detail = client.get(url + f"?entry={last['id']}")
+    text = detail.get_data(as_text=True)
+    assert detail.status_code == 200 and last["innovation"] in text
+    assert f"Catatan juri 1 untuk entri {index + 1}." in text and "Juri 5" in text
+    assert "Perlu data dampak." in text  # criterion comments
+    assert client.get(url + "?entry=999999").status_code == 404
+    assert client.get(url + "?entry=x").status_code == 404
+
+
+def test_results_page_size_does_not_grow_with_the_round(scored, make_user, login, client, monkeypatch):
+    from innovation.judging import results_views
+
+    monkeypatch.setattr(results_views, "RANKING_PER_PAGE", 5)
+    login(make_user(role=Role.ADMIN))
+    sizes = []
+    for n in (8, 24):
+        built = scored(n_entries=n, n_judges=3)
+        html = client.get(f"/judging/rounds/{built.round.id}/results").get_data(as_text=True)
+        sizes.append(html.count("<tr"))
+    assert sizes[0] == sizes[1], sizes
 
 
 # --- export, CLI, certificate ----------------------------------------------------------------

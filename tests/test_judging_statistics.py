@@ -24,7 +24,7 @@ def close(a, b, places=6):
 
 def test_aggregates_by_hand():
     values = [D(50), D(62), D(70), D(81), D(99)]
-    assert st.aggregate(values, "mean") == D("72.4")
+    assert st.aggregate(values, "mean") == pytest.approx(72.4, abs=1e-12)  # statistics are float64
     assert st.aggregate(values, "median") == D(70)
     assert st.aggregate(values, "trimmed") == D(71)  # (62 + 70 + 81) / 3
     # the olympic trim equals a 20 % trimmed mean for five judges (scipy.stats.trim_mean(x, 0.2))
@@ -212,3 +212,43 @@ def test_heaviest_criterion_prefers_weight_then_position():
     criteria = [CriterionInfo(1, D(25), 1), CriterionInfo(2, D(30), 2), CriterionInfo(3, D(30), 0)]
     assert st.heaviest_criterion(criteria).id == 3
     assert st.heaviest_criterion([]) is None
+
+
+# --- float64 against exact arithmetic ----------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(3))
+def test_float_statistics_match_exact_decimal_arithmetic_to_the_shown_places(seed):
+    """The statistics run in float64 for speed; rounded as shown (two and four places, half up)
+    they equal the exact Decimal/Fraction figures, and the flags fall on the same side."""
+    import statistics as exact
+
+    rng = random.Random(seed)
+    scale = (D(1), D(5))
+    floor = (scale[1] - scale[0]) * st.SCORE_FLAG_SHARE
+    four = D("0.0001")
+    for _ in range(300):
+        values = {j: D(rng.randint(100, 500)) / 100 for j in range(rng.randint(3, 6))}
+        ordered = sorted(values.values())
+        expected = {"mean": exact.mean(ordered), "median": exact.median(ordered),
+                    "trimmed": exact.mean(ordered[1:-1] if len(ordered) >= 3 else ordered)}
+        for method, value in expected.items():
+            ours = st.to_decimal(st.aggregate(list(values.values()), method))
+            assert st.q2(ours) == st.q2(value)
+            assert ours.quantize(four, rounding="ROUND_HALF_UP") == value.quantize(four, rounding="ROUND_HALF_UP")
+        assert st.q2(st.sample_sd(ordered)) == st.q2(exact.stdev(ordered))
+        flagged = st.outlier_scores(values, scale)
+        for judge, value in values.items():
+            others = [v for j, v in values.items() if j != judge]
+            gap = value - exact.mean(others)
+            limit = max(st.SCORE_FLAG_SDS * exact.stdev(others), floor)
+            if abs(abs(gap) - limit) > D("1e-9"):  # not on the boundary itself
+                assert (judge in flagged) == (abs(gap) > limit), (values, judge)
+            if judge in flagged:
+                assert st.q2(flagged[judge]) == st.q2(gap)
+
+
+def test_rank_accepts_float_figures_and_rounds_them_like_decimals():
+    # 4.325 is 4.32499999... in binary; shown and compared it is 4.33, as the exact Decimal
+    keys = [RankKey(1, (4.65 + 4.0) / 2, None, None, 0, None), RankKey(2, D("4.33"), None, None, 0, None)]
+    assert st.q2((4.65 + 4.0) / 2) == D("4.33")
+    assert [step for _e, _r, step in st.rank(keys)] == [None, 6]  # equal on steps 1-5

@@ -4,25 +4,36 @@ The computed result is a plain JSON-able ``payload`` (Decimals as strings, ids a
 copied in), so the live page, the published snapshot, the XLSX export and the certificates all read
 the same structure. Publishing stores the payload in a ``ResultSnapshot`` with the sha256 of its
 canonical JSON (keys sorted, no spaces, UTF-8); after publication every page reads the snapshot, so
-later score changes never alter what was published. Formulas: ``innovation.judging.statistics``.
+later score changes never alter what was published. Formulas: ``innovation.judging.statistics``
+(computed in float64; the payload's figures are Decimals rounded to four places, as strings).
+
+Until publication the page computes live. The computation is linear in the round's score sheets and
+cached in the process (``round_payload``): an LRU keyed by the round, the method and a fingerprint of
+everything that feeds the figures (one statement: the count and latest change of the round's score
+sheets, assignments and entries), so a repeated view costs one small query and a score change, a
+recusal or a new entry invalidates the cached result in every worker on its next view.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from innovation.audit.services import record
 from innovation.auth.models import User
-from innovation.events.models import Event
+from innovation.events.models import Category, Entry, Event
 from innovation.extensions import db, utcnow
+from innovation.innovations.models import Innovation
 from innovation.judging import statistics as st
 from innovation.judging.models import (
     Assignment,
@@ -36,6 +47,7 @@ from innovation.judging.models import (
     ScoreSheet,
     SheetStatus,
 )
+from innovation.orgs.models import Opd
 
 PAYLOAD_VERSION = 1
 DEFAULT_WINNERS = 3
@@ -46,8 +58,9 @@ class ResultsError(Exception):
     """A results rule was broken (shown to the user as it is)."""
 
 
-def _d(value: Decimal | None, places: Decimal = FOUR_PLACES) -> str | None:
-    return None if value is None else str(Decimal(value).quantize(places, rounding=ROUND_HALF_UP))
+def _d(value: Decimal | float | None, places: Decimal = FOUR_PLACES) -> str | None:
+    """A figure as shown and stored: a Decimal rounded half-up (floats lose their binary noise first)."""
+    return None if value is None else str(st.to_decimal(value).quantize(places, rounding=ROUND_HALF_UP))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -71,8 +84,21 @@ def gather(round_: Round) -> RoundData:
     criteria = list(db.session.scalars(
         select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
     )) if round_.rubric_id else []
+    # only the columns the payload copies: the default joined chain would also fetch every
+    # innovation's long texts and the event twice per row
     round_entries = list(db.session.scalars(
         select(RoundEntry).where(RoundEntry.round_id == round_.id).order_by(RoundEntry.id)
+        .options(
+            lazyload(RoundEntry.round),  # the round given, from the identity map
+            joinedload(RoundEntry.entry, innerjoin=True).options(
+                load_only(Entry.id, Entry.innovation_id, Entry.opd_id, Entry.category_id, Entry.submitted_at),
+                lazyload(Entry.event),
+                joinedload(Entry.innovation, innerjoin=True).options(
+                    load_only(Innovation.id, Innovation.nama), lazyload(Innovation.opd)),
+                joinedload(Entry.category, innerjoin=True).load_only(Category.id, Category.name),
+                joinedload(Entry.opd, innerjoin=True).load_only(Opd.id, Opd.name),
+            ),
+        )
     ).unique())
     counted = (
         select(ScoreSheet.id, RoundEntry.entry_id, Assignment.judge_id, ScoreSheet.total,
@@ -115,6 +141,7 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
     data = data or gather(round_)
     rubric = round_.rubric
     scale = (Decimal(rubric.scale_min), Decimal(rubric.scale_max)) if rubric else (Decimal(0), Decimal(100))
+    low, high = float(scale[0]), float(scale[1])
     counted = [c for c in data.criteria if not c.independent]
     infos = [st.CriterionInfo(c.id, Decimal(c.weight), c.position) for c in counted]
     heaviest = st.heaviest_criterion(infos)
@@ -146,6 +173,9 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
                       for s in own if criterion.id in values_by_sheet[s["id"]]}
             for judge_id, gap in st.outlier_scores(values, scale).items():
                 criterion_flags[(entry_id, judge_id, criterion.id)] = gap
+    # counted once: scanning every flag for every entry made the round quadratic
+    flag_count = Counter(k[0] for k in total_flags) + Counter(k[0] for k in criterion_flags)
+    sheets_per_judge = Counter(s["judge_id"] for s in data.sheets)
 
     entries_out = []
     keys = []
@@ -156,13 +186,13 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
         raw = {name: st.aggregate(totals, name) for name in st.AGGREGATES}
         zs = [norm.z[(entry.id, s["judge_id"])] for s in own]
         z_agg = st.aggregate(zs, aggregate)
-        normalised = (min(max(norm.panel_mean + norm.panel_sd * z_agg, scale[0]), scale[1])
+        normalised = (min(max(norm.panel_mean + norm.panel_sd * z_agg, low), high)
                       if z_agg is not None else None)
         sd, width = st.spread(totals)
         heavy_values = [values_by_sheet[s["id"]][heaviest.id] for s in own
                         if heaviest and heaviest.id in values_by_sheet[s["id"]]]
         heavy = st.aggregate(heavy_values, "mean")
-        flags = sum(1 for k in total_flags if k[0] == entry.id) + sum(1 for k in criterion_flags if k[0] == entry.id)
+        flags = flag_count[entry.id]
         chosen = raw[aggregate] if method == "raw" else normalised
         other = normalised if method == "raw" else raw[aggregate]
         keys.append(st.RankKey(entry.id, chosen, other, heavy, flags, entry.submitted_at))
@@ -219,7 +249,7 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
         deviation = deviations.get(judge.id)
         judges_out.append({
             "id": judge.id, "name": judge.full_name, "username": judge.username, "label": labels[judge.id],
-            "entries": sum(1 for s in data.sheets if s["judge_id"] == judge.id),
+            "entries": sheets_per_judge[judge.id],
             "mean_deviation": _d(deviation.mean_deviation if deviation else None),
             "compared": deviation.compared if deviation else 0,
             "flag": deviation.flag if deviation else None,
@@ -300,12 +330,92 @@ def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "
     return snapshot
 
 
+# --- the live result, cached per process ------------------------------------------------------
+
+CACHE_SIZE = 16  # payloads kept per process (a round with 6,000 entries is a few MB)
+_CACHE_KEY = "judging_results_cache"
+
+
+class PayloadCache:
+    """A small thread-safe LRU of computed payloads (one per app, in ``app.extensions``)."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> dict | None:
+        with self._lock:
+            payload = self._items.get(key)
+            if payload is not None:
+                self._items.move_to_end(key)
+            return payload
+
+    def put(self, key: tuple, payload: dict) -> None:
+        with self._lock:
+            # older fingerprints of the same round and method are stale for good
+            for old in [k for k in self._items if k[:3] == key[:3]]:
+                del self._items[old]
+            self._items[key] = payload
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def payload_cache() -> PayloadCache:
+    return current_app.extensions.setdefault(_CACHE_KEY, PayloadCache())
+
+
+def fingerprint(round_: Round) -> tuple:
+    """What the live result depends on, in one statement: counts and latest changes of the round's
+    entries, assignments and score sheets, and the sum of the sheets' totals (a saved sheet, a
+    recusal or a new entry changes it, even from a worker whose clock lags a little), plus
+    the round's own settings and its rubric. Innovation and OPD names edited meanwhile show on the
+    next score change (published results read their snapshot anyway)."""
+    row = db.session.execute(
+        select(func.count(RoundEntry.id.distinct()), func.max(RoundEntry.id), func.max(RoundEntry.created_at),
+               func.count(Assignment.id.distinct()), func.max(Assignment.updated_at),
+               func.count(ScoreSheet.id), func.max(ScoreSheet.updated_at), func.count(ScoreSheet.submitted_at),
+               func.sum(ScoreSheet.total))
+        .select_from(RoundEntry)
+        .outerjoin(Assignment, Assignment.round_entry_id == RoundEntry.id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(RoundEntry.round_id == round_.id)
+    ).one()
+    settings = (round_.name, round_.kind.value, round_.position, round_.rubric_id, round_.advance_top_n)
+    return (*settings, *(v.isoformat() if isinstance(v, datetime) else str(v) for v in row))
+
+
+def cached_compute(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> dict:
+    """``compute``, or the payload computed earlier in this process for the same fingerprint.
+
+    The payload is shared: callers read it and never change it (``publish`` computes afresh)."""
+    if aggregate not in st.AGGREGATES:
+        aggregate = "mean"
+    if method not in st.METHODS:
+        method = "raw"
+    cache = payload_cache()
+    key = (round_.id, aggregate, method, fingerprint(round_))
+    payload = cache.get(key)
+    if payload is None:
+        payload = compute(round_, aggregate=aggregate, method=method)
+        cache.put(key, payload)
+    return payload
+
+
 def round_payload(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> tuple[dict, ResultSnapshot | None]:
-    """What a page shows: the published snapshot once there is one, otherwise a live computation."""
+    """What a page shows: the published snapshot once there is one, otherwise a live computation
+    (cached while the round's scores stay the same, see ``cached_compute``)."""
     snapshot = latest_snapshot(round_) if round_.published_at is not None else None
     if snapshot is not None:
         return snapshot.payload, snapshot
-    return compute(round_, aggregate=aggregate, method=method), None
+    return cached_compute(round_, aggregate=aggregate, method=method), None
 
 
 def scored_rounds(event: Event) -> list[Round]:

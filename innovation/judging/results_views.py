@@ -8,6 +8,8 @@ ranking; judges and verifiers have no results pages (judges learn the outcome wi
 from __future__ import annotations
 
 import io
+import math
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -28,6 +30,9 @@ from innovation.judging.views import bp
 from innovation.timeutil import format_local
 
 MAX_ID = 2**31 - 1
+RANKING_PER_PAGE = 50  # rows of the full ranking per page
+PODIUM_SHOWN = 10  # at most this many of each category's winners on the results page
+FLAGGED_SHOWN = 50  # the largest flagged gaps listed on the results page (all: entry pages, XLSX)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -69,17 +74,96 @@ def results_index():
     return render_template("judging/results_index.html", rounds=rounds)
 
 
+@dataclass
+class ListPage:
+    """One page of an in-memory list, shaped like Flask-SQLAlchemy's pagination for the macro."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate_list(rows: list, page: int, per_page: int) -> ListPage:
+    page = min(max(page, 1), max(1, math.ceil(len(rows) / per_page)))
+    return ListPage(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
+
+
+def flagged_scores(payload: dict) -> list[tuple[dict, dict, dict | None, str]]:
+    """Every flagged score of the payload, the largest gap first: (entry, sheet, criterion or None
+    for the total, gap)."""
+    criteria = {c["id"]: c for c in payload["criteria"]}
+    found = []
+    for entry in payload["entries"]:
+        if not entry.get("flags"):
+            continue
+        for sheet in entry["sheets"]:
+            if sheet["flag_gap"]:
+                found.append((entry, sheet, None, sheet["flag_gap"]))
+            found.extend((entry, sheet, criteria[sc["criterion_id"]], sc["flag_gap"])
+                         for sc in sheet["scores"] if sc["flag_gap"])
+    found.sort(key=lambda item: (-abs(float(item[3])), item[0]["rank"]))
+    return found
+
+
 @bp.route("/rounds/<int:round_id>/results")
 @role_required(Role.ADMIN)
 def results(round_id: int):
+    """The round's result. The page stays the same size whatever the round's size: each category
+    shows its winners, the full ranking (overall, or one category's with ``?category=ID``) is paged,
+    the flagged scores are the largest few, and one entry's sheets and comments are shown with
+    ``?entry=ID`` (600 entries in full were 1.8 MB of HTML and most of a 3 s response)."""
     round_ = _round_or_404(round_id)
     aggregate = _choice("aggregate", AGGREGATES, "mean")
     method = _choice("method", METHODS, "raw")
     payload, snapshot = services.round_payload(round_, aggregate=aggregate, method=method)
+    keep = {} if snapshot else {"method": payload["method"], "aggregate": payload["aggregate"]}
+    base = url_for("judging.results", round_id=round_.id, **keep)
+    entry_base = base + ("&" if "?" in base else "?") + "entry="
+
+    def entry_url(entry: dict) -> str:  # url_for per row cost more than the row itself
+        return f"{entry_base}{entry['id']}"
+
+    common = {"round": round_, "payload": payload, "snapshot": snapshot, "results_url": base}
+    entry_id = request.args.get("entry")
+    if entry_id is not None:
+        entry = next((e for e in payload["entries"] if str(e["id"]) == entry_id), None)
+        if entry is None:
+            abort(404)
+        return render_template("judging/results_entry.html", entry=entry, **common)
+    by_id = {e["id"]: e for e in payload["entries"]}
+    categories = {c["id"]: c for c in payload["categories"]}
+    category = categories.get(request.args.get("category", type=int) or 0)
+    winners_n = payload["winners_per_category"]
+    podium_n = min(winners_n, PODIUM_SHOWN)
+    podiums = {c["id"]: [by_id[i] for i in c["ranking"][:podium_n]] for c in payload["categories"]}
+    rows = [by_id[i] for i in category["ranking"]] if category else payload["entries"]
+    page = paginate_list(rows, request.args.get("page", 1, type=int) or 1, RANKING_PER_PAGE)
+    flagged = flagged_scores(payload)
     return render_template(
-        "judging/results.html", round=round_, payload=payload, snapshot=snapshot,
-        verified=services.verify(snapshot) if snapshot else None,
-        aggregates=AGGREGATES, methods=METHODS,
+        "judging/results.html", **common, verified=services.verify(snapshot) if snapshot else None,
+        aggregates=AGGREGATES, methods=METHODS, entry_url=entry_url, podiums=podiums, podium_n=podium_n,
+        category=category, ranking=page, flagged=flagged[:FLAGGED_SHOWN], flagged_total=len(flagged),
     )
 
 

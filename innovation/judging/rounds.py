@@ -289,12 +289,9 @@ class RankedEntry:
 
 
 def _aggregate(values: list[Decimal]) -> Decimal | None:
-    """The seam for richer statistics: ``statistics.aggregate`` (mean) when present."""
-    try:
-        from innovation.judging.statistics import aggregate
-    except ImportError:  # pragma: no cover - the plain mean
-        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.0001")) if values else None
-    return aggregate(values, "mean") if values else None
+    """The mean of an entry's totals, in Decimal (28 digits): entries with equal means tie, which
+    float arithmetic (``statistics``) could split in the last bit."""
+    return sum(values, Decimal(0)) / len(values) if values else None
 
 
 def rank_entries(round_: Round) -> list[RankedEntry]:

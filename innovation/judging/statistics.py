@@ -2,7 +2,17 @@
 
 Takes plain values (``Sheet``, ``EntryInfo``, ``CriterionInfo``) and returns plain values, so it is
 tested without a database and used by the results page, the published snapshot, the XLSX export and
-the CLI alike. Scores are ``Decimal`` throughout; figures are rounded only when shown or compared.
+the CLI alike.
+
+Numbers: scores are stored and passed in as exact ``Decimal`` (or ``float``); the statistics
+(aggregates, spread, z-scores, deviations, flags) are computed in float64 and returned as ``float``.
+float64 carries 15-16 significant digits, and every input has at most four decimals on a scale of at
+most a few hundred, so the accumulated error stays below 1e-10: exact enough for the two-decimal
+figures shown and compared (``q2``), and for the four-decimal figures stored in a payload. The exact
+``statistics``-module arithmetic on Decimals (Fractions underneath) cost about 1 s per 500 score
+sheets, float arithmetic a few milliseconds. Figures become ``Decimal`` only where they are shown or
+compared: ``to_decimal`` / ``q2`` here, ``results._d`` in the payload. Krippendorff's alpha stays in
+Decimal (one linear pass per criterion, cheap) so that it matches the reference to many places.
 
 Formulas (also shown on the results page):
 
@@ -35,7 +45,7 @@ Formulas (also shown on the results page):
 """
 from __future__ import annotations
 
-import statistics
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +60,11 @@ SCORE_FLAG_SDS = Decimal(2)
 ALPHA_GOOD = Decimal("0.800")
 ALPHA_FAIR = Decimal("0.667")
 TWO_PLACES = Decimal("0.01")
+# Float noise is far below this many decimals; rounding to them first makes the later half-up
+# rounding of a figure such as 4.325 (4.32499999... in binary) come out as it would in Decimal.
+FLOAT_PLACES = 9
+
+Number = Decimal | float | int
 
 TIE_BREAK_RULES = (
     "aggregate",  # 1. the chosen method's aggregate
@@ -67,8 +82,8 @@ class Sheet:
 
     entry_id: int
     judge_id: int
-    total: Decimal
-    scores: dict[int, Decimal] = field(default_factory=dict)  # criterion id -> value
+    total: Number
+    scores: dict[int, Number] = field(default_factory=dict)  # criterion id -> value
 
 
 @dataclass(frozen=True)
@@ -85,79 +100,103 @@ class EntryInfo:
     submitted_at: datetime | None = None
 
 
-def q2(value: Decimal | None) -> Decimal | None:
+def to_decimal(value: Number | None) -> Decimal | None:
+    """A figure as a Decimal for display or comparison: Decimals as they are, floats without their noise."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(f"{value:.{FLOAT_PLACES}f}")
+
+
+def q2(value: Number | None) -> Decimal | None:
+    value = to_decimal(value)
     return None if value is None else value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def _pvariance(values: Sequence[float], mean: float) -> float:
+    return math.fsum((v - mean) ** 2 for v in values) / len(values)
+
+
+def _sample_sd(values: Sequence[float]) -> float:
+    mean = _mean(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
 
 
 # --- aggregation -----------------------------------------------------------------------------
 
-def aggregate(values: Sequence[Decimal], method: str = "mean") -> Decimal | None:
-    values = sorted(values)
+def aggregate(values: Sequence[Number], method: str = "mean") -> float | None:
+    values = sorted(float(v) for v in values)
     if not values:
         return None
     if method == "mean":
-        return statistics.mean(values)
+        return _mean(values)
     if method == "median":
-        return statistics.median(values)
+        middle = len(values) // 2
+        return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
     if method == "trimmed":
         kept = values[1:-1] if len(values) >= 3 else values
-        return statistics.mean(kept)
+        return _mean(kept)
     raise ValueError(f"unknown aggregate {method!r}")
 
 
-def sample_sd(values: Sequence[Decimal]) -> Decimal | None:
-    return statistics.stdev(values) if len(values) >= 2 else None
+def sample_sd(values: Sequence[Number]) -> float | None:
+    return _sample_sd([float(v) for v in values]) if len(values) >= 2 else None
 
 
-def spread(values: Sequence[Decimal]) -> tuple[Decimal | None, Decimal | None]:
+def spread(values: Sequence[Number]) -> tuple[float | None, float | None]:
     """(sample standard deviation, max - min) of one entry's totals."""
     if not values:
         return None, None
-    return sample_sd(values), max(values) - min(values)
+    floats = [float(v) for v in values]
+    return sample_sd(floats), max(floats) - min(floats)
 
 
 # --- normalisation ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Normalisation:
-    z: dict[tuple[int, int], Decimal]  # (entry id, judge id) -> z-score
-    entry_z: dict[int, Decimal]  # entry id -> mean z of its judges
-    scores: dict[int, Decimal]  # entry id -> normalised score on the rubric's scale
-    panel_mean: Decimal | None
-    panel_sd: Decimal | None
+    z: dict[tuple[int, int], float]  # (entry id, judge id) -> z-score
+    entry_z: dict[int, float]  # entry id -> mean z of its judges
+    scores: dict[int, float]  # entry id -> normalised score on the rubric's scale
+    panel_mean: float | None
+    panel_sd: float | None
     fallback_judges: frozenset[int]  # judges with one entry, standardised against the panel
     flat_judges: frozenset[int]  # judges whose totals are all equal (z = 0)
 
 
-def normalise(sheets: Iterable[Sheet], scale: tuple[Decimal, Decimal]) -> Normalisation:
+def normalise(sheets: Iterable[Sheet], scale: tuple[Number, Number]) -> Normalisation:
     sheets = list(sheets)
     if not sheets:
         return Normalisation({}, {}, {}, None, None, frozenset(), frozenset())
-    totals = [s.total for s in sheets]
-    panel_mean = statistics.mean(totals)
-    panel_sd = statistics.pstdev(totals)
-    by_judge: dict[int, list[Sheet]] = defaultdict(list)
-    for sheet in sheets:
-        by_judge[sheet.judge_id].append(sheet)
-    z: dict[tuple[int, int], Decimal] = {}
+    totals = [float(s.total) for s in sheets]
+    panel_mean = _mean(totals)
+    panel_sd = math.sqrt(_pvariance(totals, panel_mean))
+    by_judge: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for sheet, total in zip(sheets, totals):
+        by_judge[sheet.judge_id].append((sheet.entry_id, total))
+    z: dict[tuple[int, int], float] = {}
     fallback, flat = set(), set()
     for judge_id, own in by_judge.items():
         if len(own) < 2:
             fallback.add(judge_id)
-            for s in own:
-                z[(s.entry_id, judge_id)] = (s.total - panel_mean) / panel_sd if panel_sd else Decimal(0)
+            for entry_id, total in own:
+                z[(entry_id, judge_id)] = (total - panel_mean) / panel_sd if panel_sd else 0.0
             continue
-        mean_j = statistics.mean(s.total for s in own)
-        sd_j = statistics.pstdev([s.total for s in own])
+        values = [total for _entry, total in own]
+        mean_j = _mean(values)
+        sd_j = math.sqrt(_pvariance(values, mean_j))
         if not sd_j:
             flat.add(judge_id)
-        for s in own:
-            z[(s.entry_id, judge_id)] = (s.total - mean_j) / sd_j if sd_j else Decimal(0)
-    per_entry: dict[int, list[Decimal]] = defaultdict(list)
+        for entry_id, total in own:
+            z[(entry_id, judge_id)] = (total - mean_j) / sd_j if sd_j else 0.0
+    per_entry: dict[int, list[float]] = defaultdict(list)
     for (entry_id, _judge), value in z.items():
         per_entry[entry_id].append(value)
-    entry_z = {e: statistics.mean(values) for e, values in per_entry.items()}
-    low, high = scale
+    entry_z = {e: _mean(values) for e, values in per_entry.items()}
+    low, high = float(scale[0]), float(scale[1])
     scores = {e: min(max(panel_mean + panel_sd * value, low), high) for e, value in entry_z.items()}
     return Normalisation(z, entry_z, scores, panel_mean, panel_sd, frozenset(fallback), frozenset(flat))
 
@@ -207,28 +246,28 @@ def alpha_reading(alpha: Decimal | None) -> str | None:
 @dataclass(frozen=True)
 class JudgeDeviation:
     judge_id: int
-    mean_deviation: Decimal | None  # signed: negative = harsher than the others
+    mean_deviation: float | None  # signed: negative = harsher than the others
     compared: int  # entries compared
     flag: str | None  # "lebih keras" / "lebih murah" / None
 
 
-def judge_deviations(sheets: Iterable[Sheet], scale: tuple[Decimal, Decimal]) -> dict[int, JudgeDeviation]:
-    threshold = (scale[1] - scale[0]) * JUDGE_FLAG_SHARE
-    by_entry: dict[int, dict[int, Decimal]] = defaultdict(dict)
+def judge_deviations(sheets: Iterable[Sheet], scale: tuple[Number, Number]) -> dict[int, JudgeDeviation]:
+    threshold = float((Decimal(scale[1]) - Decimal(scale[0])) * JUDGE_FLAG_SHARE)
+    by_entry: dict[int, dict[int, float]] = defaultdict(dict)
     for sheet in sheets:
-        by_entry[sheet.entry_id][sheet.judge_id] = sheet.total
-    deviations: dict[int, list[Decimal]] = defaultdict(list)
+        by_entry[sheet.entry_id][sheet.judge_id] = float(sheet.total)
+    deviations: dict[int, list[float]] = defaultdict(list)
     judges = set()
     for totals in by_entry.values():
+        count, whole = len(totals), math.fsum(totals.values())
         for judge_id, value in totals.items():
             judges.add(judge_id)
-            others = [v for j, v in totals.items() if j != judge_id]
-            if others:
-                deviations[judge_id].append(value - statistics.mean(others))
+            if count > 1:  # the others' mean, from the entry's sum
+                deviations[judge_id].append(value - (whole - value) / (count - 1))
     result = {}
     for judge_id in judges:
         found = deviations.get(judge_id, [])
-        mean_dev = statistics.mean(found) if found else None
+        mean_dev = _mean(found) if found else None
         flag = None
         if mean_dev is not None and len(found) >= 2:
             if mean_dev < -threshold:
@@ -239,16 +278,21 @@ def judge_deviations(sheets: Iterable[Sheet], scale: tuple[Decimal, Decimal]) ->
     return result
 
 
-def outlier_scores(values: dict[int, Decimal], scale: tuple[Decimal, Decimal]) -> dict[int, Decimal]:
-    """Of one entry's values by judge, those far from the other judges: judge id -> value - mean(others)."""
-    floor = (scale[1] - scale[0]) * SCORE_FLAG_SHARE
+def outlier_scores(values: dict[int, Number], scale: tuple[Number, Number]) -> dict[int, float]:
+    """Of one entry's values by judge, those far from the other judges: judge id -> value - mean(others).
+
+    A handful of judges per entry: the leave-one-out mean and SD are computed directly, in float.
+    """
+    if len(values) < 3:  # every judge needs two others
+        return {}
+    floor = float((Decimal(scale[1]) - Decimal(scale[0])) * SCORE_FLAG_SHARE)
+    sds = float(SCORE_FLAG_SDS)
+    items = [(judge_id, float(value)) for judge_id, value in values.items()]
     flagged = {}
-    for judge_id, value in values.items():
-        others = [v for j, v in values.items() if j != judge_id]
-        if len(others) < 2:
-            continue
-        gap = value - statistics.mean(others)
-        if abs(gap) > max(SCORE_FLAG_SDS * statistics.stdev(others), floor):
+    for judge_id, value in items:
+        others = [v for j, v in items if j != judge_id]
+        gap = value - _mean(others)
+        if abs(gap) > max(sds * _sample_sd(others), floor):
             flagged[judge_id] = gap
     return flagged
 
@@ -258,15 +302,15 @@ def outlier_scores(values: dict[int, Decimal], scale: tuple[Decimal, Decimal]) -
 @dataclass(frozen=True)
 class RankKey:
     entry_id: int
-    score: Decimal | None  # the chosen method's aggregate
-    other: Decimal | None  # the other method's score
-    heaviest: Decimal | None  # mean on the heaviest criterion
+    score: Number | None  # the chosen method's aggregate
+    other: Number | None  # the other method's score
+    heaviest: Number | None  # mean on the heaviest criterion
     flags: int
     submitted_at: datetime | None
 
 
 def _sort_tuple(key: RankKey) -> tuple:
-    def desc(value: Decimal | None) -> tuple:
+    def desc(value: Number | None) -> tuple:
         return (1, 0) if value is None else (0, -q2(value))
 
     submitted = key.submitted_at.timestamp() if key.submitted_at else float("inf")
@@ -279,21 +323,20 @@ def rank(keys: Iterable[RankKey]) -> list[tuple[int, int, int | None]]:
     Ranks are strict (1, 2, 3, ...): the tie-break always decides; the step number (1-6, as in
     ``TIE_BREAK_RULES``) tells the page why an entry sits below its neighbour.
     """
-    ordered = sorted(keys, key=_sort_tuple)
+    ordered = sorted(((_sort_tuple(key), key) for key in keys), key=lambda pair: pair[0])
     result = []
     previous = None
-    for position, key in enumerate(ordered, start=1):
+    # tuple slots: score(2), other(2), heaviest(2), flags, submitted, entry id
+    bounds = ((0, 2), (2, 4), (4, 6), (6, 7), (7, 8), (8, 9))
+    for position, (current, key) in enumerate(ordered, start=1):
         step = None
         if previous is not None:
-            a, b = _sort_tuple(previous), _sort_tuple(key)
-            # tuple slots: score(2), other(2), heaviest(2), flags, submitted, entry id
-            bounds = ((0, 2), (2, 4), (4, 6), (6, 7), (7, 8), (8, 9))
             for number, (lo, hi) in enumerate(bounds, start=1):
-                if a[lo:hi] != b[lo:hi]:
+                if previous[lo:hi] != current[lo:hi]:
                     step = number
                     break
         result.append((key.entry_id, position, step))
-        previous = key
+        previous = current
     return result
 
 
