@@ -176,3 +176,33 @@ def test_queue_and_progress_statement_counts_do_not_grow(scene, login, client, c
     big_progress = _count(client, f"/judging/rounds/{round2.id}/progress", count_statements)
     assert big_queue == small_queue
     assert big_progress == small_progress
+
+
+def _tables(statement: str) -> int:
+    return statement.upper().count(" JOIN ") + 1
+
+
+def test_queue_and_score_page_load_only_what_they_show(scene, login, client, count_statements, db):
+    """The loads are stated: the models' chained joined relationships made the queue one 15-table
+    statement (PostgreSQL planned it for longer than it ran) fetching every innovation's texts."""
+    admin, judge, _opd, round_, res = scene(n_entries=3)
+    res[0].entry.innovation.rancang_bangun = "Teks rancang bangun yang panjang sekali."
+    db.session.flush()
+    login(judge)
+    with count_statements() as counter:
+        page = client.get("/judging/")
+    assert page.status_code == 200 and res[0].entry.innovation.nama in page.get_data(as_text=True)
+    assert max(_tables(s) for s in counter.statements) <= 8, counter.statements
+    assert not any("rancang_bangun" in s for s in counter.statements)  # no long texts on the queue
+
+    with count_statements() as counter:
+        page = client.get(f"/judging/entries/{res[0].id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Teks rancang bangun yang panjang sekali." in text
+    assert max(_tables(s) for s in counter.statements) <= 7, counter.statements
+    innovation_loads = [s for s in counter.statements if "rancang_bangun" in s]
+    assert len(innovation_loads) == 1  # the innovation, once
+    assignment_loads = [s for s in counter.statements if s.lstrip().startswith("SELECT assignment.id")]
+    assert assignment_loads and all(_tables(s) == 1 for s in assignment_loads)
+    assert client.get("/judging/entries/99999999").status_code in (403, 404)
+    assert client.get("/judging/entries/0").status_code == 404

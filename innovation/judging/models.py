@@ -152,14 +152,17 @@ class RoundEntry(db.Model):
         return self.entry.opd_id
 
     def active_assignment_for(self, user: User) -> Assignment | None:
+        """One single-table statement: the round entry and the judge are this object and the user,
+        already in the session (the default joined chain would add eleven tables)."""
         from sqlalchemy import select
+        from sqlalchemy.orm import lazyload
 
         return db.session.scalar(
             select(Assignment).where(
                 Assignment.round_entry_id == self.id,
                 Assignment.judge_id == user.id,
                 Assignment.status == AssignmentStatus.ACTIVE,
-            )
+            ).options(lazyload(Assignment.round_entry), lazyload(Assignment.judge))
         )
 
     def judge_conflicted(self, user: User) -> bool:

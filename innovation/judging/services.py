@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, selectinload
 
 from innovation.audit.services import record
 from innovation.auth.models import Role, User
-from innovation.events.models import Category, Entry
+from innovation.events.models import Category, Entry, Event
 from innovation.extensions import db, utcnow
+from innovation.innovations.models import Innovation
 from innovation.judging import assignment as algorithm
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import (
@@ -24,6 +25,8 @@ from innovation.judging.models import (
     Round,
     RoundEntry,
     RoundEntryStatus,
+    Rubric,
+    ScoreSheet,
     SheetStatus,
 )
 from innovation.orgs.models import Opd
@@ -267,21 +270,70 @@ def _round_entries(round_: Round) -> list[RoundEntry]:
 # --- the judge's queue ------------------------------------------------------------------------
 
 def queue_query(judge: User):
-    """The judge's active assignments in scored rounds, never an entry of their own OPD family."""
+    """The judge's active assignments in scored rounds, never an entry of their own OPD family.
+
+    The loads are stated, not inherited: the models' chained ``lazy="joined"`` relationships made
+    this a 15-table statement that PostgreSQL took longer to plan than to run, and it fetched every
+    innovation's full texts. Here: the four tables the filter needs (their rows are the eager
+    ones, ``contains_eager``), plus the innovation's name, the category, the OPD and the event,
+    each by primary key with only the columns the queue shows; the sheet's state in one more
+    statement. Nothing else is loaded; a template that reached further would lazy-load.
+    """
     family = judge_family(judge)
     query = (
         select(Assignment)
-        .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
-        .join(Round, RoundEntry.round_id == Round.id)
-        .join(Entry, RoundEntry.entry_id == Entry.id)
+        .join(Assignment.round_entry)
+        .join(RoundEntry.round)
+        .join(RoundEntry.entry)
         .where(Assignment.judge_id == judge.id, Assignment.status == AssignmentStatus.ACTIVE,
                Round.rubric_id.is_not(None))
-        .options(selectinload(Assignment.sheet))
+        .options(
+            load_only(Assignment.id, Assignment.round_entry_id, Assignment.judge_id, Assignment.status),
+            lazyload(Assignment.judge),  # the judge is the user asking, already in the session
+            contains_eager(Assignment.round_entry).options(
+                load_only(RoundEntry.id, RoundEntry.round_id, RoundEntry.entry_id),
+                contains_eager(RoundEntry.round).options(
+                    load_only(Round.id, Round.event_id, Round.name, Round.kind, Round.blind, Round.opens_at,
+                              Round.closes_at, Round.rubric_id),
+                    joinedload(Round.event, innerjoin=True).load_only(Event.id, Event.name),
+                ),
+                contains_eager(RoundEntry.entry).options(
+                    load_only(Entry.id, Entry.innovation_id, Entry.category_id, Entry.opd_id),
+                    lazyload(Entry.event),
+                    joinedload(Entry.innovation, innerjoin=True).options(
+                        load_only(Innovation.id, Innovation.nama), lazyload(Innovation.opd)),
+                    joinedload(Entry.category, innerjoin=True).load_only(Category.id, Category.name),
+                    joinedload(Entry.opd, innerjoin=True).load_only(Opd.id, Opd.name),
+                ),
+            ),
+            selectinload(Assignment.sheet).load_only(ScoreSheet.id, ScoreSheet.assignment_id, ScoreSheet.status),
+        )
         .order_by(Round.closes_at, Assignment.id)
     )
     if family:
         query = query.where(Entry.opd_id.not_in(family))
     return query
+
+
+def round_entry_for_judging(round_entry_id: int) -> RoundEntry | None:
+    """A round entry as the score sheet shows it, in two statements: the round with its rubric, the
+    entry with its innovation (whole: the page shows its texts), category and OPD; the criteria.
+    The event, the decision's author and the innovation's OPD are not needed and not joined."""
+    return db.session.scalar(
+        select(RoundEntry).where(RoundEntry.id == round_entry_id).options(
+            lazyload(RoundEntry.decided_by),
+            joinedload(RoundEntry.round, innerjoin=True).options(
+                lazyload(Round.event),
+                joinedload(Round.rubric).selectinload(Rubric.criteria),
+            ),
+            joinedload(RoundEntry.entry, innerjoin=True).options(
+                lazyload(Entry.event),
+                joinedload(Entry.innovation, innerjoin=True).lazyload(Innovation.opd),
+                joinedload(Entry.category, innerjoin=True).load_only(Category.id, Category.name),
+                joinedload(Entry.opd, innerjoin=True),
+            ),
+        )
+    )
 
 
 # --- progress (admin) -------------------------------------------------------------------------

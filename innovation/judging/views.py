@@ -159,7 +159,11 @@ def _scoring_context(round_entry: RoundEntry, assignment: Assignment | None):
 @bp.route("/entries/<int:round_entry_id>", methods=["GET", "POST"])
 @role_required(Role.JUDGE)
 def score(round_entry_id: int):
-    round_entry = _get_or_404(RoundEntry, round_entry_id)
+    if not (0 < round_entry_id <= MAX_ID):
+        abort(404)
+    round_entry = services.round_entry_for_judging(round_entry_id)
+    if round_entry is None:
+        abort(404)
     user = _user()
     ensure(round_entry.can_view(user))
     assignment = round_entry.active_assignment_for(user)
