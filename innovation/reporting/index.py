@@ -5,6 +5,13 @@ Public entry point::
     compute_index(rules, *, regional_scores: dict[int, Decimal],
                   innovation_lines: list[InnovationLines], top: int = 10) -> IndexResult
 
+and, for callers that aggregate in the database (``reporting.services.district_index``)::
+
+    compute_index_from_totals(rules, *, regional_scores, sum_lines: int, n: int,
+                              urusan_present: Iterable[str | None], line_gaps: Iterable[LineGap],
+                              top: int = 10) -> IndexResult
+
+``compute_index`` is ``compute_index_from_totals`` over its innovations' totals and ``line_gaps``.
 ``rules`` is the year's ``Rules`` (``get_rules(year)``); the result names that year. ``regional_scores``
 maps a regional indicator number (1-16) to its score within 0..bobot x 3; missing numbers count 0.
 ``innovation_lines`` holds one ``InnovationLines`` per innovation that counts (claimed or verified
@@ -130,6 +137,36 @@ def iid(rules: Rules, spd: Decimal, sid_value: Decimal) -> Decimal:
     return _round((spd + sid_value) / _d(rules.index.total) * 100)
 
 
+@dataclass(frozen=True)
+class LineGap:
+    """One line of a counted innovation that could gain points: why, how many line points, where."""
+
+    kind: ChangeKind  # EVIDENCE, PARAMETER or REJECTED
+    line_points: int
+    innovation_id: int
+    innovation_name: str
+    indicator_no: int
+    indicator_name: str
+
+
+def line_gaps(innovation: InnovationLines) -> list[LineGap]:
+    """The lines of one innovation that would gain points, in the rules' order (see module doc)."""
+    gaps = []
+    for line in innovation.lines:
+        indicator = line.indicator
+        if line.no in innovation.rejected:
+            kind, points = ChangeKind.REJECTED, indicator.max_score - line.score
+        elif line.parameter and not line.has_evidence:
+            kind, points = ChangeKind.EVIDENCE, indicator.bobot * line.parameter
+        elif indicator.mandatory and not line.parameter:
+            kind, points = ChangeKind.PARAMETER, indicator.max_score
+        else:
+            continue
+        if points > 0:
+            gaps.append(LineGap(kind, points, innovation.id, innovation.name, indicator.no, indicator.name))
+    return gaps
+
+
 def compute_index(
     rules: Rules,
     *,
@@ -138,15 +175,42 @@ def compute_index(
     top: int = 10,
 ) -> IndexResult:
     """The IID of the district for ``rules.year`` with every intermediate figure (see module doc)."""
-    constants = rules.index
     innovations = list(innovation_lines)
+    return compute_index_from_totals(
+        rules,
+        regional_scores=regional_scores,
+        sum_lines=sum(i.total for i in innovations),
+        n=len(innovations),
+        urusan_present={i.urusan_utama for i in innovations},
+        line_gaps=[gap for innovation in innovations for gap in line_gaps(innovation)],
+        top=top,
+    )
+
+
+def compute_index_from_totals(
+    rules: Rules,
+    *,
+    regional_scores: Mapping[int, Decimal],
+    sum_lines: int,
+    n: int,
+    urusan_present: Iterable[str | None],
+    line_gaps: Iterable[LineGap],
+    top: int = 10,
+) -> IndexResult:
+    """``compute_index`` from pre-aggregated figures, for callers that sum in the database.
+
+    ``sum_lines`` is the sum of every counted innovation's line scores, ``n`` their number,
+    ``urusan_present`` their main urusan codes (duplicates allowed). ``line_gaps`` holds the lines
+    that would gain points: all of them in innovation-id order, or only the ``top`` best ordered by
+    (line points descending, innovation name by code point, indicator number, innovation id); both
+    give the same ranking, since a line's IID points grow with its line points.
+    """
+    constants = rules.index
     regional_nos = [r.no for r in rules.regional_indicators]
     spd = sum((_d(regional_scores.get(no) or 0) for no in regional_nos), Decimal(0))
-    sum_lines = sum(i.total for i in innovations)
-    n = len(innovations)
     divisor = max(constants.divisor_min_k, n)
     basic = basic_service_codes(rules)
-    present = {i.urusan_utama for i in innovations}
+    present = set(urusan_present)
     covered = tuple(code for code in basic if code in present)
     missing = tuple(code for code in basic if code not in present)
     counted = count_score(rules, n, len(covered))
@@ -159,20 +223,10 @@ def compute_index(
     def to_iid_from_lines(points: Decimal) -> Decimal:
         return points / divisor / total * 100
 
-    for innovation in innovations:
-        for line in innovation.lines:
-            indicator = line.indicator
-            if line.no in innovation.rejected:
-                kind, points = ChangeKind.REJECTED, Decimal(indicator.max_score - line.score)
-            elif line.parameter and not line.has_evidence:
-                kind, points = ChangeKind.EVIDENCE, Decimal(indicator.bobot * line.parameter)
-            elif indicator.mandatory and not line.parameter:
-                kind, points = ChangeKind.PARAMETER, Decimal(indicator.max_score)
-            else:
-                continue
-            if points > 0:
-                changes.append(Change(kind, points, to_iid_from_lines(points), innovation.id, innovation.name,
-                                      indicator.no, indicator.name))
+    for gap in line_gaps:
+        points = Decimal(gap.line_points)
+        changes.append(Change(gap.kind, points, to_iid_from_lines(points), gap.innovation_id, gap.innovation_name,
+                              gap.indicator_no, gap.indicator_name))
     for regional in rules.regional_indicators:
         gap = _d(regional.bobot) * 3 - _d(regional_scores.get(regional.no) or 0)
         if gap > 0:
