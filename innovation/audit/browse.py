@@ -1,14 +1,17 @@
-"""The admin's view of the audit log: the filtered, eager-loaded query and readable changes.
+"""The admin's view of the audit log: the filtered, eager-loaded query, keyset pages and readable changes.
 
 Kept apart from ``services.record`` (which every area calls) because it joins accounts and OPDs.
+Nothing here reads the whole log: the filter's object types are a fixed list, and pages move by
+``(at, id)`` from the previous page's edge (index ``ix_audit_event_at_id``) with no total count.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from innovation.audit.models import AuditEvent
@@ -55,8 +58,87 @@ def event_list_query(
     return stmt
 
 
-def object_types() -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
+# The object types the services record: the ``object_type=`` given to ``record(...)``, or the table name
+# of its ``obj=``. A fixed list, since reading them from the log (SELECT DISTINCT) scans every event;
+# tests/test_audit_log.py checks that every literal ``object_type="..."`` in the code is here.
+KNOWN_OBJECT_TYPES: tuple[str, ...] = (
+    "assignment", "category", "deadline_extension", "entry", "event", "export", "innovation", "job",
+    "judging_round", "opd", "regional_indicator_value", "round_entry", "rubric", "score_sheet", "user_account",
+)
+OBJECT_TYPE_MAX = 40  # AuditEvent.object_type
+
+
+def object_types(given: str | None = None) -> list[str]:
+    """The filter's choices: the known object types, plus ``given`` (the type in the query string, e.g.
+    one an older version wrote, or a link from the table), so that any type can still be filtered on."""
+    types = set(KNOWN_OBJECT_TYPES)
+    given = (given or "").strip()
+    if given and len(given) <= OBJECT_TYPE_MAX:
+        types.add(given)
+    return sorted(types)
+
+
+# --- keyset pages -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cursor:
+    """A page edge: an event's ``(at, id)``; in URLs as ``<microseconds since 1970 UTC>.<id>``."""
+
+    at: datetime
+    id: int
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> Cursor:
+        return cls(event.at, event.id)
+
+    @property
+    def token(self) -> str:
+        delta = self.at - datetime(1970, 1, 1, tzinfo=timezone.utc)
+        micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        return f"{micros}.{self.id}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> Cursor | None:
+        """The cursor in ``token``, or None for anything malformed (the page then starts at the newest)."""
+        micros, dot, id_ = (token or "").partition(".")
+        if not dot or len(token or "") > 40:
+            return None
+        try:
+            at = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=int(micros))
+            id_number = int(id_)
+        except (ValueError, OverflowError):
+            return None
+        return cls(at, id_number) if 0 <= id_number < 2**31 else None
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    items: list[AuditEvent]
+    newer: Cursor | None  # pass as ?newer= for the page before (newer events), None at the newest
+    older: Cursor | None  # pass as ?older= for the page after (older events), None at the oldest
+    at_start: bool  # the page starts at the newest event (else, without ``newer``, link to the newest page)
+
+
+def keyset_page(stmt: Select, *, per_page: int, older: Cursor | None = None,
+                newer: Cursor | None = None) -> KeysetPage:
+    """One page of ``stmt`` (ordered newest first by ``(at, id)``): the ``per_page`` events just older
+    than ``older``, just newer than ``newer``, or the newest. One statement (plus the eager loads)
+    reading at most ``per_page + 1`` rows along ``ix_audit_event_at_id``, however long the log is."""
+    key = tuple_(AuditEvent.at, AuditEvent.id)
+    if newer is not None and older is None:
+        rows = list(db.session.scalars(
+            stmt.where(key > tuple_(newer.at, newer.id))
+            .order_by(None).order_by(AuditEvent.at, AuditEvent.id).limit(per_page + 1)))
+        more = len(rows) > per_page
+        items = rows[:per_page][::-1]
+        return KeysetPage(items, Cursor.of(items[0]) if more else None,
+                          Cursor.of(items[-1]) if items else None, at_start=bool(items) and not more)
+    if older is not None:
+        stmt = stmt.where(key < tuple_(older.at, older.id))
+    rows = list(db.session.scalars(stmt.limit(per_page + 1)))
+    items = rows[:per_page]
+    return KeysetPage(items, Cursor.of(items[0]) if older is not None and items else None,
+                      Cursor.of(items[-1]) if len(rows) > per_page else None, at_start=older is None)
 
 
 def show_value(value: Any) -> str:

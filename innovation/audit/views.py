@@ -7,24 +7,27 @@ from innovation.audit import browse
 from innovation.audit.forms import AuditFilterForm
 from innovation.auth.models import Role
 from innovation.auth.permissions import role_required
-from innovation.extensions import db
 from innovation.orgs.services import all_opds
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 bp.add_app_template_filter(browse.change_rows, "audit_changes")
 
 PER_PAGE = 50
+MAX_PER_PAGE = 200
 
 
 @bp.route("/")
 @role_required(Role.ADMIN)
 def index():
     filters = AuditFilterForm(formdata=request.args)
-    filters.set_choices(browse.object_types(), all_opds())
-    page = db.paginate(
+    filters.set_choices(browse.object_types(request.args.get("object_type")), all_opds())
+    per_page = request.args.get("per_page", type=int) or current_app.config.get("AUDIT_PER_PAGE", PER_PAGE)
+    page = browse.keyset_page(
         browse.event_list_query(**filters.values()),
-        per_page=current_app.config.get("AUDIT_PER_PAGE", PER_PAGE),
-        max_per_page=200,
-        error_out=False,
+        per_page=min(max(per_page, 1), MAX_PER_PAGE),
+        older=browse.Cursor.parse(request.args.get("older")),
+        newer=browse.Cursor.parse(request.args.get("newer")),
     )
-    return render_template("audit/index.html", page=page, filters=filters)
+    # The links keep the filters and move the cursor.
+    keep = {name: value for name, value in request.args.items() if name not in ("older", "newer", "page")}
+    return render_template("audit/index.html", page=page, filters=filters, keep=keep)
