@@ -342,7 +342,13 @@ class PayloadCache:
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
         self._items: OrderedDict[tuple, dict] = OrderedDict()
+        self._memos: dict[int, dict] = {}  # id(payload) -> what pages derived from it
         self._lock = threading.Lock()
+
+    def memo(self, payload: dict) -> dict:
+        """A scratch dict living as long as the cached payload (a fresh one for any other payload)."""
+        with self._lock:
+            return self._memos.get(id(payload), {})
 
     def get(self, key: tuple) -> dict | None:
         with self._lock:
@@ -355,14 +361,17 @@ class PayloadCache:
         with self._lock:
             # older fingerprints of the same round and method are stale for good
             for old in [k for k in self._items if k[:3] == key[:3]]:
-                del self._items[old]
+                self._memos.pop(id(self._items.pop(old)), None)
             self._items[key] = payload
+            self._memos[id(payload)] = {}
             while len(self._items) > self.size:
-                self._items.popitem(last=False)
+                _key, evicted = self._items.popitem(last=False)
+                self._memos.pop(id(evicted), None)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._memos.clear()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -370,6 +379,12 @@ class PayloadCache:
 
 def payload_cache() -> PayloadCache:
     return current_app.extensions.setdefault(_CACHE_KEY, PayloadCache())
+
+
+def payload_memo(payload: dict) -> dict:
+    """Where a page keeps what it derives from a cached payload (e.g. the sorted flagged scores),
+    so a repeated view does not redo it; empty for a payload that is not cached (a snapshot)."""
+    return payload_cache().memo(payload)
 
 
 def fingerprint(round_: Round) -> tuple:

@@ -151,7 +151,11 @@ def results(round_id: int):
         if entry is None:
             abort(404)
         return render_template("judging/results_entry.html", entry=entry, **common)
-    by_id = {e["id"]: e for e in payload["entries"]}
+    memo = services.payload_memo(payload)  # derived once per computed payload, not per view
+    if "by_id" not in memo:
+        memo["by_id"] = {e["id"]: e for e in payload["entries"]}
+        memo["flagged"] = flagged_scores(payload)
+    by_id, flagged = memo["by_id"], memo["flagged"]
     categories = {c["id"]: c for c in payload["categories"]}
     category = categories.get(request.args.get("category", type=int) or 0)
     winners_n = payload["winners_per_category"]
@@ -159,7 +163,6 @@ def results(round_id: int):
     podiums = {c["id"]: [by_id[i] for i in c["ranking"][:podium_n]] for c in payload["categories"]}
     rows = [by_id[i] for i in category["ranking"]] if category else payload["entries"]
     page = paginate_list(rows, request.args.get("page", 1, type=int) or 1, RANKING_PER_PAGE)
-    flagged = flagged_scores(payload)
     return render_template(
         "judging/results.html", **common, verified=services.verify(snapshot) if snapshot else None,
         aggregates=AGGREGATES, methods=METHODS, entry_url=entry_url, podiums=podiums, podium_n=podium_n,
