@@ -176,6 +176,7 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
     # counted once: scanning every flag for every entry made the round quadratic
     flag_count = Counter(k[0] for k in total_flags) + Counter(k[0] for k in criterion_flags)
     sheets_per_judge = Counter(s["judge_id"] for s in data.sheets)
+    criterion_ids = [c.id for c in data.criteria]  # plain ints: attribute access per score adds up
 
     entries_out = []
     keys = []
@@ -210,10 +211,10 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
                 "submitted_at": _iso(s["submitted_at"]),
                 "flag_gap": _d(total_flags.get((entry.id, s["judge_id"]))),
                 "scores": [{
-                    "criterion_id": c.id, "value": _d(values_by_sheet[s["id"]].get(c.id)),
-                    "comment": comments_by_sheet[s["id"]].get(c.id, ""),
-                    "flag_gap": _d(criterion_flags.get((entry.id, s["judge_id"], c.id))),
-                } for c in data.criteria],
+                    "criterion_id": c, "value": _d(values_by_sheet[s["id"]].get(c)),
+                    "comment": comments_by_sheet[s["id"]].get(c, ""),
+                    "flag_gap": _d(criterion_flags.get((entry.id, s["judge_id"], c))),
+                } for c in criterion_ids],
             } for s in sorted(own, key=lambda s: labels[s["judge_id"]])],
         })
 
@@ -239,10 +240,10 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
                 "units": sum(1 for u in units if len(u) >= 2)}
 
     criteria_agreement = []
-    for c in data.criteria:
-        units = [[values_by_sheet[s["id"]][c.id] for s in own if c.id in values_by_sheet[s["id"]]]
-                 for own in by_entry.values()]
-        criteria_agreement.append({"criterion_id": c.id, **agreement(units)})
+    sheet_values = [[values_by_sheet[s["id"]] for s in own] for own in by_entry.values()]
+    for c in criterion_ids:
+        units = [[values[c] for values in own if c in values] for own in sheet_values]
+        criteria_agreement.append({"criterion_id": c, **agreement(units)})
 
     judges_out = []
     for judge in data.judges:
