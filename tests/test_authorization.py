@@ -133,6 +133,8 @@ POLICY: dict[str, Rule] = {
     "judging.advance": Rule("GET", "/judging/rounds/{judging_round}/advance", ADMIN),
     "judging.rubric": Rule("GET", "/judging/rounds/{judging_round}/rubric", ADMIN),
     "judging.criterion_remove": Rule("POST", "/judging/criteria/{criterion}/remove", ADMIN),
+    "judging.criterion_add": Rule("GET", "/judging/rounds/{judging_round}/rubric/criteria/new", ADMIN),
+    "judging.criterion_edit": Rule("GET", "/judging/criteria/{criterion}/edit", ADMIN),
     "reporting.dashboard": Rule("GET", "/reporting/", {"verifier", "admin"}),
     "reporting.registration": Rule("POST", "/reporting/registration", ADMIN,
                                    {"innovation_id": "{spare_innovation}", "action": "register"}),

@@ -13,6 +13,7 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -46,3 +47,18 @@ class RoundForm(FlaskForm):
     advance_per_category = BooleanField(_l("Jumlah itu berlaku per kategori"))
     blind = BooleanField(_l("Penilaian buta (nama OPD dan operator disembunyikan dari juri)"))
     use_category_panels = BooleanField(_l("Gunakan panel per kategori"))
+
+
+class CriterionForm(FlaskForm):
+    """One criterion of a round's rubric. The descriptors (one pair of texts per level or band of the
+    scale) and the other criteria's weights are dynamic fields, read in the view; the rules (unique
+    code, weights totalling 100) are checked by ``rubrics.add_criterion`` / ``update_criterion``."""
+
+    code = StringField(_l("Kode"), validators=[DataRequired(), Length(max=20)])
+    title = StringField(_l("Nama kriteria"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Nama kriteria (Inggris)"), validators=[Length(max=200)])
+    description = TextAreaField(_l("Penjelasan"), validators=[Length(max=5000)])
+    description_en = TextAreaField(_l("Penjelasan (Inggris)"), validators=[Length(max=5000)])
+    # Text, not a number field: "12,5" is kept as typed and parsed by the service.
+    weight = StringField(_l("Bobot (persen)"), default="0", validators=[InputRequired(), Length(max=12)])
+    independent = BooleanField(_l("Tidak dihitung (dinilai, tetapi tidak masuk total)"))

@@ -5,17 +5,28 @@ weights never touches another round or the built-in template. Rules:
 
 - the weights of the counted (non-independent) criteria total exactly 100;
 - changing weights after scores exist recomputes every sheet's total, and is logged;
-- a criterion that has scores cannot be removed.
+- a criterion that has scores cannot be removed;
+- a criterion's code is unique in its rubric (lower case letters, digits, ``_`` and ``-``).
+
+Descriptors (what a score means) are kept per criterion as ``{"<level>": {"id": ..., "en": ...}}``.
+A scale of up to ``MAX_LEVELS_WITH_DESCRIPTORS`` levels (1-5, 0-10) has one descriptor per level.
+A longer scale (0-100) has ``DESCRIPTOR_BANDS`` bands of about equal width (0-19, 20-39, ..., 80-100),
+each stored under its lowest level, so ``Criterion.descriptor(level)`` and the score sheet show it
+where the band starts (see ``descriptor_levels``).
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
-from innovation.audit.services import record
+from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
 from innovation.extensions import db
 from innovation.judging import totals
@@ -32,6 +43,13 @@ from innovation.judging.models import (
 
 IGA_CODE = "iga-presentasi"
 KIPP_CODE = "kipp"
+
+MAX_LEVELS_WITH_DESCRIPTORS = 11  # 1-5, 1-10 and 0-10 get one descriptor per level
+DESCRIPTOR_BANDS = 5  # longer scales (0-100): five bands
+DESCRIPTOR_LOCALES = ("id", "en")
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,19}$")
+TITLE_MAX = 200
+DESCRIPTOR_MAX = 1000
 
 
 def _levels(*texts: tuple[str, str]) -> dict[str, dict[str, str]]:
@@ -148,12 +166,40 @@ def counted_weights(rubric: Rubric) -> dict[int, Decimal]:
 
 
 def check_weights(rubric: Rubric) -> None:
-    total = totals.weights_total(c.weight for c in rubric.criteria if not c.independent)
+    _require_hundred(c.weight for c in rubric.criteria if not c.independent)
+
+
+def _require_hundred(counted) -> None:
+    total = totals.weights_total(counted)
     if total != totals.HUNDRED:
         raise JudgingError(
             _("Bobot kriteria yang dihitung harus berjumlah 100; sekarang %(total)s.", total=f"{total.normalize():f}"),
             "weights",
         )
+
+
+@dataclass(frozen=True)
+class DescriptorLevel:
+    """One descriptor slot of a rubric's scale: a level (low == high) or a band of levels."""
+
+    key: str  # the key in ``Criterion.descriptors``: the level, or the band's lowest level
+    low: int
+    high: int
+
+    @property
+    def label(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+
+
+def descriptor_levels(scale_min: int, scale_max: int) -> list[DescriptorLevel]:
+    """The descriptor slots of a scale: one per level up to ``MAX_LEVELS_WITH_DESCRIPTORS`` levels,
+    otherwise ``DESCRIPTOR_BANDS`` bands of about equal width (0-100: 0-19, 20-39, 40-59, 60-79, 80-100)."""
+    count = scale_max - scale_min + 1
+    if count <= MAX_LEVELS_WITH_DESCRIPTORS:
+        return [DescriptorLevel(str(level), level, level) for level in range(scale_min, scale_max + 1)]
+    starts = [scale_min + count * i // DESCRIPTOR_BANDS for i in range(DESCRIPTOR_BANDS)]
+    ends = [start - 1 for start in starts[1:]] + [scale_max]
+    return [DescriptorLevel(str(low), low, high) for low, high in zip(starts, ends, strict=True)]
 
 
 def scored_criterion_ids(rubric: Rubric) -> set[int]:
@@ -235,6 +281,7 @@ def recompute_totals(rubric: Rubric) -> int:
         .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
         .join(Round, RoundEntry.round_id == Round.id)
         .where(Round.rubric_id == rubric.id)
+        .options(selectinload(ScoreSheet.scores))  # one statement for every sheet's scores
     ).unique().all()
     changed = 0
     for sheet in sheets:
@@ -250,8 +297,7 @@ def update_criteria(rubric: Rubric, rows: list[dict[str, Any]], *, by: User) -> 
     ``rows``: one dict per criterion, with ``id`` and any of ``title``, ``description``, ``weight``,
     ``independent``. The counted weights must total 100 afterwards; totals are recomputed and logged.
     """
-    if rubric.builtin:
-        raise JudgingError(_("Rubrik bawaan tidak dapat diubah; ubah salinan milik babak."))
+    _refuse_builtin(rubric)
     by_id = {c.id: c for c in rubric.criteria}
     changes: dict[str, list[Any]] = {}
     for row in rows:
@@ -282,33 +328,210 @@ def update_criteria(rubric: Rubric, rows: list[dict[str, Any]], *, by: User) -> 
     return rubric
 
 
-def add_criterion(rubric: Rubric, *, code: str, title: str, weight: Any = 0, independent: bool = False,
-                  description: str = "", by: User) -> Criterion:
-    """A new criterion (weights are rebalanced afterwards with ``update_criteria``)."""
+def _refuse_builtin(rubric: Rubric) -> None:
     if rubric.builtin:
         raise JudgingError(_("Rubrik bawaan tidak dapat diubah; ubah salinan milik babak."))
-    code = (code or "").strip().lower()[:20]
-    if not code or not (title or "").strip():
-        raise JudgingError(_("Kode dan nama kriteria wajib diisi."))
-    if any(c.code == code for c in rubric.criteria):
-        raise JudgingError(_("Kode kriteria %(code)s sudah dipakai di rubrik ini.", code=code))
+
+
+def _clean_code(rubric: Rubric, code: str | None, current: Criterion | None = None) -> str:
+    code = (code or "").strip().lower()
+    if not code:
+        raise JudgingError(_("Kode kriteria wajib diisi."), "code")
+    if not CODE_PATTERN.match(code):
+        raise JudgingError(_("Kode kriteria paling banyak 20 karakter: huruf kecil, angka, _ atau -, "
+                             "diawali huruf atau angka."), "code")
+    if any(c.code == code and c is not current for c in rubric.criteria):
+        raise JudgingError(_("Kode kriteria %(code)s sudah dipakai di rubrik ini.", code=code), "code")
+    return code
+
+
+def _clean_text(value: str | None, *, required: str | None = None, limit: int | None = None,
+                field: str | None = None) -> str:
+    text = (value or "").strip()
+    if required is not None and not text:
+        raise JudgingError(_("%(label)s wajib diisi.", label=required), field)
+    if limit is not None and len(text) > limit:
+        raise JudgingError(_("Teks paling banyak %(n)d karakter.", n=limit), field)
+    return text
+
+
+def _clean_descriptors(rubric: Rubric, descriptors: Mapping[str, Mapping[str, str | None]]) -> dict[str, Any]:
+    """``{key: {"id": ..., "en": ...}}`` for the rubric's own slots only; empty texts are left out."""
+    keys = [slot.key for slot in descriptor_levels(rubric.scale_min, rubric.scale_max)]
+    unknown = set(descriptors) - set(keys)
+    if unknown:
+        raise JudgingError(_("Deskriptor untuk tingkat di luar skala rubrik: %(levels)s.",
+                             levels=", ".join(sorted(unknown))), "descriptors")
+    cleaned: dict[str, Any] = {}
+    for key in keys:
+        texts = descriptors.get(key) or {}
+        item = {locale: _clean_text(texts.get(locale), limit=DESCRIPTOR_MAX, field="descriptors")
+                for locale in DESCRIPTOR_LOCALES}
+        item = {locale: text for locale, text in item.items() if text}
+        if item:
+            cleaned[key] = item
+    return cleaned
+
+
+def _descriptor_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    changes = {}
+    for key in sorted(set(before) | set(after), key=lambda k: int(k) if k.lstrip("-").isdigit() else 0):
+        for locale in DESCRIPTOR_LOCALES:
+            old = (before.get(key) or {}).get(locale) or None
+            new = (after.get(key) or {}).get(locale) or None
+            if old != new:
+                changes[f"deskriptor {key} ({locale})"] = [old, new]
+    return changes
+
+
+def _parse_weights(rubric: Rubric, weights: Mapping[Any, Any] | None) -> dict[int, Decimal]:
+    """Typed weights of the rubric's criteria, by id; an id of another rubric is refused."""
+    by_id = {c.id: c for c in rubric.criteria}
+    parsed: dict[int, Decimal] = {}
+    for ident, raw in (weights or {}).items():
+        criterion = by_id.get(int(ident)) if str(ident).isdigit() else None
+        if criterion is None:
+            raise JudgingError(_("Kriteria tidak ditemukan di rubrik ini."))
+        parsed[criterion.id] = _decimal(raw, _("Bobot %(c)s", c=criterion.title), Decimal(0), totals.HUNDRED)
+    return parsed
+
+
+def _apply_weights(rubric: Rubric, weights: Mapping[int, Decimal], changes: dict[str, list[Any]]) -> None:
+    for criterion in rubric.criteria:
+        weight = weights.get(criterion.id)
+        if weight is not None and weight != criterion.weight:
+            changes[f"bobot {criterion.code}"] = [criterion.weight, weight]
+            criterion.weight = weight
+
+
+def add_criterion(
+    rubric: Rubric,
+    *,
+    code: str,
+    title: str,
+    weight: Any = 0,
+    independent: bool = False,
+    description: str = "",
+    title_en: str = "",
+    description_en: str = "",
+    descriptors: Mapping[str, Mapping[str, str | None]] | None = None,
+    weights: Mapping[Any, Any] | None = None,
+    by: User | None,
+) -> Criterion:
+    """A new criterion at the end of the rubric.
+
+    ``weights`` (criterion id -> typed weight) rebalances the other criteria in the same change, so
+    the counted weights still total 100 afterwards. Everything is checked before anything changes;
+    totals are recomputed and the change is logged.
+    """
+    _refuse_builtin(rubric)
+    code = _clean_code(rubric, code)
+    title = _clean_text(title, required=_("Nama kriteria"), limit=TITLE_MAX, field="title")
+    title_en = _clean_text(title_en, limit=TITLE_MAX, field="title_en")
+    description = _clean_text(description)
+    description_en = _clean_text(description_en)
+    weight = _decimal(weight, _("Bobot"), Decimal(0), totals.HUNDRED)
+    others = _parse_weights(rubric, weights)
+    cleaned = _clean_descriptors(rubric, descriptors or {})
+    counted = [others.get(c.id, c.weight) for c in rubric.criteria if not c.independent]
+    _require_hundred(counted + ([] if independent else [weight]))
+
+    changes: dict[str, list[Any]] = {}
+    _apply_weights(rubric, others, changes)
     criterion = Criterion(
-        code=code, title=title.strip()[:200], description=description.strip(),
-        weight=_decimal(weight, _("Bobot"), Decimal(0), totals.HUNDRED), independent=independent,
-        position=max((c.position for c in rubric.criteria), default=-1) + 1, descriptors={},
+        code=code, title=title, title_en=title_en, description=description, description_en=description_en,
+        weight=weight, independent=bool(independent), descriptors=cleaned,
+        position=max((c.position for c in rubric.criteria), default=-1) + 1,
     )
     rubric.criteria.append(criterion)
     db.session.flush()
-    recompute_totals(rubric)
-    record("judging.criterion_add", actor=by, obj=rubric, summary=f"Kriteria {title} ditambahkan ke {rubric.name}")
+    changes["kriteria baru"] = [None, code]
+    changes[f"bobot {code}"] = [None, weight]
+    if independent:
+        changes[f"independen {code}"] = [None, True]
+    recomputed = recompute_totals(rubric)
+    record("judging.criterion_add", actor=by, obj=rubric, changes=changes,
+           summary=f"Kriteria {title} ditambahkan ke {rubric.name}; {recomputed} total nilai dihitung ulang")
+    return criterion
+
+
+CRITERION_FIELDS = ["code", "title", "title_en", "description", "description_en", "weight", "independent"]
+
+
+def update_criterion(
+    criterion: Criterion,
+    *,
+    code: str | None = None,
+    title: str | None = None,
+    title_en: str | None = None,
+    description: str | None = None,
+    description_en: str | None = None,
+    weight: Any = None,
+    independent: bool | None = None,
+    descriptors: Mapping[str, Mapping[str, str | None]] | None = None,
+    weights: Mapping[Any, Any] | None = None,
+    by: User | None,
+) -> Criterion:
+    """Change one criterion: code, titles, descriptions, weight, 'independent', descriptors.
+
+    ``None`` leaves a field as it is; ``descriptors`` replaces all of them (empty texts removed).
+    ``weights`` (criterion id -> typed weight) rebalances other criteria in the same change. The
+    counted weights must total 100 afterwards; everything is checked before anything changes. A
+    change of weights or of 'independent' recomputes every sheet's total; the change is logged.
+    """
+    rubric = criterion.rubric
+    _refuse_builtin(rubric)
+    new: dict[str, Any] = {}
+    if code is not None:
+        new["code"] = _clean_code(rubric, code, criterion)
+    if title is not None:
+        new["title"] = _clean_text(title, required=_("Nama kriteria"), limit=TITLE_MAX, field="title")
+    if title_en is not None:
+        new["title_en"] = _clean_text(title_en, limit=TITLE_MAX, field="title_en")
+    if description is not None:
+        new["description"] = _clean_text(description)
+    if description_en is not None:
+        new["description_en"] = _clean_text(description_en)
+    if independent is not None:
+        new["independent"] = bool(independent)
+    others = _parse_weights(rubric, weights)
+    if weight is not None:
+        others[criterion.id] = _decimal(weight, _("Bobot %(c)s", c=new.get("title", criterion.title)),
+                                        Decimal(0), totals.HUNDRED)
+    cleaned = _clean_descriptors(rubric, descriptors) if descriptors is not None else None
+    _require_hundred(
+        others.get(c.id, c.weight) for c in rubric.criteria
+        if not (new.get("independent", c.independent) if c is criterion else c.independent)
+    )
+
+    before = snapshot(criterion, CRITERION_FIELDS)
+    old_code = criterion.code
+    weights_before = {c.id: (c.weight, c.independent) for c in rubric.criteria}
+    for name, value in new.items():
+        setattr(criterion, name, value)
+    changes: dict[str, list[Any]] = {}
+    _apply_weights(rubric, {k: v for k, v in others.items() if k != criterion.id}, changes)
+    if criterion.id in others:
+        criterion.weight = others[criterion.id]
+    changes.update(diff(criterion, CRITERION_FIELDS, before))
+    if cleaned is not None:
+        changes.update(_descriptor_changes(criterion.descriptors or {}, cleaned))
+        criterion.descriptors = cleaned  # a new dict: the JSON column sees the change
+    if not changes:
+        return criterion  # nothing changed, nothing logged
+    db.session.flush()
+    recomputed = 0
+    if weights_before != {c.id: (c.weight, c.independent) for c in rubric.criteria}:
+        recomputed = recompute_totals(rubric)
+    record("judging.criterion_update", actor=by, obj=rubric, changes=changes,
+           summary=f"Kriteria {old_code} di {rubric.name} diubah; {recomputed} total nilai dihitung ulang")
     return criterion
 
 
 def remove_criterion(criterion: Criterion, *, by: User) -> None:
     """Refused when any judge has scored it; otherwise removed (weights must still total 100)."""
     rubric = criterion.rubric
-    if rubric.builtin:
-        raise JudgingError(_("Rubrik bawaan tidak dapat diubah; ubah salinan milik babak."))
+    _refuse_builtin(rubric)
     used = db.session.scalar(select(func.count(Score.id)).where(Score.criterion_id == criterion.id,
                                                                 Score.value.is_not(None)))
     if used:

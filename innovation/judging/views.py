@@ -4,6 +4,8 @@ commits once, flashes and redirects (or renders).
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask import (
@@ -33,9 +35,10 @@ from innovation.innovations.services import assess, current_evidence
 from innovation.judging import rounds as round_services
 from innovation.judging import rubrics, scoring, services
 from innovation.judging.errors import JudgingError
-from innovation.judging.forms import RoundForm
+from innovation.judging.forms import CriterionForm, RoundForm
 from innovation.judging.models import (
     Assignment,
+    AssignmentStatus,
     Criterion,
     PanelMember,
     Round,
@@ -361,12 +364,53 @@ def round_detail(round_id: int):
         assignments.setdefault(a.round_entry_id, []).append(a)
     judges = db.session.scalars(select(User).where(User.role == Role.JUDGE, User.active.is_(True))
                                 .order_by(User.full_name)).all()
+    panel = services.panel_of(round_)
+    eligible = {}
+    if round_.is_scored:
+        eligible = eligible_judges(round_, page.items, judges, panel, assignments, services.opd_families())
     return render_template(
         "judging/round.html", round=round_, page=page, suggestions=suggestions, assignments=assignments,
-        panel=services.panel_of(round_), judges=judges, categories=round_.event.categories,
+        panel=panel, judges=judges, eligible=eligible, categories=round_.event.categories,
         previous=round_services.previous_round(round_), next=round_services.next_round(round_),
         unmet=request.args.getlist("unmet"),
     )
+
+
+def eligible_judges(
+    round_: Round,
+    round_entries: Iterable[RoundEntry],
+    judges: Iterable[User],
+    panel: Iterable[PanelMember],
+    assignments: dict[int, list[Assignment]],
+    families: dict[int, frozenset[int]],
+) -> dict[int, list[User]]:
+    """For each round entry, the judges the manual "assign" select offers, from values already loaded
+    (no statement per entry): active judges (``judges``), on the panel of the entry's category when
+    the round uses category panels (a member without a category serves every category), not working
+    in the entry's OPD family (``families``: ``services.opd_families()``; the family relation is
+    symmetric), not recused on it and not already assigned to it. A removed assignment may be made
+    again. ``services.assign_judge`` still refuses a conflict whatever the form sends.
+    """
+    judges = [j for j in judges if j.active and j.role == Role.JUDGE]
+    everywhere: set[int] = set()
+    by_category: dict[int, set[int]] = defaultdict(set)
+    for member in panel:
+        if member.category_id is None:
+            everywhere.add(member.judge_id)
+        else:
+            by_category[member.category_id].add(member.judge_id)
+    result: dict[int, list[User]] = {}
+    for round_entry in round_entries:
+        entry = round_entry.entry
+        family = families.get(entry.opd_id, frozenset({entry.opd_id}))
+        taken = {a.judge_id for a in assignments.get(round_entry.id, []) if a.status != AssignmentStatus.REMOVED}
+        on_panel = everywhere | by_category.get(entry.category_id, set()) if round_.use_category_panels else None
+        result[round_entry.id] = [
+            j for j in judges
+            if j.id not in taken and (j.opd_id is None or j.opd_id not in family)
+            and (on_panel is None or j.id in on_panel)
+        ]
+    return result
 
 
 @bp.route("/rounds/<int:round_id>/populate", methods=["POST"])
@@ -548,6 +592,85 @@ def rubric(round_id: int):
         return redirect(url_for("judging.rubric", round_id=round_.id))
     return render_template("judging/rubric.html", round=round_, typed=None,
                            scored=rubrics.scored_criterion_ids(round_.rubric))
+
+
+def _criterion_input(form: CriterionForm, rubric, criterion: Criterion | None) -> dict:
+    """The typed criterion, its descriptors (``descriptor-<level>-<locale>``) and the other criteria's
+    weights (``weight-<id>``), as the services take them; also what the page shows again on an error."""
+    descriptors = {
+        slot.key: {locale: request.form.get(f"descriptor-{slot.key}-{locale}", "")
+                   for locale in rubrics.DESCRIPTOR_LOCALES}
+        for slot in rubrics.descriptor_levels(rubric.scale_min, rubric.scale_max)
+    }
+    weights = {c.id: request.form[f"weight-{c.id}"] for c in rubric.criteria
+               if c is not criterion and f"weight-{c.id}" in request.form}
+    return {
+        "code": form.code.data, "title": form.title.data, "title_en": form.title_en.data,
+        "description": form.description.data, "description_en": form.description_en.data,
+        "weight": form.weight.data, "independent": form.independent.data,
+        "descriptors": descriptors, "weights": weights,
+    }
+
+
+def _criterion_page(round_: Round, form: CriterionForm, criterion: Criterion | None, typed: dict | None = None,
+                    error: JudgingError | None = None):
+    if error is not None and error.field and error.field in form._fields:
+        form[error.field].errors = [str(error)]
+    rubric = round_.rubric
+    return render_template(
+        "judging/rubric_criterion.html", round=round_, rubric=rubric, form=form, criterion=criterion,
+        typed=typed, levels=rubrics.descriptor_levels(rubric.scale_min, rubric.scale_max),
+        others=[c for c in rubric.criteria if criterion is None or c.id != criterion.id],
+    )
+
+
+@bp.route("/rounds/<int:round_id>/rubric/criteria/new", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def criterion_add(round_id: int):
+    round_ = _get_or_404(Round, round_id)
+    if round_.rubric is None:
+        abort(404)
+    form = CriterionForm()
+    if not form.is_submitted():
+        return _criterion_page(round_, form, None)
+    typed = _criterion_input(form, round_.rubric, None)
+    if not form.validate():
+        return _criterion_page(round_, form, None, typed), 422
+    try:
+        criterion = rubrics.add_criterion(round_.rubric, **typed, by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return _criterion_page(db.session.get(Round, round_id), form, None, typed, error), 422
+    db.session.commit()
+    flash(_("Kriteria %(c)s ditambahkan; total nilai dihitung ulang.", c=criterion.title), "success")
+    return redirect(url_for("judging.rubric", round_id=round_id))
+
+
+@bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def criterion_edit(criterion_id: int):
+    criterion = _get_or_404(Criterion, criterion_id)
+    round_ = db.session.scalar(select(Round).where(Round.rubric_id == criterion.rubric_id))
+    if round_ is None:
+        abort(404)
+    round_id = round_.id
+    if request.method != "POST":
+        form = CriterionForm(obj=criterion)
+        form.weight.data = f"{criterion.weight.normalize():f}"
+        return _criterion_page(round_, form, criterion)
+    form = CriterionForm()
+    typed = _criterion_input(form, round_.rubric, criterion)
+    if not form.validate():
+        return _criterion_page(round_, form, criterion, typed), 422
+    try:
+        rubrics.update_criterion(criterion, **typed, by=_user())
+    except JudgingError as error:
+        _fail(error)
+        return _criterion_page(db.session.get(Round, round_id), form, db.session.get(Criterion, criterion_id),
+                               typed, error), 422
+    db.session.commit()
+    flash(_("Kriteria %(c)s disimpan.", c=criterion.title), "success")
+    return redirect(url_for("judging.rubric", round_id=round_id))
 
 
 @bp.route("/criteria/<int:criterion_id>/remove", methods=["POST"])
