@@ -4,8 +4,6 @@ commits once, flashes and redirects (or renders).
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 
 from flask import (
@@ -38,7 +36,6 @@ from innovation.judging.errors import JudgingError
 from innovation.judging.forms import CriterionForm, RoundForm
 from innovation.judging.models import (
     Assignment,
-    AssignmentStatus,
     Criterion,
     PanelMember,
     Round,
@@ -367,50 +364,13 @@ def round_detail(round_id: int):
     panel = services.panel_of(round_)
     eligible = {}
     if round_.is_scored:
-        eligible = eligible_judges(round_, page.items, judges, panel, assignments, services.opd_families())
+        eligible = services.eligible_judges(round_, page.items, judges, panel, assignments, services.opd_families())
     return render_template(
         "judging/round.html", round=round_, page=page, suggestions=suggestions, assignments=assignments,
         panel=panel, judges=judges, eligible=eligible, categories=round_.event.categories,
         previous=round_services.previous_round(round_), next=round_services.next_round(round_),
         unmet=request.args.getlist("unmet"),
     )
-
-
-def eligible_judges(
-    round_: Round,
-    round_entries: Iterable[RoundEntry],
-    judges: Iterable[User],
-    panel: Iterable[PanelMember],
-    assignments: dict[int, list[Assignment]],
-    families: dict[int, frozenset[int]],
-) -> dict[int, list[User]]:
-    """For each round entry, the judges the manual "assign" select offers, from values already loaded
-    (no statement per entry): active judges (``judges``), on the panel of the entry's category when
-    the round uses category panels (a member without a category serves every category), not working
-    in the entry's OPD family (``families``: ``services.opd_families()``; the family relation is
-    symmetric), not recused on it and not already assigned to it. A removed assignment may be made
-    again. ``services.assign_judge`` still refuses a conflict whatever the form sends.
-    """
-    judges = [j for j in judges if j.active and j.role == Role.JUDGE]
-    everywhere: set[int] = set()
-    by_category: dict[int, set[int]] = defaultdict(set)
-    for member in panel:
-        if member.category_id is None:
-            everywhere.add(member.judge_id)
-        else:
-            by_category[member.category_id].add(member.judge_id)
-    result: dict[int, list[User]] = {}
-    for round_entry in round_entries:
-        entry = round_entry.entry
-        family = families.get(entry.opd_id, frozenset({entry.opd_id}))
-        taken = {a.judge_id for a in assignments.get(round_entry.id, []) if a.status != AssignmentStatus.REMOVED}
-        on_panel = everywhere | by_category.get(entry.category_id, set()) if round_.use_category_panels else None
-        result[round_entry.id] = [
-            j for j in judges
-            if j.id not in taken and (j.opd_id is None or j.opd_id not in family)
-            and (on_panel is None or j.id in on_panel)
-        ]
-    return result
 
 
 @bp.route("/rounds/<int:round_id>/populate", methods=["POST"])
