@@ -10,6 +10,7 @@ workbook, the manifest and the CSV grow in temporary files until they are copied
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import shutil
@@ -136,6 +137,11 @@ def _batches(ids: list[int]) -> Iterator[list[Innovation]]:
                 if evidence.file is not None and evidence.file in db.session:
                     db.session.expunge(evidence.file)
             db.session.expunge(row)
+        del batch, rows, by_id
+        # The ORM rows (back-references) and each proposal's PDF objects form reference cycles; in
+        # a long-lived process the collector's oldest generation rarely runs, so collect here to
+        # keep memory flat instead of growing with every batch.
+        gc.collect()
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -152,4 +152,20 @@ def write_proposal(item: ExportItem, *, region_name: str, rules_year: int, profi
     pdf.set_font(family, "B", 10)
     pdf.cell(0, 6, pdf.text_of(f"Total skor: {item.total} · Estimasi Skor Kematangan: {item.maturity}%"),
              new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    try:
+        return bytes(pdf.output())
+    finally:
+        _clear_fpdf_caches()
+
+
+def _clear_fpdf_caches() -> None:
+    """fpdf2 (2.8) caches ``SubsetMap.pick``/``get_glyph`` with ``functools.cache`` on the methods,
+    which keeps every document's font subset alive for the life of the process (about 35 KB per
+    proposal with a TTF font). Clearing them after each proposal keeps the export's memory flat;
+    the caches only save time within one document."""
+    from fpdf.fonts import SubsetMap
+
+    for name in ("pick", "get_glyph"):
+        method = getattr(SubsetMap, name, None)
+        if hasattr(method, "cache_clear"):
+            method.cache_clear()
