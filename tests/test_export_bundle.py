@@ -315,18 +315,18 @@ def _warm_up(db, opd, blob):
 
 
 
-def _blob() -> bytes:
-    return pdf_bytes() + b"%" + b"x" * (100 * 1024) + b"\n"  # ~100 KB PDF-like files
+def _blob(kilobytes: int = 100) -> bytes:
+    return pdf_bytes() + b"%" + b"x" * (kilobytes * 1024) + b"\n"  # PDF-like files of that size
 
 
 def test_memory_stays_bounded(app, db, make_opd):
     """Files are streamed, never held: the peak stays far below what passes through the ZIP."""
-    opd, blob = make_opd(), _blob()
+    opd, blob = make_opd(), _blob(400)
     _warm_up(db, opd, blob)
-    count = int(os.environ.get("EXPORT_MEMORY_COUNT", "30"))
+    count = int(os.environ.get("EXPORT_MEMORY_COUNT", "20"))
     report, peak = _traced_export(db, opd, count, blob, 2026)
     assert report.exported >= count and report.files >= count * 4
-    assert peak < report.file_bytes / 2, (peak, report.file_bytes)
+    assert peak < report.file_bytes / 3, (peak, report.file_bytes)  # about 33 MB of files went through
     assert peak < 12 * 1024 * 1024
 
 
@@ -337,8 +337,8 @@ def test_memory_stays_bounded(app, db, make_opd):
 def test_memory_does_not_grow_with_the_number_of_innovations(app, db, make_opd):
     opd, blob = make_opd(), _blob()
     _warm_up(db, opd, blob)
-    _small, small_peak = _traced_export(db, opd, 10, blob, 2025)
-    _large, large_peak = _traced_export(db, opd, 40, blob, 2026)
+    _small, small_peak = _traced_export(db, opd, 5, blob, 2025)
+    _large, large_peak = _traced_export(db, opd, 30, blob, 2026)
     assert large_peak - small_peak < 1024 * 1024, (small_peak, large_peak)
 
 
