@@ -67,6 +67,10 @@ def test_judge_scores_through_the_page(scene, login, client, db):
     shown = client.get(f"/judging/entries/{res[0].id}").get_data(as_text=True)
     assert "Ibu Operator Rahasia" not in shown and res[0].entry.opd.name not in shown
     assert "Kirim perubahan" in shown and "Kebaharuan" in shown
+    innovation = res[0].entry.innovation
+    innovation.tahapan = "uji_coba"
+    db.session.flush()
+    assert "<dd>Uji Coba</dd>" in client.get(f"/judging/entries/{res[0].id}").get_data(as_text=True)  # label, not code
 
 
 def test_after_the_close_the_server_refuses_and_says_why(scene, login, client, db):
