@@ -1,4 +1,5 @@
-"""``flask export kemendagri --year YEAR --out FILE.zip [--all] [--include-failing/--exclude-failing]``."""
+"""``flask export kemendagri --year YEAR --out FILE.zip [--all] [--include-failing/--exclude-failing]
+[--opd CODE ...] [--without-files]``."""
 from __future__ import annotations
 
 import os
@@ -35,11 +36,22 @@ class _LineProgress:
 @click.option("--all", "include_all", is_flag=True, help="Every innovation of the year, not only registered ones")
 @click.option("--include-failing/--exclude-failing", default=False, show_default=True,
               help="Innovations failing the year's rules: included with their gaps noted, or left out")
-def kemendagri_command(year: int, out_path: str, include_all: bool, include_failing: bool) -> None:
+@click.option("--opd", "opds", multiple=True, metavar="CODE",
+              help="Only this OPD's innovations (with its sub-units); repeat for several")
+@click.option("--without-files", is_flag=True,
+              help="Leave the evidence files out (workbook, proposals and lists only; file names stay listed)")
+def kemendagri_command(year: int, out_path: str, include_all: bool, include_failing: bool, opds: tuple[str, ...],
+                       without_files: bool) -> None:
     """Write the Kemendagri bundle (workbook, proposals, evidence, manifest, report) to a ZIP file."""
     if year not in available_years():
         raise click.BadParameter(f"no rules for {year}; available: {available_years()}", param_hint="--year")
-    options = export.ExportOptions(year=year, registered_only=not include_all, include_failing=include_failing)
+    opd_ids: tuple[int, ...] = ()
+    if opds:
+        opd_ids, unknown = export.opd_ids_for_codes(opds)
+        if unknown:
+            raise click.BadParameter(f"no OPD with the code {', '.join(unknown)}", param_hint="--opd")
+    options = export.ExportOptions(year=year, registered_only=not include_all, include_failing=include_failing,
+                                   opd_ids=opd_ids, with_files=not without_files)
     partial = f"{out_path}.part"
     try:
         with open(partial, "wb") as out:

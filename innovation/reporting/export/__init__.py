@@ -13,16 +13,18 @@ from innovation.reporting.export.bundle import (
     ExportOptions,
     ExportReport,
     count_selected,
-    laporan_text,
+    opd_ids_for_codes,
     selected_ids,
+    with_units,
     write_bundle,
+    write_laporan,
 )
 
 JOB_KIND = "kemendagri_export"
 
 __all__ = [
     "JOB_KIND", "ExportError", "ExportOptions", "ExportReport", "bundle_filename", "count_selected",
-    "laporan_text", "run_export_job", "selected_ids", "write_bundle",
+    "opd_ids_for_codes", "run_export_job", "selected_ids", "with_units", "write_bundle", "write_laporan",
 ]
 
 
@@ -36,6 +38,8 @@ def options_from_params(params: dict[str, Any]) -> ExportOptions:
         year=int(params["year"]),
         registered_only=bool(params.get("registered_only", True)),
         include_failing=bool(params.get("include_failing", False)),
+        opd_ids=tuple(int(i) for i in params.get("opd_ids") or ()),
+        with_files=bool(params.get("with_files", True)),
     )
 
 

@@ -6,6 +6,10 @@ temporary file for the background job) and never holds more than one batch of in
 proposal and one chunk of a file in memory: innovations are read in batches of ``BATCH`` with their
 answers and evidence, evidence is streamed from storage into the ZIP chunk by chunk, and the
 workbook, the manifest and the CSV grow in temporary files until they are copied in at the end.
+What grows with the number of innovations stays on disk too: the ZIP's per-entry records
+(``archive.SpillingZipFile``) and LAPORAN.txt's lists (``NoteList``); the index for the Ringkasan
+sheet is summed as the innovations pass (``IndexTotals``). In memory with N: the selected ids only
+(an ``array`` of 8 bytes each, 0.8 MB for 100,000).
 """
 from __future__ import annotations
 
@@ -16,11 +20,12 @@ import io
 import shutil
 import tempfile
 import zipfile
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, Generic, TypeVar
 
 from flask import current_app
 from flask_babel import force_locale
@@ -31,6 +36,7 @@ from sqlalchemy.orm.util import identity_key
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
+from innovation.reporting.export.archive import SpillingZipFile
 from innovation.reporting.export.items import LONG_FIELDS, ExportItem, build_item
 from innovation.reporting.export.naming import UniqueNames, safe_filename
 from innovation.reporting.export.proposal import write_proposal
@@ -52,6 +58,7 @@ STORED_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "mp4", "m4v"
 ZIP64_FROM = (1 << 31) - (1 << 24)
 
 Progress = Callable[[int, int, str], None]
+T = TypeVar("T")
 
 
 class ExportError(Exception):
@@ -63,6 +70,8 @@ class ExportOptions:
     year: int
     registered_only: bool = True
     include_failing: bool = False
+    opd_ids: tuple[int, ...] = ()  # only the innovations of these OPDs (empty: the whole region)
+    with_files: bool = True  # evidence files under bukti/ (False: workbook, proposals and lists only)
 
 
 @dataclass
@@ -72,20 +81,77 @@ class LeftOut:
     reasons: list[str]
 
 
+class NoteList(Generic[T]):
+    """A list for LAPORAN.txt that keeps its text on disk: ``len()`` counts every item, ``sample``
+    holds the first ``SAMPLE`` (for messages and tests), ``lines()`` gives back all the text."""
+
+    SAMPLE = 50
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.sample: list[T] = []
+        self._file: IO[str] | None = None
+
+    def add(self, item: T, text: str) -> None:
+        self.count += 1
+        if len(self.sample) < self.SAMPLE:
+            self.sample.append(item)
+        if self._file is None:
+            self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._file.write(text)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def lines(self) -> Iterator[str]:
+        if self._file is None:
+            return
+        self._file.flush()
+        self._file.seek(0)
+        yield from self._file
+        self._file.seek(0, 2)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+@dataclass
+class IndexTotals:
+    """What the district index needs from the exported selection, summed innovation by innovation."""
+
+    sum_lines: int = 0
+    n: int = 0
+    urusan: set[str | None] = field(default_factory=set)
+
+    def add(self, lines: Any) -> None:
+        self.sum_lines += lines.total
+        self.n += 1
+        self.urusan.add(lines.urusan_utama)
+
+
 @dataclass
 class ExportReport:
     options: ExportOptions
     selected: int = 0
     exported: int = 0
-    left_out: list[LeftOut] = field(default_factory=list)
-    included_failing: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # nn, nama, opd, gaps
+    left_out: NoteList[LeftOut] = field(default_factory=NoteList)
+    included_failing: NoteList[tuple[str, str, str, list[str]]] = field(default_factory=NoteList)  # nn, nama, opd, gaps
     files: int = 0
     file_bytes: int = 0
     links: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: NoteList[str] = field(default_factory=NoteList)
     urusan: Counter = field(default_factory=Counter)
+    opd_names: list[str] = field(default_factory=list)  # the OPD filter, by name
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+    def close(self) -> None:
+        for notes in (self.left_out, self.included_failing, self.problems):
+            notes.close()
+
+    def problem(self, text: str) -> None:
+        self.problems.add(text, f"  - {text}\n")
 
 
 # --- selection -------------------------------------------------------------------------------
@@ -94,12 +160,34 @@ def _filters(options: ExportOptions) -> list[Any]:
     conditions = [Innovation.rules_year == options.year]
     if options.registered_only:
         conditions.append(Innovation.registered_at.is_not(None))
+    if options.opd_ids:
+        conditions.append(Innovation.opd_id.in_(options.opd_ids))
     return conditions
 
 
-def selected_ids(options: ExportOptions) -> list[int]:
-    """The innovations to export, in the order of the bundle: by OPD, then name."""
-    return list(db.session.scalars(
+def with_units(opd_ids: Iterable[int]) -> tuple[int, ...]:
+    """The OPDs and their sub-units (a Dinas with its Puskesmas), sorted."""
+    ids = set(opd_ids)
+    if ids:
+        ids.update(db.session.scalars(select(Opd.id).where(Opd.parent_id.in_(ids))))
+    return tuple(sorted(ids))
+
+
+def opd_ids_for_codes(codes: Iterable[str]) -> tuple[tuple[int, ...], list[str]]:
+    """The OPDs with these codes (any case) with their sub-units, and the codes that match no OPD."""
+    found, unknown = [], []
+    for code in codes:
+        opd_id = db.session.scalar(select(Opd.id).where(func.upper(Opd.code) == code.strip().upper()))
+        if opd_id is None:
+            unknown.append(code)
+        else:
+            found.append(opd_id)
+    return with_units(found), unknown
+
+
+def selected_ids(options: ExportOptions) -> array:
+    """The innovations to export, in the order of the bundle: by OPD, then name (8 bytes each)."""
+    return array("q", db.session.scalars(
         select(Innovation.id).join(Opd, Innovation.opd_id == Opd.id).where(*_filters(options))
         .order_by(Opd.name, Innovation.nama, Innovation.id)
     ))
@@ -115,11 +203,11 @@ def _text_parts(options: ExportOptions) -> dict[str, int]:
     return {name: parts_needed(length or 0) for name, length in zip(LONG_FIELDS, longest)}
 
 
-def _batches(ids: list[int]) -> Iterator[list[Innovation]]:
+def _batches(ids: array) -> Iterator[list[Innovation]]:
     """Innovations with answers and evidence (and its files), BATCH at a time, in ``ids`` order;
     each batch leaves the session before the next is loaded."""
     for start in range(0, len(ids), BATCH):
-        chunk = ids[start:start + BATCH]
+        chunk = ids[start:start + BATCH].tolist()
         # Rows the caller already holds stay in the session; the others leave it after their batch.
         present = {i for i in chunk if identity_key(Innovation, i) in db.session.identity_map}
         rows = db.session.scalars(
@@ -161,7 +249,17 @@ def _copy_into(archive: zipfile.ZipFile, name: str, source: IO[bytes], extension
         shutil.copyfileobj(source, target, 1024 * 1024)
 
 
+def _count_links(item: ExportItem, report: ExportReport) -> None:
+    report.links += sum(1 for line in item.lines for ref in line.evidence if ref.url)
+    report.links += sum(1 for refs in item.slot_evidence.values() for ref in refs if ref.url)
+
+
 def _write_files(archive: zipfile.ZipFile, item: ExportItem, manifest: csv.writer, report: ExportReport) -> None:
+    _count_links(item, report)
+    if not report.options.with_files:
+        for _folder, ref in item.files():
+            ref.excluded = True
+        return
     storage = get_storage()
     folders: dict[str, UniqueNames] = {}
     for folder, ref in item.files():
@@ -171,7 +269,7 @@ def _write_files(archive: zipfile.ZipFile, item: ExportItem, manifest: csv.write
             chunks = storage.open_chunks(ref.file_key)
         except StorageError:
             ref.missing = True
-            report.problems.append(f"{item.nn} {item.nama}: berkas {ref.file_name!r} tidak ditemukan di penyimpanan")
+            report.problem(f"{item.nn} {item.nama}: berkas {ref.file_name!r} tidak ditemukan di penyimpanan")
             continue
         digest, size = hashlib.sha256(), 0
         with archive.open(_zipinfo(path, ref.created_at, ref.extension), "w", force_zip64=ref.size >= ZIP64_FROM) as target:
@@ -181,7 +279,7 @@ def _write_files(archive: zipfile.ZipFile, item: ExportItem, manifest: csv.write
                 target.write(chunk)
         sha = digest.hexdigest()
         if sha != ref.sha256 or size != ref.size:
-            report.problems.append(
+            report.problem(
                 f"{item.nn} {item.nama}: berkas {ref.file_name!r} berbeda dari yang tercatat "
                 f"(sha256 {ref.sha256[:12]}…/{ref.size} bita tercatat, {sha[:12]}…/{size} bita terbaca)")
         ref.path = path
@@ -189,8 +287,6 @@ def _write_files(archive: zipfile.ZipFile, item: ExportItem, manifest: csv.write
         manifest.writerow([path, sha, size, item.nama, indicator if indicator.isdigit() else folder])
         report.files += 1
         report.file_bytes += size
-    report.links += sum(1 for line in item.lines for ref in line.evidence if ref.url)
-    report.links += sum(1 for refs in item.slot_evidence.values() for ref in refs if ref.url)
 
 
 def _csv_value(value: Any) -> Any:
@@ -221,15 +317,26 @@ def write_bundle(out: BinaryIO, options: ExportOptions, *, progress: Progress | 
 def _write(out: BinaryIO, options: ExportOptions, rules, progress: Progress, generated_by: str) -> ExportReport:
     region = current_app.config["REGION_NAME"]
     report = ExportReport(options=options, started_at=utcnow())
+    try:
+        _write_archive(out, options, rules, progress, generated_by, region, report)
+    finally:
+        report.close()
+    return report
+
+
+def _write_archive(out: BinaryIO, options: ExportOptions, rules, progress: Progress, generated_by: str,
+                   region: str, report: ExportReport) -> None:
     ids = selected_ids(options)
     report.selected = total = len(ids)
     progress(0, total, "Memulai ekspor")
     opds = {o.id: (o.name, o.parent_id) for o in db.session.execute(select(Opd.id, Opd.name, Opd.parent_id))}
+    report.opd_names = sorted(opds[i][0] for i in options.opd_ids if i in opds)
     slot_labels = {slot.slot: slot.label for slot in rules.profile_files}
     workbook = WorkbookWriter(region, text_parts=_text_parts(options), profile_file_labels=slot_labels.items())
+    totals = IndexTotals()
 
     with (
-        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
+        SpillingZipFile(out, compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
         tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as manifest_file,
         tempfile.TemporaryFile("w+", encoding="utf-8-sig", newline="") as listing_file,
     ):
@@ -238,21 +345,23 @@ def _write(out: BinaryIO, options: ExportOptions, rules, progress: Progress, gen
         listing = csv.writer(listing_file)
         listing.writerow(["No", *LISTING_COLUMNS, "OPD", "Catatan"])
         done = 0
-        counted = []  # each innovation's index lines (small), for the Ringkasan sheet
         for batch in _batches(ids):
             for innovation in batch:
                 done += 1
-                counted.append(innovation_lines(innovation, rules, verified=True))
+                totals.add(innovation_lines(innovation, rules, verified=True))
                 name, parent_id = opds[innovation.opd_id]
                 account = opds[parent_id][0] if parent_id in opds else name
                 item = build_item(innovation, number=report.exported + 1, opd_name=name, account_name=account)
                 if item.gaps and not options.include_failing:
-                    report.left_out.append(LeftOut(item.nama, name, item.gaps))
+                    report.left_out.add(LeftOut(item.nama, name, item.gaps),
+                                        f"  - {item.nama} ({name})\n" + "".join(f"      * {g}\n" for g in item.gaps))
                     progress(done, total, f"Dilewati: {item.nama}")
                     continue
                 report.exported += 1
                 if item.gaps:
-                    report.included_failing.append((item.nn, item.nama, name, item.gaps))
+                    report.included_failing.add((item.nn, item.nama, name, item.gaps),
+                                                f"  - {item.nn} {item.nama} ({name})\n"
+                                                + "".join(f"      * {g}\n" for g in item.gaps))
                 report.urusan[item.values["urusan_utama"] or "(belum diisi)"] += 1
                 _write_files(archive, item, manifest, report)
                 workbook.add(item)
@@ -262,7 +371,7 @@ def _write(out: BinaryIO, options: ExportOptions, rules, progress: Progress, gen
                 progress(done, total, f"Diekspor: {item.nama}")
 
         progress(done, total, "Menyusun workbook dan laporan")
-        workbook.add_summary(_summary_rows(rules, options, report, region, counted))
+        workbook.add_summary(_summary_rows(rules, options, report, region, totals))
         with tempfile.TemporaryFile() as book_file:
             workbook.save(book_file)
             _copy_into(archive, "inovasi.xlsx", book_file, "xlsx")
@@ -270,9 +379,12 @@ def _write(out: BinaryIO, options: ExportOptions, rules, progress: Progress, gen
         _copy_into(archive, "daftar-inovasi.csv", _binary(listing_file), "csv")
         _copy_into(archive, "manifest.csv", _binary(manifest_file), "csv")
         report.finished_at = utcnow()
-        archive.writestr(_zipinfo("LAPORAN.txt", None, "txt"), laporan_text(report, rules, region, generated_by))
+        with archive.open(_zipinfo("LAPORAN.txt", None, "txt"), "w") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            write_laporan(text, report, rules, region, generated_by)
+            text.flush()
+            text.detach()
     progress(total, total, "Selesai")
-    return report
 
 
 def _binary(text_file: IO[str]) -> IO[bytes]:
@@ -282,27 +394,37 @@ def _binary(text_file: IO[str]) -> IO[bytes]:
 
 # --- the summary and the report ---------------------------------------------------------------
 
-def _district_index(rules, counted: list) -> Any:
-    """The reporting area's estimated district index (verified where verified), from the lines
-    gathered batch by batch during the export: the same ``innovation_lines`` and ``compute_index``
-    as ``reporting.services.district_index``, whose one query would load every innovation at once.
-    The export's selection (rules year, registered unless --all) is exactly the index's."""
-    from innovation.reporting.index import compute_index
+def _district_index(rules, totals: IndexTotals) -> Any:
+    """The estimated district index (verified where verified) from the lines summed during the export:
+    the same ``innovation_lines`` and index formula as ``reporting.services.district_index``. The
+    export's selection (rules year, registered unless --all) is exactly the index's."""
+    from innovation.reporting.index import compute_index_from_totals
     from innovation.reporting.services import regional_scores
 
-    return compute_index(rules, regional_scores=regional_scores(rules.year), innovation_lines=counted, top=0)
+    return compute_index_from_totals(rules, regional_scores=regional_scores(rules.year), sum_lines=totals.sum_lines,
+                                     n=totals.n, urusan_present=totals.urusan, line_gaps=(), top=0)
 
 
-def _summary_rows(rules, options: ExportOptions, report: ExportReport, region: str, counted: list) -> list[list[Any]]:
+def _scope(options: ExportOptions) -> str:
+    return "hanya inovasi terdaftar" if options.registered_only else "semua inovasi"
+
+
+def _summary_rows(rules, options: ExportOptions, report: ExportReport, region: str,
+                  totals: IndexTotals) -> list[list[Any]]:
     rows: list[list[Any]] = [
         ["RINGKASAN", region, ""],
         ["Aturan Kemendagri tahun", rules.year, ""],
-        ["Cakupan", "hanya inovasi terdaftar" if options.registered_only else "semua inovasi", ""],
+        ["Cakupan", _scope(options), ""],
+    ]
+    if options.opd_ids:
+        rows.append(["OPD", "; ".join(report.opd_names), ""])
+    rows += [
         ["Inovasi dipilih", report.selected, ""],
         ["Inovasi diekspor", report.exported, ""],
         ["Inovasi dikeluarkan (tidak memenuhi aturan)", len(report.left_out), ""],
     ]
-    index = _district_index(rules, counted)
+    # The index is the region's: a selection of OPDs is not the region, so no estimate for it.
+    index = None if options.opd_ids else _district_index(rules, totals)
     if index is not None:
         rows += [
             ["ESTIMASI INDEKS INOVASI DAERAH", "", ""],
@@ -327,9 +449,8 @@ def _number(value: Any) -> Any:
         return value
 
 
-def laporan_text(report: ExportReport, rules, region: str, generated_by: str) -> str:
+def write_laporan(out: IO[str], report: ExportReport, rules, region: str, generated_by: str) -> None:
     options = report.options
-    out = io.StringIO()
     w = out.write
     w("LAPORAN EKSPOR INOVASI DAERAH UNTUK PORTAL KEMENDAGRI (INDEKS INOVASI DAERAH)\n")
     w("=" * 78 + "\n\n")
@@ -338,7 +459,10 @@ def laporan_text(report: ExportReport, rules, region: str, generated_by: str) ->
     w(f"Dibuat              : {format_local(report.finished_at)}{' oleh ' + generated_by if generated_by else ''}\n")
     w(f"Cakupan             : {'hanya inovasi yang sudah didaftarkan' if options.registered_only else 'semua inovasi'}"
       f" dengan aturan tahun {rules.year}\n")
-    w(f"Inovasi gagal aturan: {'disertakan dengan catatan' if options.include_failing else 'dikeluarkan dari ekspor'}\n\n")
+    if options.opd_ids:
+        w(f"OPD                 : {'; '.join(report.opd_names)} (beserta unit di bawahnya)\n")
+    w(f"Inovasi gagal aturan: {'disertakan dengan catatan' if options.include_failing else 'dikeluarkan dari ekspor'}\n")
+    w(f"Berkas bukti dukung : {'disertakan di folder bukti/' if options.with_files else 'tidak disertakan (hanya nama berkasnya)'}\n\n")
     w("JUMLAH\n")
     w(f"  Inovasi dipilih           : {report.selected}\n")
     w(f"  Inovasi diekspor          : {report.exported}\n")
@@ -350,33 +474,29 @@ def laporan_text(report: ExportReport, rules, region: str, generated_by: str) ->
     w("  inovasi.xlsx        lembar Daftar Inovasi (kolom seperti daftar di portal), Profil Inovasi (isian\n"
       "                      profil berurutan seperti di portal), Indikator (No, Indikator, Informasi, Bobot,\n"
       "                      Parameter, Skor, Bukti Dukung) dan Ringkasan (estimasi SPD, SID, IID, predikat,\n"
-      "                      jumlah per urusan)\n")
+      "                      jumlah per urusan). Lembar yang melebihi batas baris Excel berlanjut di lembar\n"
+      "                      bernama sama dengan \"(2)\", \"(3)\", ...\n")
     w("  daftar-inovasi.csv  lembar Daftar Inovasi sebagai CSV (UTF-8)\n")
     w("  proposal/NN-*.pdf   PROPOSAL INOVASI DAERAH per inovasi\n")
-    w("  bukti/NN-*/<no indikator>-*/  bukti dukung per indikator (versi terbaru); profil-*/ untuk berkas profil\n")
-    w("  manifest.csv        setiap berkas bukti: path, sha256, size, innovation, indicator\n")
+    if options.with_files:
+        w("  bukti/NN-*/<no indikator>-*/  bukti dukung per indikator (versi terbaru); profil-*/ untuk berkas profil\n")
+        w("  manifest.csv        setiap berkas bukti: path, sha256, size, innovation, indicator\n")
+    else:
+        w("  manifest.csv        kosong: berkas bukti dukung tidak disertakan dalam ekspor ini\n")
     w("  Nama Akun = akun OPD di portal; unit yang melapor lewat induknya (mis. Puskesmas lewat Dinas\n"
       "  Kesehatan) memakai akun induknya. Skor baris = bobot x parameter, 0 tanpa bukti dukung; nilai\n"
       "  hasil verifikasi dipakai bila ada.\n\n")
     if report.left_out:
         w(f"INOVASI YANG DIKELUARKAN (tidak memenuhi aturan tahun {rules.year})\n")
-        for entry in report.left_out:
-            w(f"  - {entry.nama} ({entry.opd})\n")
-            for reason in entry.reasons:
-                w(f"      * {reason}\n")
+        out.writelines(report.left_out.lines())
         w("\n")
     if report.included_failing:
         w(f"INOVASI YANG DISERTAKAN DENGAN CATATAN (tidak memenuhi aturan tahun {rules.year})\n")
-        for nn, nama, opd, gaps in report.included_failing:
-            w(f"  - {nn} {nama} ({opd})\n")
-            for gap in gaps:
-                w(f"      * {gap}\n")
+        out.writelines(report.included_failing.lines())
         w("\n")
     if not report.left_out and not report.included_failing:
         w(f"Semua inovasi yang dipilih memenuhi aturan tahun {rules.year}.\n\n")
     if report.problems:
         w("MASALAH BERKAS\n")
-        for problem in report.problems:
-            w(f"  - {problem}\n")
+        out.writelines(report.problems.lines())
         w("\n")
-    return out.getvalue()

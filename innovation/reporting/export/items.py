@@ -58,12 +58,15 @@ class EvidenceRef:
     created_at: Any = None
     path: str | None = None  # set when the file is in the ZIP
     missing: bool = False  # the blob could not be read
+    excluded: bool = False  # the export was made without evidence files
 
     def describe(self) -> str:
         if self.url:
             return f"{self.title + ': ' if self.title else ''}{self.url}"
         if self.path:
             return self.path
+        if self.excluded:
+            return f"{self.file_name} (berkas tidak disertakan)"
         return f"(berkas tidak terbaca: {self.file_name})"
 
 

@@ -8,6 +8,10 @@ Excel holds at most 32,767 characters in a cell. A long text (a Rancang Bangun o
 split at a word boundary over "(lanjutan)" columns placed right after its column; joining the cells
 in order gives the text back exactly. The number of such columns is decided before the first row
 (``text_parts``, from the longest text in the selection).
+
+Excel also holds at most 1,048,576 rows in a sheet, and the Indikator sheet has 20 rows per
+innovation: from 52,429 innovations on it would not open. A sheet that reaches the limit continues
+in a sheet of the same name with " (2)", " (3)"... placed right after it, with the same header.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ CELL_LIMIT = 32_767
 PART_SIZE = 32_000  # a part ends at the last space before this many characters
 PART_WINDOW = 1_000  # ... if there is one in the last PART_WINDOW characters
 DATE_FORMAT = "DD-MM-YYYY"
+MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
 
 # The portal's listing (KEMENDAGRI.md section 6), in its order, then our own columns.
 LISTING_COLUMNS: tuple[str, ...] = (
@@ -71,6 +76,19 @@ class Column:
     wrap: bool = False
 
 
+@dataclass
+class _Sheet:
+    """One logical sheet: its columns and the worksheet rows currently go to (a continuation after
+    ``MAX_ROWS``)."""
+
+    title: str
+    columns: list[Column]
+    header: bool
+    worksheet: Any = None
+    rows: int = 0
+    part: int = 1
+
+
 def listing_row(item: ExportItem, region_name: str) -> list[Any]:
     """The Daftar Inovasi row (also the listing CSV's row), after the running number."""
     v = item.values
@@ -83,12 +101,13 @@ def listing_row(item: ExportItem, region_name: str) -> list[Any]:
 
 class WorkbookWriter:
     def __init__(self, region_name: str, *, text_parts: dict[str, int] | None = None,
-                 profile_file_labels: Iterable[tuple[str, str]] = ()):
+                 profile_file_labels: Iterable[tuple[str, str]] = (), max_rows: int | None = None):
         self.region_name = region_name
         self.text_parts = {name: max(1, (text_parts or {}).get(name, 1)) for name in LONG_FIELDS}
         self.slots = list(profile_file_labels)
         self.book = Workbook(write_only=True)
-        self.columns: dict[str, list[Column]] = {}
+        self.sheets: list[_Sheet] = []
+        self.max_rows = max_rows or MAX_ROWS
         self.bold = Font(bold=True)
         self.header_fill = PatternFill("solid", fgColor="DDEBF0")
         self.wrap = Alignment(wrap_text=True, vertical="top")
@@ -117,16 +136,32 @@ class WorkbookWriter:
         self.summary = self._sheet("Ringkasan", [Column("Ringkasan", 44, True), Column("Nilai", 28, True),
                                                  Column("", 18)], header=False)
 
-    # --- cells -----------------------------------------------------------------------------
-    def _sheet(self, title: str, columns: list[Column], header: bool = True):
-        sheet = self.book.create_sheet(title)
-        for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width
-        self.columns[title] = columns
-        if header:
-            sheet.freeze_panes = "A2"
-            sheet.append([self._header(sheet, column.header) for column in columns])
+    # --- sheets and cells ---------------------------------------------------------------------
+    def _sheet(self, title: str, columns: list[Column], header: bool = True) -> _Sheet:
+        sheet = _Sheet(title, columns, header)
+        self._start(sheet, len(self.book.worksheets))
+        self.sheets.append(sheet)
         return sheet
+
+    def _start(self, sheet: _Sheet, index: int) -> None:
+        title = sheet.title if sheet.part == 1 else f"{sheet.title} ({sheet.part})"
+        ws = self.book.create_sheet(title, index)
+        for number, column in enumerate(sheet.columns, start=1):
+            ws.column_dimensions[get_column_letter(number)].width = column.width
+        sheet.worksheet, sheet.rows = ws, 0
+        if sheet.header:
+            ws.freeze_panes = "A2"
+            ws.append([self._header(ws, column.header) for column in sheet.columns])
+            sheet.rows = 1
+
+    def _target(self, sheet: _Sheet):
+        """The worksheet the next row of ``sheet`` goes to, starting a continuation when it is full."""
+        if sheet.rows >= self.max_rows:
+            index = self.book.worksheets.index(sheet.worksheet) + 1
+            sheet.part += 1
+            self._start(sheet, index)
+        sheet.rows += 1
+        return sheet.worksheet
 
     def _header(self, sheet, text: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=text)
@@ -149,20 +184,23 @@ class WorkbookWriter:
         cell.alignment = self.wrap if wrap else self.top
         return cell
 
-    def _row(self, sheet, values: list[Any]) -> None:
-        columns = self.columns[sheet.title]
-        sheet.append([self._cell(sheet, value, columns[i].wrap if i < len(columns) else False)
-                      for i, value in enumerate(values)])
+    def _row(self, sheet: _Sheet, values: list[Any]) -> None:
+        ws = self._target(sheet)
+        columns = sheet.columns
+        ws.append([self._cell(ws, value, columns[i].wrap if i < len(columns) else False)
+                   for i, value in enumerate(values)])
 
     # --- rows ------------------------------------------------------------------------------
     def add(self, item: ExportItem) -> None:
         listing = listing_row(item, self.region_name)
-        maturity = self._cell(self.listing, item.maturity)
-        maturity.number_format = '0.00"%"'
-        cells = [self._cell(self.listing, item.number)]
+        ws = self._target(self.listing)
+        maturity = self._cell(ws, item.maturity)
+        if maturity is not None:
+            maturity.number_format = '0.00"%"'
+        cells = [self._cell(ws, item.number)]
         for i, value in enumerate(listing):
-            cells.append(maturity if i == 10 else self._cell(self.listing, value, self.columns["Daftar Inovasi"][i + 1].wrap))
-        self.listing.append(cells)
+            cells.append(maturity if i == 10 else self._cell(ws, value, self.listing.columns[i + 1].wrap))
+        ws.append(cells)
 
         values: list[Any] = [item.number, item.opd_name]
         for name, _label, kind in PROFILE_FIELDS:
@@ -190,8 +228,8 @@ class WorkbookWriter:
     def add_summary(self, rows: Iterable[list[Any]]) -> None:
         for values in rows:
             if values and isinstance(values[0], str) and values[0].isupper():
-                self.summary.append([self._header(self.summary, values[0])]
-                                    + [self._header(self.summary, v) for v in values[1:]])
+                ws = self._target(self.summary)
+                ws.append([self._header(ws, values[0])] + [self._header(ws, v) for v in values[1:]])
             else:
                 self._row(self.summary, values)
 
