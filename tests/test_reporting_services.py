@@ -8,7 +8,7 @@ from innovation.audit.models import AuditEvent
 from innovation.auth.models import Role
 from innovation.innovations import services as innovations
 from innovation.innovations.models import Evidence, VerificationStatus
-from innovation.reporting import services
+from innovation.reporting import regional, services
 from innovation.reporting.models import RegionalIndicatorValue
 from innovation.reporting.services import ReportingError
 from innovation.storage.models import StoredFile
@@ -204,7 +204,7 @@ def test_bulk_registration(db, make_user, make_innovation):
 
 def test_regional_values_are_saved_and_logged(db, make_user):
     verifier = make_user(role=Role.VERIFIER)
-    changed = services.save_regional_values(2026, {
+    changed = regional.save_regional_values(2026, {
         1: {"score": "3", "note": "RPJMD memuat inovasi", "evidence_url": "https://jdih.example.go.id/rpjmd.pdf"},
         6: {"score": "2,25", "note": "", "evidence_url": ""},  # comma as decimal mark
         7: {"score": "", "note": "", "evidence_url": ""},  # empty = 0, unchanged from nothing
@@ -214,7 +214,7 @@ def test_regional_values_are_saved_and_logged(db, make_user):
     assert scores[1] == Decimal("3.00") and scores[6] == Decimal("2.25") and 7 not in scores
     assert len(actions(db, "regional.update")) >= 2
     # The same values again change nothing.
-    assert services.save_regional_values(2026, {1: {"score": "3.00", "note": "RPJMD memuat inovasi",
+    assert regional.save_regional_values(2026, {1: {"score": "3.00", "note": "RPJMD memuat inovasi",
                                                      "evidence_url": "https://jdih.example.go.id/rpjmd.pdf"}},
                                          by=verifier) == 0
 
@@ -230,16 +230,16 @@ def test_regional_values_are_saved_and_logged(db, make_user):
 def test_regional_values_are_checked_all_or_nothing(db, make_user, no, raw, field):
     admin = make_user(role=Role.ADMIN)
     with pytest.raises(ReportingError) as error:
-        services.save_regional_values(2025, {3: {"score": "2"}, no: raw}, by=admin)
+        regional.save_regional_values(2025, {3: {"score": "2"}, no: raw}, by=admin)
     assert error.value.field == field
     assert services.regional_scores(2025).get(3) is None
 
 
 def test_regional_values_need_the_planning_office(db, make_user):
     with pytest.raises(ReportingError):
-        services.save_regional_values(2026, {1: {"score": "1"}}, by=make_user())
+        regional.save_regional_values(2026, {1: {"score": "1"}}, by=make_user())
     with pytest.raises(ReportingError):
-        services.save_regional_values(2026, {99: {"score": "1"}}, by=make_user(role=Role.ADMIN))
+        regional.save_regional_values(2026, {99: {"score": "1"}}, by=make_user(role=Role.ADMIN))
     assert RegionalIndicatorValue.can_edit(make_user(role=Role.VERIFIER))
 
 
@@ -263,7 +263,7 @@ def test_district_index_counts_registered_innovations_of_the_year(db, make_user,
     assert any(c.kind == "rejected" and c.innovation_id == innovation.id and c.indicator_no == 35
                for c in verified.changes)
     old_13 = services.regional_scores(2026).get(13, Decimal(0))
-    services.save_regional_values(2026, {13: {"score": "6"}}, by=admin)
+    regional.save_regional_values(2026, {13: {"score": "6"}}, by=admin)
     assert services.district_index(2026, verified=True).spd == verified.spd - old_13 + 6
 
 

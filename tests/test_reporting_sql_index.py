@@ -20,7 +20,7 @@ from innovation.auth.models import Role
 from innovation.extensions import utcnow
 from innovation.innovations import services as innovations
 from innovation.innovations.models import IndicatorAnswer, VerificationStatus
-from innovation.reporting import services
+from innovation.reporting import regional, services
 from innovation.reporting.index import ChangeKind, compute_index
 from innovation.rules import get_rules
 
@@ -100,7 +100,7 @@ def test_sql_index_equals_the_pure_index(db, make_user, size):
     operator = make_user()
     admin = make_user(role=Role.ADMIN)
     populate(db, operator, size, seed=size)
-    services.save_regional_values(2026, {1: {"score": "2"}, 6: {"score": "4.5"}}, by=admin)
+    regional.save_regional_values(2026, {1: {"score": "2"}, 6: {"score": "4.5"}}, by=admin)
     db.session.flush()
     compared = 0
     for verified in (False, True):

@@ -174,8 +174,9 @@ def check_replaces(innovation: Innovation, target: Target, replaces: Evidence | 
         raise EvidenceError(_("Bukti yang akan diganti tidak ditemukan atau sudah diganti."), status=409)
 
 
-def _spool(stream: BinaryIO, limit: int) -> BinaryIO:
-    """Copy a non-seekable stream into a temporary file (memory up to 1 MB, then disk)."""
+def spool_upload(stream: BinaryIO, limit: int) -> BinaryIO:
+    """Copy a non-seekable stream into a temporary file (memory up to 1 MB, then disk); the caller
+    closes it. Raises ``SniffError`` (413) past ``limit``. Shared with ``reporting.regional``."""
     staging = current_app.config.get("UPLOAD_STAGING_DIR")
     if staging:
         os.makedirs(staging, exist_ok=True)
@@ -191,7 +192,7 @@ def _spool(stream: BinaryIO, limit: int) -> BinaryIO:
     return spooled
 
 
-def _seekable(stream: BinaryIO) -> bool:
+def is_seekable(stream: BinaryIO) -> bool:
     try:
         return bool(stream.seekable())
     except (AttributeError, ValueError, OSError):
@@ -212,11 +213,11 @@ def attach_file(
     the way. ``replaces`` keeps the old row as history (``superseded_at``)."""
     target = resolve_target(innovation, indicator_no=indicator_no, slot=slot)
     check_replaces(innovation, target, replaces)
-    source = stream if _seekable(stream) else None
+    source = stream if is_seekable(stream) else None
     try:
         if source is None:
             try:
-                source = _spool(stream, target.max_bytes)
+                source = spool_upload(stream, target.max_bytes)
             except SniffError as error:
                 raise EvidenceError(_("Berkas terlalu besar. Batas untuk bukti ini %(limit)s MB (%(types)s).",
                                       limit=target.max_mb, types=target.types_label), status=413) from error

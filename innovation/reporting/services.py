@@ -1,15 +1,15 @@
-"""Reporting services: regional values, verification, registration and the district index.
+"""Reporting services: verification, registration and the district index.
 
 Plain functions: they change models, flush, log with ``audit.services.record`` and raise
 ``ReportingError``; the views commit. ``district_index(year, verified=..., registered_only=...)`` is
-the DB-level entry the export bundle and the dashboard share.
+the DB-level entry the export bundle and the dashboard share. Entering regional values and their
+evidence files is in ``reporting.regional`` (``regional_scores``, read by the index, stays here).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import Integer, Select, and_, case, column, exists, false, func, or_, select, true, values
@@ -48,83 +48,11 @@ def can_register(user: User) -> bool:
 
 # --- regional indicators -------------------------------------------------------------------------
 
-def regional_values(year: int) -> dict[int, RegionalIndicatorValue]:
-    rows = db.session.scalars(select(RegionalIndicatorValue).where(RegionalIndicatorValue.year == year))
-    return {row.indicator_no: row for row in rows}
-
-
 def regional_scores(year: int) -> dict[int, Decimal]:
     rows = db.session.execute(
         select(RegionalIndicatorValue.indicator_no, RegionalIndicatorValue.score)
         .where(RegionalIndicatorValue.year == year))
     return {no: score for no, score in rows}
-
-
-def _clean_score(raw: Any, maximum: Decimal, field: str, name: str) -> Decimal:
-    text = str(raw if raw is not None else "").strip().replace(",", ".")
-    if not text:
-        return Decimal(0)
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ReportingError(_("%(name)s: nilai harus berupa angka, misalnya 1.5.", name=name), field)
-    if not value.is_finite() or value < 0 or value > maximum:
-        raise ReportingError(_("%(name)s: nilai harus di antara 0 dan %(max)s.", name=name, max=maximum), field)
-    if value != value.quantize(CENT):
-        raise ReportingError(_("%(name)s: paling banyak dua angka di belakang koma.", name=name), field)
-    return value.quantize(CENT)
-
-
-def _clean_url(raw: Any, field: str, name: str) -> str | None:
-    url = str(raw or "").strip()
-    if not url:
-        return None
-    if len(url) > 1000 or not url.lower().startswith(("https://", "http://")):
-        raise ReportingError(_("%(name)s: tautan bukti harus diawali http:// atau https:// (maks. 1000 karakter).",
-                               name=name), field)
-    return url
-
-
-def save_regional_values(year: int, values: dict[int, dict[str, Any]], *, by: User) -> int:
-    """Save the regional indicator values of ``year``; ``values[no] = {score, note, evidence_url}``.
-
-    Every line is checked before anything changes (all or nothing). Returns the number of lines changed;
-    each changed line is logged with its old and new values.
-    """
-    if not RegionalIndicatorValue.can_edit(by):
-        raise ReportingError(_("Hanya admin dan verifikator yang boleh mengisi indikator daerah."))
-    rules = get_rules(year)
-    known = {r.no: r for r in rules.regional_indicators}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise ReportingError(_("Indikator daerah tidak dikenal: %(nos)s", nos=", ".join(map(str, unknown))))
-    clean: dict[int, tuple[Decimal, str, str | None]] = {}
-    for no, raw in values.items():
-        indicator = known[no]
-        label = f"{no}. {indicator.name}"
-        score = _clean_score(raw.get("score"), Decimal(str(indicator.bobot)) * 3, f"score-{no}", label)
-        note = str(raw.get("note") or "").replace("\r\n", "\n").strip()
-        if len(note) > 5000:
-            raise ReportingError(_("%(name)s: catatan terlalu panjang (maks. 5000 karakter).", name=label), f"note-{no}")
-        clean[no] = (score, note, _clean_url(raw.get("evidence_url"), f"evidence_url-{no}", label))
-    existing = regional_values(year)
-    changed = 0
-    for no, (score, note, url) in sorted(clean.items()):
-        row = existing.get(no)
-        old = (row.score, row.note, row.evidence_url) if row else (Decimal("0.00"), "", None)
-        if (score, note, url) == old:
-            continue
-        if row is None:
-            row = RegionalIndicatorValue(year=year, indicator_no=no)
-            db.session.add(row)
-        row.score, row.note, row.evidence_url, row.updated_by_id = score, note, url, by.id
-        changed += 1
-        record("regional.update", actor=by, object_type="regional_indicator_value", object_id=None,
-               summary=f"Indikator daerah {year} no. {no} {known[no].name}: {old[0]} -> {score}",
-               changes={"year": year, "indicator_no": no, "score": [old[0], score], "note": [old[1], note],
-                        "evidence_url": [old[2], url]})
-    db.session.flush()
-    return changed
 
 
 # --- verification ------------------------------------------------------------------------------
