@@ -141,6 +141,12 @@ POLICY: dict[str, Rule] = {
     "reporting.register_innovation": Rule("POST", "/reporting/innovations/{spare_innovation}/registration", ADMIN,
                                           {"action": "register", "nomor_register": "IGA-1"}),
     "reporting.regional": Rule("GET", "/reporting/regional", {"verifier", "admin"}),
+    "reporting.regional_evidence_upload": Rule("POST", "/reporting/regional/evidence", {"verifier", "admin"},
+                                               {"year": "2026", "indicator_no": "1"}),
+    "reporting.regional_evidence_remove": Rule("POST", "/reporting/regional/evidence/{regional_evidence}/remove",
+                                               {"verifier", "admin"}),
+    "reporting.regional_evidence_download": Rule("GET", "/reporting/regional/evidence/{regional_evidence}/file",
+                                                 {"verifier", "admin"}),
     "reporting.queue": Rule("GET", "/reporting/verification", {"verifier", "admin"}),
     "reporting.verify": Rule("GET", "/reporting/verification/{innovation}", {"verifier", "admin"}),
     "reporting.verify_line": Rule("POST", "/reporting/verification/{innovation}/lines/16", {"verifier", "admin"},
@@ -243,6 +249,10 @@ def world(db, make_opd, make_user, make_innovation, make_event):
                   key=job_key, original_name="kemendagri.zip", content_type="application/zip", extension="zip",
                   size=job_blob.size, sha256=job_blob.sha256))
     db.session.add(job)
+    from innovation.reporting.regional import attach_regional_file
+
+    regional_item = attach_regional_file(2026, 1, stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="perda.pdf",
+                                         by=users["verifier"])
     db.session.flush()
     ids = {
         "owner_opd": owner_opd.id, "target_user": target.id, "innovation": innovation.id,
@@ -253,7 +263,7 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         "admin_entry": admin_entry.id, "assignment": assignment.id, "panel_member": panel_member.id,
         "criterion": open_round.rubric.criteria[0].id, "judge_id": users["judge"].id, "reset_token": issue_reset_token(target, by=users["admin"]),
         "b64name": _b64("x.pdf"), "b64innovation": _b64(innovation.id), "b64no": _b64(18),
-        "job": job.id,
+        "job": job.id, "regional_evidence": regional_item.id,
     }
     return users, ids
 

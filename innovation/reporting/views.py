@@ -1,21 +1,27 @@
 """Reporting pages: the district dashboard and index, regional values, verification, registration."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from innovation.auth.models import Role
 from innovation.auth.permissions import ensure, role_required
-from innovation.extensions import db
+from innovation.extensions import csrf, db
 from innovation.innovations import services as innovations
+from innovation.innovations.evidence_views import content_disposition, require_csrf
 from innovation.innovations.models import Innovation, VerificationStatus
 from innovation.orgs.models import Opd
+from innovation.reporting import regional as regional_services
 from innovation.reporting import services
 from innovation.reporting.forms import STATUS_LABELS, RegisterForm, VerifyLineForm
-from innovation.reporting.models import RegionalIndicatorValue
+from innovation.reporting.models import RegionalEvidence, RegionalIndicatorValue
 from innovation.rules import available_years, get_rules, latest_year
+from innovation.storage import StorageError, commit_or_delete, get_storage
+from innovation.storage.sniffing import format_mb, types_label
 
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
 
@@ -63,7 +69,7 @@ def dashboard():
     return render_template(
         "reporting/dashboard.html", page=page, rules=rules, year=year, years=available_years(),
         registered_only=registered_only, claimed=claimed, verified=verified,
-        regional=services.regional_values(year), opds=_opd_choices(), opd_filter=request.args.get("opd", type=int),
+        regional=regional_services.regional_values(year), opds=_opd_choices(), opd_filter=request.args.get("opd", type=int),
         urusan_label={o.code: o.label for o in rules.options["urusan"]},
         can_register=services.can_register(current_user),
     )
@@ -120,7 +126,7 @@ def regional():
     year = _year()
     rules = get_rules(year)
     ensure(RegionalIndicatorValue.can_edit(current_user))
-    rows = services.regional_values(year)
+    rows = regional_services.regional_values(year)
     typed: dict[int, dict[str, str]] = {
         r.no: {"score": str(rows[r.no].score) if r.no in rows else "",
                "note": rows[r.no].note if r.no in rows else "",
@@ -132,7 +138,7 @@ def regional():
         typed = {r.no: {name: request.form.get(f"{name}-{r.no}", "") for name in ("score", "note", "evidence_url")}
                  for r in rules.regional_indicators}
         try:
-            changed = services.save_regional_values(year, typed, by=current_user)
+            changed = regional_services.save_regional_values(year, typed, by=current_user)
         except services.ReportingError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -144,7 +150,93 @@ def regional():
             return redirect(url_for("reporting.regional", year=year))
     spd = sum((rows[r.no].score for r in rules.regional_indicators if r.no in rows), start=0)
     return render_template("reporting/regional.html", rules=rules, year=year, years=available_years(),
-                           rows=rows, typed=typed, error_field=error_field, spd=spd)
+                           rows=rows, typed=typed, error_field=error_field, spd=spd,
+                           files=regional_services.current_evidence(year),
+                           max_files=regional_services.MAX_CURRENT_FILES,
+                           file_hint=_("Jenis: %(types)s. Maksimal %(mb)s MB per berkas.",
+                                       types=types_label(regional_services.EVIDENCE_TYPES),
+                                       mb=format_mb(regional_services.max_file_bytes())),
+                           accept=regional_services.accept_attribute())
+
+
+def _regional_back(year, indicator_no=None) -> str:
+    year = year if isinstance(year, int) or str(year or "").isdigit() else None
+    no = str(indicator_no or "")
+    return url_for("reporting.regional", year=year, _anchor=f"bukti-{no}" if no.isdigit() else "bukti")
+
+
+@bp.route("/regional/evidence", methods=["POST"])
+@csrf.exempt  # the body may be too big to parse: CSRF is checked below, after the size check
+@role_required(*OFFICE)
+def regional_evidence_upload():
+    ensure(RegionalIndicatorValue.can_edit(current_user))
+    try:
+        form, files = request.form, request.files
+    except RequestEntityTooLarge:
+        flash(_("Berkas terlalu besar untuk dikirim lewat formulir (batas %(limit)s MB).",
+                limit=format_mb(current_app.config["MAX_CONTENT_LENGTH"] or 0)), "error")
+        return redirect(_regional_back(request.args.get("year")))
+    require_csrf(form.get("csrf_token"))
+    year, no = form.get("year"), form.get("indicator_no")
+    back = _regional_back(year, no)
+    upload = files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Pilih berkas yang akan diunggah."), "error")
+        return redirect(back)
+    try:
+        item = regional_services.attach_regional_file(year, no, stream=upload.stream, filename=upload.filename,
+                                                      by=current_user._get_current_object())
+    except (services.ReportingError, IntegrityError) as error:
+        db.session.rollback()
+        flash(str(error) if isinstance(error, services.ReportingError) else
+              _("Indikator ini baru saja diubah oleh pengguna lain. Silakan unggah ulang."), "error")
+        return redirect(back)
+    name = item.filename
+    try:
+        commit_or_delete([item.file.key])
+    except IntegrityError:  # another upload created the same value row first
+        flash(_("Indikator ini baru saja diubah oleh pengguna lain. Silakan unggah ulang."), "error")
+        return redirect(back)
+    flash(_("Bukti \"%(name)s\" tersimpan.", name=name), "success")
+    return redirect(back)
+
+
+@bp.route("/regional/evidence/<int:evidence_id>/remove", methods=["POST"])
+@role_required(*OFFICE)
+def regional_evidence_remove(evidence_id: int):
+    item = db.get_or_404(RegionalEvidence, evidence_id)
+    ensure(RegionalIndicatorValue.can_edit(current_user))
+    back = _regional_back(item.value.year, item.value.indicator_no)
+    try:
+        regional_services.remove_regional_file(item, by=current_user._get_current_object())
+    except services.ReportingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Bukti \"%(name)s\" dihapus.", name=item.filename), "success")
+    return redirect(back)
+
+
+@bp.route("/regional/evidence/<int:evidence_id>/file")
+@role_required(*OFFICE)
+def regional_evidence_download(evidence_id: int):
+    item = db.get_or_404(RegionalEvidence, evidence_id)
+    ensure(RegionalEvidence.can_download(current_user))
+    stored = item.file
+    common = {"Cache-Control": "private, max-age=3600", "ETag": f'"{stored.sha256}"', "X-Content-Type-Options": "nosniff"}
+    if stored.sha256 in request.if_none_match:
+        return Response(status=304, headers=common)
+    try:
+        chunks = get_storage().open_chunks(stored.key)
+    except StorageError:
+        current_app.logger.error("regional evidence %s: blob %s is missing", item.id, stored.key)
+        abort(404)
+    inline = request.args.get("inline") == "1" and stored.is_inline_viewable
+    response = Response(chunks, mimetype=stored.content_type, direct_passthrough=True, headers=common)
+    response.headers["Content-Length"] = str(stored.size)
+    response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", item.filename)
+    return response
 
 
 # --- verification ------------------------------------------------------------------------------
