@@ -2,6 +2,7 @@
 no blob without its row, and the files in the Kemendagri bundle."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 
@@ -241,3 +242,51 @@ def test_failed_flush_leaves_no_blob(verifier, pdf, monkeypatch, app):
         attach(verifier, pdf, no=8)
     assert stored_keys() == before
 
+
+# --- the Kemendagri bundle ------------------------------------------------------------------------
+
+def test_bundle_contains_the_current_regional_files(verifier, pdf):
+    from test_export_bundle import export_zip
+
+    from innovation.reporting.export import ExportOptions
+
+    kept = attach(verifier, pdf, "Perda Inovasi Daerah.pdf", no=3)
+    removed = attach(verifier, png_bytes(), "lama.png", no=3)
+    regional.remove_regional_file(removed, by=verifier)
+    attach(verifier, pdf, "tahun lain.pdf", year=2025, no=3)
+    archive, report = export_zip(ExportOptions(YEAR))
+    path = "bukti/daerah/03-mandatory-spending/Perda-Inovasi-Daerah.pdf"
+    assert archive.read(path) == pdf
+    regional_paths = [n for n in archive.namelist() if n.startswith("bukti/daerah/")]
+    assert regional_paths == [path]
+    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8"))))
+    [row] = [r for r in manifest if r["path"].startswith("bukti/daerah/")]
+    assert row == {"path": path, "sha256": hashlib.sha256(pdf).hexdigest(), "size": str(len(pdf)),
+                   "innovation": "(daerah)", "indicator": "3"}
+    assert row["sha256"] == kept.file.sha256
+    assert report.files >= 1 and not report.problems
+
+
+def test_bundle_without_files_or_for_some_opds_has_no_regional_files(verifier, pdf, make_opd):
+    from test_export_bundle import export_zip
+
+    from innovation.reporting.export import ExportOptions
+
+    attach(verifier, pdf, no=3)
+    for options in (ExportOptions(YEAR, with_files=False), ExportOptions(YEAR, opd_ids=(make_opd().id,))):
+        archive, _report = export_zip(options)
+        assert not [n for n in archive.namelist() if n.startswith("bukti/daerah/")]
+        assert "(daerah)" not in archive.read("manifest.csv").decode("utf-8")
+
+
+def test_bundle_reports_a_missing_regional_blob(verifier, pdf):
+    from test_export_bundle import export_zip
+
+    from innovation.reporting.export import ExportOptions
+
+    item = attach(verifier, pdf, "hilang.pdf", no=2)
+    get_storage().delete(item.file.key)
+    archive, report = export_zip(ExportOptions(YEAR))
+    assert not [n for n in archive.namelist() if n.startswith("bukti/daerah/")]
+    assert any("Indikator daerah 2" in p and "tidak ditemukan" in p for p in report.problems.sample)
+    assert "hilang.pdf" in archive.read("LAPORAN.txt").decode("utf-8")

@@ -370,6 +370,9 @@ def _write_archive(out: BinaryIO, options: ExportOptions, rules, progress: Progr
                 archive.writestr(_zipinfo(f"proposal/{item.folder}.pdf", None, "pdf"), pdf)
                 progress(done, total, f"Diekspor: {item.nama}")
 
+        from innovation.reporting.export.regional_files import write_regional_files  # it imports this module
+
+        write_regional_files(archive, manifest, report)  # bukti/daerah/: the regional indicators' files
         progress(done, total, "Menyusun workbook dan laporan")
         workbook.add_summary(_summary_rows(rules, options, report, region, totals))
         with tempfile.TemporaryFile() as book_file:
