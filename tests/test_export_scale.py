@@ -149,3 +149,44 @@ def test_web_export_of_one_opd_without_files(app, db, make_user, make_opd, login
         listing = archive.read("daftar-inovasi.csv").decode("utf-8-sig")
         assert "Inovasi Jila" in listing and "Inovasi Alama" not in listing
         assert not any(name.startswith("bukti/") for name in archive.namelist())
+
+
+def _pdf_words(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    pages = [page.extract_text().splitlines() for page in reader.pages]
+    footers = {lines[-1] for lines in pages}  # "<name> · <region> · page/pages", drawn last on each page
+    assert all(" · Kabupaten Mimika · " in footer for footer in footers)
+    return " ".join(line for lines in pages for line in lines if line not in footers).split()
+
+
+@pytest.mark.parametrize("extra", ["", " Kota Şanlıurfa"])  # core fonts / DejaVu (a character outside Windows-1252)
+def test_proposal_holds_every_word_and_every_indicator(extra):
+    """The proposal's own line wrapping loses nothing: every word of a 3,000-word Rancang Bangun is in
+    the PDF in order, with the typographic quotes, and every indicator row of the table."""
+    from innovation.reporting.export.items import EvidenceRef, ExportItem, Line
+    from innovation.reporting.export.proposal import write_proposal
+    from innovation.rules import get_rules
+
+    rules = get_rules(2026)
+    text = " ".join(f"kata{n % 101}" for n in range(3000)) + " ‘akhir’ – “selesai”" + extra
+    values = {name: "" for name in ("nama", "nomor_register", "tahapan", "inisiator", "nama_inisiator", "jenis",
+                                    "klasifikasi", "bentuk", "tematik", "urusan_utama", "urusan_lain", "koordinat",
+                                    "tujuan", "manfaat", "hasil", "waktu_uji_coba", "waktu_penerapan",
+                                    "waktu_pengembangan")}
+    values.update({"nama": "Inovasi Uji Proposal", "rancang_bangun": text,
+                   "tujuan": "bukti/" + "x" * 300})  # a word wider than the page is cut, not lost
+    lines = [Line(indicator, 2, None, f"Informasi baris {indicator.no}", indicator.bobot * 2, "", "",
+                  [EvidenceRef(1, "", file_name="SK.pdf", path=f"bukti/01-a/{indicator.no}-x/SK.pdf")])
+             for indicator in rules.indicators]
+    item = ExportItem(1, 1, "x", "Distrik Agimuga", "Distrik Agimuga", values, lines, {}, 0, 0, [], False)
+    words = _pdf_words(write_proposal(item, region_name="Kabupaten Mimika", rules_year=2026, profile_file_labels={}))
+    joined = " ".join(words)
+    body = text.split()
+    start = words.index("kata0")
+    assert words[start:start + len(body) - len(extra.split())] == body[:len(body) - len(extra.split())]
+    assert "x" * 300 in joined.replace(" ", "")
+    for indicator in rules.indicators:
+        assert f"Informasi baris {indicator.no}" in joined
+    assert joined.count("SK.pdf") == len(rules.indicators)
