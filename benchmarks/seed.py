@@ -23,8 +23,9 @@ What it writes (N innovations):
 Evidence blobs: ``StoredFile.key`` is unique, so every evidence file has its own row and key. The
 bytes come from three small real templates (two PDFs and a PNG, written once next to the storage
 folder). Blobs are hard links to those templates (a copy where hard links are impossible) and are
-written for the evidence of the first ``--blob-innovations`` innovations only (default 1,000: the
-export-with-evidence sample and every innovation the page benchmarks open). Rows of the other
+written for the evidence of the innovations of the first ``ceil(--blob-innovations / 50)`` OPDs only
+(default 1,000 innovations in 20 OPDs: ``benchmarks.run`` exports those OPDs for "1,000 innovations
+with their evidence", and the page benchmarks open innovations of the first OPD). Rows of the other
 innovations point at keys with no blob: their downloads answer 404, which no benchmark does. This
 keeps 100,000 innovations (about 4 million evidence files) to seconds instead of millions of links.
 
@@ -268,6 +269,11 @@ def new_key(rng: random.Random) -> str:
 
 # --- the seed ------------------------------------------------------------------------------------
 
+def blob_opds_for(blob_innovations: int) -> int:
+    """How many OPDs (the first by id) get real evidence blobs: about ``blob_innovations`` innovations."""
+    return max(1, math.ceil(blob_innovations / INNOVATIONS_PER_OPD))
+
+
 def seed(
     database_url: str, innovations: int, storage_dir: str | os.PathLike, *,
     blob_innovations: int = 1000, audit_per_innovation: int = 6, rng_seed: int = 2026,
@@ -313,6 +319,7 @@ def seed(
 
             # --- OPDs and accounts ---------------------------------------------------------
             n_opd = max(2, math.ceil(innovations / INNOVATIONS_PER_OPD))
+            blob_opds = blob_opds_for(blob_innovations)
             opd_base = w.next_id(Opd.__table__)
             opds, dinas_ids = [], []
             for i in range(n_opd):
@@ -392,7 +399,9 @@ def seed(
                         waktu_pengembangan=date(2025, 3, 1) if k % 2 else None, **texts,
                     )
                     claims, evidence_nos = {}, set()
-                    with_blobs = k < blob_innovations
+                    # The OPDs that get blobs are the first ``blob_opds`` (by id): an export of those OPDs is
+                    # "about blob_innovations innovations with all their evidence" at any size.
+                    with_blobs = k % n_opd < blob_opds
                     for indicator in rules.indicators:
                         parameter = 1 + (k + indicator.no) % 3 if (k + indicator.no) % 7 else 3
                         basis = indicator.bases[k % len(indicator.bases)].code if indicator.bases else None

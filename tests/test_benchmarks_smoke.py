@@ -37,14 +37,20 @@ def test_seed_fills_a_consistent_database(tmp_path):
             assert {a.indicator_no for a in innovation.answers} == {i.no for i in innovation.rules.indicators}
             if innovation.verified_score is not None:
                 assert innovation.verified_score == innovation.claimed_score
-        # blobs exist for the first innovations' evidence (and only those), as the docstring says
-        first = db.session.scalar(sa.select(sa.func.min(Innovation.id)))
-        keys = db.session.scalars(sa.select(StoredFile.key).join(Evidence, Evidence.file_id == StoredFile.id)
-                                  .where(Evidence.innovation_id == first)).all()
-        assert keys and all((tmp_path / "storage" / key).is_file() for key in keys)
-        assert result["blobs"] == len(set(db.session.scalars(
+        # blobs exist for the evidence of the first OPD's innovations (and only those), as the docstring says
+        from innovation.orgs.models import Opd
+
+        first_opd = db.session.scalar(sa.select(sa.func.min(Opd.id)))
+        assert seeding.blob_opds_for(5) == 1
+        blob_keys = set(db.session.scalars(
             sa.select(StoredFile.key).join(Evidence, Evidence.file_id == StoredFile.id)
-            .where(Evidence.innovation_id < first + 5))))
+            .join(Innovation, Innovation.id == Evidence.innovation_id).where(Innovation.opd_id == first_opd)))
+        assert blob_keys and all((tmp_path / "storage" / key).is_file() for key in blob_keys)
+        assert result["blobs"] == len(blob_keys)
+        other = db.session.scalars(
+            sa.select(StoredFile.key).join(Evidence, Evidence.file_id == StoredFile.id)
+            .join(Innovation, Innovation.id == Evidence.innovation_id).where(Innovation.opd_id != first_opd)).all()
+        assert other and not any((tmp_path / "storage" / key).exists() for key in other)
 
         tables = set(sa.inspect(db.engine).get_table_names())
         if {"judging_round", "score_sheet", "score"} <= tables:
