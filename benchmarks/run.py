@@ -278,6 +278,7 @@ class Options:
     export_timeout: float = 7200.0
     export_max_size: int = 100_000
     skip: set[str] = field(default_factory=set)
+    exports_only: bool = False
 
 
 class SizeRun:
@@ -299,6 +300,8 @@ class SizeRun:
         app = self.app()
         endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
         self.fx = load_fixtures(app)
+        if self.options.exports_only:
+            return self.run_exports(app_env(self.url, self.storage))
         self.available = {p.name: p.endpoint in endpoints for p in PAGES}
         if not self.fx.judge:
             for name in ("judge_queue", "scoring_page", "score_submission"):
@@ -323,6 +326,9 @@ class SizeRun:
                 self.result["concurrent_scoring"] = self.concurrent_scoring(server)
         finally:
             server.stop()
+        return self.run_exports(env)
+
+    def run_exports(self, env: dict[str, str]) -> dict[str, Any]:
         if "export" not in self.options.skip:
             self.result["export"] = self.export(env)
         if "export_evidence" not in self.options.skip:
@@ -852,6 +858,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upload-mb", type=int, default=200)
     parser.add_argument("--export-max-size", type=int, default=100_000,
                         help="run the export of all innovations only at sizes up to this (default 100000)")
+    parser.add_argument("--exports-only", action="store_true",
+                        help="only the two Kemendagri exports (no pages, results, upload or concurrent scoring)")
     parser.add_argument("--skip", default="",
                         help="comma-separated: upload, concurrent, export, export_evidence, or page names (e.g. results)")
     args = parser.parse_args(argv)
@@ -860,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     options = Options(requests=args.requests, concurrent_seconds=args.concurrent_seconds, upload_mb=args.upload_mb,
-                      export_max_size=args.export_max_size,
+                      export_max_size=args.export_max_size, exports_only=args.exports_only,
                       skip={s for s in args.skip.split(",") if s})
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.quick:
