@@ -154,13 +154,13 @@ def test_changing_the_parameter_sends_the_line_back(db, make_user, claimed):
 def test_pending_counts_and_queue(db, make_user, claimed):
     innovation, _ = claimed
     assert services.pending_counts([innovation.id]) == {innovation.id: 3}
-    queue_ids = set(db.session.scalars(services.queue_query(services.ListFilters(opd_id=innovation.opd_id))))
+    queue_ids = set(db.session.scalars(services.queue_query(services.ListFilters(opd_ids=(innovation.opd_id,)))))
     assert innovation in queue_ids
     verifier = make_user(role=Role.VERIFIER)
     for no in (16, 17, 35):
         services.verify_line(services.answer_for(innovation, no), "sesuai", None, "", by=verifier)
     assert services.pending_counts([innovation.id]) == {}
-    assert not list(db.session.scalars(services.queue_query(services.ListFilters(opd_id=innovation.opd_id))))
+    assert not list(db.session.scalars(services.queue_query(services.ListFilters(opd_ids=(innovation.opd_id,)))))
 
 
 # --- registration ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def event_list_query(
     action: str = "",
     object_type: str = "",
     object_id: int | None = None,
-    opd_id: int | None = None,
+    opd_ids: tuple[int, ...] | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> Select:
@@ -49,8 +49,8 @@ def event_list_query(
         stmt = stmt.where(AuditEvent.object_type == object_type)
     if object_id is not None:
         stmt = stmt.where(AuditEvent.object_id == object_id)
-    if opd_id is not None:
-        stmt = stmt.where(AuditEvent.opd_id == opd_id)
+    if opd_ids is not None:
+        stmt = stmt.where(AuditEvent.opd_id.in_(opd_ids))
     if date_from is not None:
         stmt = stmt.where(AuditEvent.at >= from_local(datetime.combine(date_from, time.min)))
     if date_to is not None:

@@ -17,15 +17,12 @@ class AuditFilterForm(FlaskForm):
     action = StringField(_l("Tindakan (awalan, mis. user. atau opd.create)"), validators=[Optional(), Length(max=64)])
     object_type = SelectField(_l("Jenis objek"), default="")
     object_id = IntegerField(_l("ID objek"), validators=[Optional(), NumberRange(min=1)])
-    opd = SelectField(_l("OPD"), default="")
+    opd = StringField(_l("OPD"), validators=[Optional(), Length(max=200)])  # an id or a code/name: orgs.picker
     date_from = DateField(_l("Dari tanggal (WIT)"), validators=[Optional()])
     date_to = DateField(_l("Sampai tanggal (WIT)"), validators=[Optional()])
 
-    def set_choices(self, object_types: list[str], opds) -> None:
+    def set_choices(self, object_types: list[str]) -> None:
         self.object_type.choices = [SelectChoice("", _l("Semua jenis"))] + [SelectChoice(t, t) for t in object_types if t]
-        self.opd.choices = [SelectChoice("", _l("Semua OPD"))] + [
-            SelectChoice(str(opd.id), f"{opd.name} ({opd.code})") for opd in opds
-        ]
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -43,7 +40,6 @@ class AuditFilterForm(FlaskForm):
             "action": ok(self.action) or "",
             "object_type": ok(self.object_type) or "",
             "object_id": ok(self.object_id),
-            "opd_id": int(self.opd.data) if ok(self.opd) else None,
             "date_from": ok(self.date_from),
             "date_to": ok(self.date_to),
         }

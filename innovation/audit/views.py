@@ -7,7 +7,7 @@ from innovation.audit import browse
 from innovation.audit.forms import AuditFilterForm
 from innovation.auth.models import Role
 from innovation.auth.permissions import role_required
-from innovation.orgs.services import all_opds
+from innovation.orgs.picker import opd_filter
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 bp.add_app_template_filter(browse.change_rows, "audit_changes")
@@ -20,14 +20,15 @@ MAX_PER_PAGE = 200
 @role_required(Role.ADMIN)
 def index():
     filters = AuditFilterForm(formdata=request.args)
-    filters.set_choices(browse.object_types(request.args.get("object_type")), all_opds())
+    filters.set_choices(browse.object_types(request.args.get("object_type")))
+    opds = opd_filter(request.args.get("opd"))
     per_page = request.args.get("per_page", type=int) or current_app.config.get("AUDIT_PER_PAGE", PER_PAGE)
     page = browse.keyset_page(
-        browse.event_list_query(**filters.values()),
+        browse.event_list_query(**filters.values(), opd_ids=opds.opd_ids),
         per_page=min(max(per_page, 1), MAX_PER_PAGE),
         older=browse.Cursor.parse(request.args.get("older")),
         newer=browse.Cursor.parse(request.args.get("newer")),
     )
     # The links keep the filters and move the cursor.
     keep = {name: value for name, value in request.args.items() if name not in ("older", "newer", "page")}
-    return render_template("audit/index.html", page=page, filters=filters, keep=keep)
+    return render_template("audit/index.html", page=page, filters=filters, keep=keep, opds=opds)

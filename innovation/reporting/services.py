@@ -207,15 +207,15 @@ def set_registration(innovation_ids: Iterable[int], *, registered: bool, by: Use
 
 @dataclass(frozen=True)
 class ListFilters:
-    opd_id: int | None = None
+    opd_ids: tuple[int, ...] | None = None  # None: every OPD (orgs.picker.OpdFilter.opd_ids)
     urusan: str | None = None
     tahapan: str | None = None
     registered: bool | None = None  # None: both
 
 
 def _filtered(query: Select, filters: ListFilters) -> Select:
-    if filters.opd_id:
-        query = query.where(Innovation.opd_id == filters.opd_id)
+    if filters.opd_ids is not None:
+        query = query.where(Innovation.opd_id.in_(filters.opd_ids))
     if filters.urusan:
         query = query.where(Innovation.urusan_utama == filters.urusan)
     if filters.tahapan:

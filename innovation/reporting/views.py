@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -14,7 +13,7 @@ from innovation.extensions import csrf, db
 from innovation.innovations import services as innovations
 from innovation.innovations.evidence_views import content_disposition, require_csrf
 from innovation.innovations.models import Innovation, VerificationStatus
-from innovation.orgs.models import Opd
+from innovation.orgs.picker import OpdFilter, opd_filter
 from innovation.reporting import regional as regional_services
 from innovation.reporting import services
 from innovation.reporting.forms import STATUS_LABELS, RegisterForm, VerifyLineForm
@@ -36,18 +35,15 @@ def _year() -> int:
     return year if year in available_years() else latest_year()
 
 
-def _filters() -> services.ListFilters:
+def _filters() -> tuple[services.ListFilters, OpdFilter]:
     registered = {"ya": True, "tidak": False}.get(request.args.get("registered", ""))
+    opds = opd_filter(request.args.get("opd"))
     return services.ListFilters(
-        opd_id=request.args.get("opd", type=int),
+        opd_ids=opds.opd_ids,
         urusan=request.args.get("urusan") or None,
         tahapan=request.args.get("tahapan") or None,
         registered=registered,
-    )
-
-
-def _opd_choices():
-    return db.session.execute(select(Opd.id, Opd.name).order_by(Opd.name)).all()
+    ), opds
 
 
 def _back(default: str) -> str:
@@ -63,13 +59,14 @@ def dashboard():
     year = _year()
     rules = get_rules(year)
     registered_only = request.args.get("scope") != "all"
-    page = db.paginate(services.dashboard_query(_filters()), per_page=PER_PAGE, error_out=False)
+    filters, opds = _filters()
+    page = db.paginate(services.dashboard_query(filters), per_page=PER_PAGE, error_out=False)
     claimed = services.district_index(year, verified=False, registered_only=registered_only)
     verified = services.district_index(year, verified=True, registered_only=registered_only)
     return render_template(
         "reporting/dashboard.html", page=page, rules=rules, year=year, years=available_years(),
         registered_only=registered_only, claimed=claimed, verified=verified,
-        regional=regional_services.regional_values(year), opds=_opd_choices(), opd_filter=request.args.get("opd", type=int),
+        regional=regional_services.regional_values(year), opds=opds,
         urusan_label={o.code: o.label for o in rules.options["urusan"]},
         can_register=services.can_register(current_user),
     )
@@ -245,10 +242,10 @@ def regional_evidence_download(evidence_id: int):
 @role_required(*OFFICE)
 def queue():
     rules = get_rules(latest_year())
-    page = db.paginate(services.queue_query(_filters()), per_page=PER_PAGE, error_out=False)
+    filters, opds = _filters()
+    page = db.paginate(services.queue_query(filters), per_page=PER_PAGE, error_out=False)
     pending = services.pending_counts(i.id for i in page.items)
-    return render_template("reporting/queue.html", page=page, rules=rules, pending=pending, opds=_opd_choices(),
-                           opd_filter=request.args.get("opd", type=int))
+    return render_template("reporting/queue.html", page=page, rules=rules, pending=pending, opds=opds)
 
 
 def _verify_page(innovation: Innovation, *, failed_no: int | None = None, failed_form: VerifyLineForm | None = None,
