@@ -36,6 +36,8 @@ class Innovation(db.Model):
         CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude_range"),
         CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude_range"),
         Index("ix_innovation_opd_updated", "opd_id", "updated_at"),
+        Index("ix_innovation_nama_id", "nama", "id"),  # the dashboard's order (migration 0006)
+        Index("ix_innovation_updated_at", "updated_at"),  # reporting.index_cache's fingerprint
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

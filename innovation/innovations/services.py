@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
-from innovation.extensions import db
+from innovation.extensions import db, utcnow
 from innovation.innovations import readiness, scoring
 from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation
 from innovation.orgs.models import Opd
@@ -89,6 +89,9 @@ def refresh_derived(innovation: Innovation) -> Assessment:
     db.session.flush()
     db.session.refresh(innovation, ["answers", "evidence"])
     result = assess(innovation)
+    # Set even when no figure changes: the reporting index cache reads max(updated_at) as "something
+    # that feeds the district index changed" (reporting.index_cache).
+    innovation.updated_at = utcnow()
     innovation.claimed_score = Decimal(result.total)
     innovation.rancang_bangun_words = readiness.word_count(innovation.rancang_bangun)
     innovation.gap_count = result.readiness.count

@@ -1,0 +1,98 @@
+"""The district index cache: a repeated view reads one fingerprint instead of aggregating, and every
+change that moves the index (an answer, evidence, verification, registration, a regional value) is
+seen on the next view."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from evidence_files import pdf as pdf_bytes
+
+from innovation.auth.models import Role
+from innovation.extensions import utcnow
+from innovation.innovations import evidence
+from innovation.innovations import services as innovations
+from innovation.reporting import index_cache, regional
+from innovation.reporting import services as reporting
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(app):
+    app.extensions.pop("reporting_index_cache", None)
+    yield
+    app.extensions.pop("reporting_index_cache", None)
+
+
+@pytest.fixture
+def innovation(db, make_user, make_innovation):
+    operator = make_user()
+    made = make_innovation(opd=operator.opd, rules_year=2026, nama="Inovasi Indeks Cache")
+    made.registered_at = utcnow()
+    db.session.flush()
+    return made, operator
+
+
+def _index():
+    return index_cache.cached_district_index(2026, verified=True)
+
+
+def _aggregations(counter) -> int:
+    return sum("GROUP BY" in s.upper() for s in counter.statements)
+
+
+def test_repeated_views_do_not_aggregate(app, db, innovation, count_statements):
+    first = _index()
+    with count_statements() as counter:
+        again = _index()
+    assert again is first
+    assert _aggregations(counter) == 0 and len(counter.statements) == 1  # the fingerprint only
+
+
+def test_every_change_that_moves_the_index_is_seen(app, db, innovation, make_user):
+    made, operator = innovation
+    before = _index()
+    innovations.save_answer(made, 16, parameter=3, basis=None, informasi="", by=operator)
+    db.session.flush()
+    after_answer = _index()
+    assert after_answer is not before
+    assert after_answer == reporting.district_index(2026, verified=True)
+
+    evidence.attach_file(made, indicator_no=16, stream=io.BytesIO(pdf_bytes()), filename="sk.pdf", by=operator)
+    db.session.flush()
+    with_evidence = _index()
+    assert with_evidence.sid > after_answer.sid  # the line now scores
+    assert with_evidence == reporting.district_index(2026, verified=True)
+
+    verifier = make_user(role=Role.VERIFIER)
+    reporting.verify_line(reporting.answer_for(made, 16), "ditolak", None, "Bukan SK.", by=verifier)
+    db.session.flush()
+    rejected = _index()
+    assert rejected.sid < with_evidence.sid
+    assert rejected == reporting.district_index(2026, verified=True)
+
+    regional.save_regional_values(2026, {1: {"score": "3", "note": "", "evidence_url": ""}}, by=verifier)
+    db.session.flush()
+    with_regional = _index()
+    assert with_regional.spd > rejected.spd
+
+    made.registered_at = None
+    db.session.flush()
+    assert _index().n == with_regional.n - 1
+
+
+def test_entries_expire(app, db, innovation, monkeypatch):
+    first = _index()
+    monkeypatch.setitem(app.config, "REPORTING_INDEX_CACHE_SECONDS", 60)
+    clock = [1000.0]
+    monkeypatch.setattr(index_cache.time, "monotonic", lambda: clock[0])
+    index_cache.index_cache().clear()
+    first = _index()
+    clock[0] += 30
+    assert _index() is first
+    clock[0] += 31
+    assert _index() is not first
+
+
+def test_switched_off(app, db, innovation, monkeypatch):
+    monkeypatch.setitem(app.config, "REPORTING_INDEX_CACHE_SECONDS", 0)
+    assert _index() is not _index()
