@@ -74,6 +74,7 @@ def unicode_font() -> tuple[str, str, frozenset[int]] | None:
 
 
 CORE_ENCODING = "windows-1252"
+CONTROL_CHARACTERS = {code: None for code in range(32) if code != 10}  # str.translate: dropped, "\n" kept
 
 
 def core_encodable(texts) -> bool:
@@ -123,7 +124,7 @@ class Proposal(FPDF):
         if isinstance(value, date):
             value = value.strftime("%d-%m-%Y")
         text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-        text = "".join(c for c in text if c == "\n" or ord(c) >= 32)
+        text = text.translate(CONTROL_CHARACTERS)
         if not self.unicode:
             if core_encodable((text,)):
                 return text

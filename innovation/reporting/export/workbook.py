@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
@@ -25,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from innovation.reporting.export.items import LONG_FIELDS, PROFILE_FIELDS, ExportItem
@@ -107,6 +109,7 @@ class WorkbookWriter:
         self.slots = list(profile_file_labels)
         self.book = Workbook(write_only=True)
         self.sheets: list[_Sheet] = []
+        self._styles: dict[tuple[bool, bool], StyleArray] = {}
         self.max_rows = max_rows or MAX_ROWS
         self.bold = Font(bold=True)
         self.header_fill = PatternFill("solid", fgColor="DDEBF0")
@@ -170,18 +173,29 @@ class WorkbookWriter:
         cell.alignment = self.wrap
         return cell
 
+    def _style(self, sheet, wrap: bool, is_date: bool) -> StyleArray:
+        """The style of a body cell, registered once: setting ``alignment`` and ``number_format`` on
+        every cell looks them up in the workbook's style tables each time (a third of the workbook's
+        cost); copying the registered style ids is the same result."""
+        key = (wrap, is_date)
+        style = self._styles.get(key)
+        if style is None:
+            prototype = WriteOnlyCell(sheet, value=None)
+            prototype.alignment = self.wrap if wrap else self.top
+            if is_date:
+                prototype.number_format = DATE_FORMAT
+            style = self._styles[key] = prototype._style
+        return style
+
     def _cell(self, sheet, value: Any, wrap: bool = False) -> WriteOnlyCell | None:
         if value is None or value == "":
             return None  # an empty cell, not an empty string
         if isinstance(value, str):
             cell = WriteOnlyCell(sheet, value=clean(value)[:CELL_LIMIT])
             cell.data_type = "s"  # never a formula, whatever the text starts with
-        elif isinstance(value, date):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = DATE_FORMAT
         else:
             cell = WriteOnlyCell(sheet, value=value)
-        cell.alignment = self.wrap if wrap else self.top
+        cell._style = copy(self._style(sheet, wrap, isinstance(value, date)))
         return cell
 
     def _row(self, sheet: _Sheet, values: list[Any]) -> None:
