@@ -11,8 +11,9 @@ import csv
 import hashlib
 import zipfile
 
-from innovation.reporting.export.bundle import ZIP64_FROM, ExportReport, _zipinfo
+from innovation.reporting.export.bundle import ZIP64_FROM, _zipinfo
 from innovation.reporting.export.naming import UniqueNames, safe_filename, slugify
+from innovation.reporting.export.report import ExportReport
 from innovation.reporting.regional import current_evidence
 from innovation.rules import get_rules
 from innovation.storage import StorageError, get_storage
