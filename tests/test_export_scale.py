@@ -80,9 +80,10 @@ def test_sheets_continue_past_the_row_limit(app, db, make_user, make_opd, monkey
 
 
 def test_laporan_lists_every_left_out_innovation_from_disk(app, db, make_user, make_opd, monkeypatch):
-    from innovation.reporting.export import ExportOptions, report
+    from innovation.reporting.export import ExportOptions
+    from innovation.reporting.export import report as report_module
 
-    monkeypatch.setattr(report.NoteList, "SAMPLE", 2)
+    monkeypatch.setattr(report_module.NoteList, "SAMPLE", 2)
     operator = make_user(role=Role.OPERATOR, opd=make_opd(name="Distrik Mimika Baru"))
     names = [f"Inovasi Belum Lengkap {n}" for n in range(5)]
     for name in names:
