@@ -583,8 +583,14 @@ class SizeRun:
         errors: list[str] = []
         requests_done = [0]
         lock = threading.Lock()
-        ready = threading.Barrier(len(judges) + 1)
         stop_at = [0.0]
+        started_at = [0.0]
+
+        def start_clock() -> None:  # the barrier's action: runs once, before any thread is released
+            started_at[0] = time.monotonic()
+            stop_at[0] = started_at[0] + self.options.concurrent_seconds
+
+        ready = threading.Barrier(len(judges) + 1, action=start_clock)
 
         def judge_loop(username: str, seed: int) -> None:
             rng = random.Random(seed)
@@ -625,8 +631,7 @@ class SizeRun:
         for t in threads:
             t.start()
         ready.wait()
-        started = time.monotonic()
-        stop_at[0] = started + self.options.concurrent_seconds
+        started = started_at[0]
         for t in threads:
             t.join(timeout=self.options.concurrent_seconds + 300)
         seconds = time.monotonic() - started

@@ -138,6 +138,30 @@ def _fill_innovation(spec: dict, opd: Opd, operator: User) -> Innovation:
     return innovation
 
 
+REGIONAL_2026 = {  # indicator no: (score, note, evidence file title or None)
+    1: ("3", "Visi dan misi RPJMD 2025-2029 memuat inovasi daerah.", "Perda RPJMD Kabupaten Mimika 2025-2029"),
+    2: ("3", "APBD 2026 ditetapkan 28 Desember 2025.", None),
+    9: ("4.5", "Opini WTP atas LKPD 2024.", "LHP BPK atas LKPD Kabupaten Mimika 2024"),
+    13: ("2", "Penghargaan inovator Innovation Week 2025.", None),
+}
+
+
+def _ensure_regional(admin: User) -> int:
+    """A few of 2026's regional indicator values, two with a PDF as evidence (only when none exist)."""
+    from innovation.reporting import regional
+
+    if regional.regional_values(2026):
+        return 0
+    regional.save_regional_values(
+        2026, {no: {"score": score, "note": note, "evidence_url": ""} for no, (score, note, _f) in REGIONAL_2026.items()},
+        by=admin)
+    for no, (_score, _note, title) in REGIONAL_2026.items():
+        if title:
+            data = demo_pdf(title, ["Kabupaten Mimika", "Dokumen contoh untuk demo."])
+            regional.attach_regional_file(2026, no, stream=io.BytesIO(data), filename=f"{title}.pdf", by=admin)
+    return len(REGIONAL_2026)
+
+
 @click.command("demo")
 def demo_command() -> None:
     """Load Mimika demo data (idempotent) and print the demo accounts."""
@@ -177,6 +201,7 @@ def demo_command() -> None:
         entry = entries.enter_innovation(week_2026, innovation, category, by=operator, now=now)
         if spec["completeness"] == "full":
             entries.submit_entry(entry, by=operator, now=now)
+    _ensure_regional(admin)
     db.session.commit()
 
     counts = {

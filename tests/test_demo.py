@@ -27,10 +27,18 @@ def test_demo_is_complete_and_idempotent(app, db):
     submitted = db.session.scalar(select(func.count(Entry.id)).where(Entry.status == EntryStatus.SUBMITTED))
     assert submitted >= 8
 
+    from innovation.reporting import regional
+
+    values = regional.regional_values(2026)
+    assert set(values) == {1, 2, 9, 13} and values[9].score == 4.5
+    files = regional.current_evidence(2026)
+    assert sorted(files) == [1, 9] and all(len(items) == 1 for items in files.values())
+
     users_before = db.session.scalar(select(func.count(User.id)))
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0, again.output
     assert db.session.scalar(select(func.count(Innovation.id))) == 12
+    assert sum(len(items) for items in regional.current_evidence(2026).values()) == 2  # not attached twice
     assert db.session.scalar(select(func.count(User.id))) == users_before
 
     from innovation.storage import get_storage

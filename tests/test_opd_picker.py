@@ -64,3 +64,13 @@ def test_audit_log_filters_by_opd_text(client, db, admin, login, make_opd, monke
     html = client.get(f"/audit/?opd=agimuga+{t}").get_data(as_text=True)
     assert f"milik-agimuga-{t}" in html and f"milik-jita-{t}" not in html
     assert 'type="search" id="filter-opd"' in html
+
+
+@pytest.mark.parametrize("select_max", [1, 10_000])
+def test_one_statement_in_either_mode(db, two_opds, count_statements, monkeypatch, select_max):
+    """A page's statement count must not depend on how many OPDs the region has."""
+    monkeypatch.setattr(picker, "SELECT_MAX", select_max)
+    with count_statements() as counter:
+        chosen = picker.opd_filter("")
+    assert len(counter.statements) == 1
+    assert (chosen.options is None) == (select_max == 1)

@@ -54,10 +54,9 @@ def match_opds(text: str) -> tuple[int, ...]:
 
 def opd_filter(value: str | None) -> OpdFilter:
     value = (value or "").strip()[:200]
-    count = db.session.scalar(select(func.count(Opd.id))) or 0
-    options = None
-    if count <= SELECT_MAX:
-        options = [tuple(row) for row in db.session.execute(select(Opd.id, Opd.name, Opd.code).order_by(Opd.name))]
+    # One statement either way: up to SELECT_MAX + 1 OPDs; one more than SELECT_MAX means "many".
+    rows = db.session.execute(select(Opd.id, Opd.name, Opd.code).order_by(Opd.name, Opd.id).limit(SELECT_MAX + 1)).all()
+    options = [tuple(row) for row in rows] if len(rows) <= SELECT_MAX else None
     if not value:
         return OpdFilter(options, "", None)
     if value.isdigit() and len(value) < 10:
