@@ -101,6 +101,9 @@ class Round(db.Model):
     advance_per_category: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped in the same transaction as every change that feeds the round's results (results_version.py):
+    # the live results' cache key, read with the round instead of aggregating its score sheets.
+    results_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
     rubric: Mapped[Rubric | None] = relationship()

@@ -8,10 +8,10 @@ later score changes never alter what was published. Formulas: ``innovation.judgi
 (computed in float64; the payload's figures are Decimals rounded to four places, as strings).
 
 Until publication the page computes live. The computation is linear in the round's score sheets and
-cached in the process (``round_payload``): an LRU keyed by the round, the method and a fingerprint of
-everything that feeds the figures (one statement: the count and latest change of the round's score
-sheets, assignments and entries), so a repeated view costs one small query and a score change, a
-recusal or a new entry invalidates the cached result in every worker on its next view.
+cached in the process (``round_payload``): an LRU keyed by the round, the method and the round's
+``results_version`` (bumped in the same transaction as every change that feeds the figures, by
+``results_version.py``), so a repeated view reads only the round, and a score change, a recusal or a
+new entry invalidates the cached result in every worker on its next view.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from innovation.audit.services import record
@@ -389,23 +389,11 @@ def payload_memo(payload: dict) -> dict:
 
 
 def fingerprint(round_: Round) -> tuple:
-    """What the live result depends on, in one statement: counts and latest changes of the round's
-    entries, assignments and score sheets, and the sum of the sheets' totals (a saved sheet, a
-    recusal or a new entry changes it, even from a worker whose clock lags a little), plus
-    the round's own settings and its rubric. Innovation and OPD names edited meanwhile show on the
-    next score change (published results read their snapshot anyway)."""
-    row = db.session.execute(
-        select(func.count(RoundEntry.id.distinct()), func.max(RoundEntry.id), func.max(RoundEntry.created_at),
-               func.count(Assignment.id.distinct()), func.max(Assignment.updated_at),
-               func.count(ScoreSheet.id), func.max(ScoreSheet.updated_at), func.count(ScoreSheet.submitted_at),
-               func.sum(ScoreSheet.total))
-        .select_from(RoundEntry)
-        .outerjoin(Assignment, Assignment.round_entry_id == RoundEntry.id)
-        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(RoundEntry.round_id == round_.id)
-    ).one()
-    settings = (round_.name, round_.kind.value, round_.position, round_.rubric_id, round_.advance_top_n)
-    return (*settings, *(v.isoformat() if isinstance(v, datetime) else str(v) for v in row))
+    """What the live result depends on: the round's ``results_version`` (bumped in the same transaction
+    as every score sheet, assignment, entry or criterion change that feeds it, see ``results_version``)
+    and the round's own settings. Read with the round: no statement of its own."""
+    return (round_.results_version, round_.name, round_.kind.value, round_.position, round_.rubric_id,
+            round_.advance_top_n)
 
 
 def cached_compute(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> dict:

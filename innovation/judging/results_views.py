@@ -11,6 +11,7 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -32,6 +33,7 @@ from innovation.timeutil import format_local
 MAX_ID = 2**31 - 1
 RANKING_PER_PAGE = 50  # rows of the full ranking per page
 PODIUM_SHOWN = 10  # at most this many of each category's winners on the results page
+JUDGES_SHOWN = 50  # judges listed on the results page, flagged and furthest from the others first (all: XLSX)
 FLAGGED_SHOWN = 50  # the largest flagged gaps listed on the results page (all: entry pages, XLSX)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -109,6 +111,22 @@ def paginate_list(rows: list, page: int, per_page: int) -> ListPage:
     return ListPage(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
 
 
+def judges_shown(payload: dict) -> list[dict]:
+    """The judges the page lists: all of them in the payload's order up to ``JUDGES_SHOWN``; beyond
+    that (a panel of hundreds), the flagged ones first, then by distance from the other judges."""
+    judges = payload["judges"]
+    if len(judges) <= JUDGES_SHOWN:
+        return judges
+
+    def distance(judge: dict) -> Decimal:
+        try:
+            return abs(Decimal(str(judge.get("mean_deviation") or 0)))
+        except ArithmeticError:
+            return Decimal(0)
+
+    return sorted(judges, key=lambda j: (not j.get("flag"), -distance(j)))[:JUDGES_SHOWN]
+
+
 def flagged_scores(payload: dict) -> list[tuple[dict, dict, dict | None, str]]:
     """Every flagged score of the payload, the largest gap first: (entry, sheet, criterion or None
     for the total, gap)."""
@@ -155,6 +173,7 @@ def results(round_id: int):
     if "by_id" not in memo:
         memo["by_id"] = {e["id"]: e for e in payload["entries"]}
         memo["flagged"] = flagged_scores(payload)
+        memo["judges"] = judges_shown(payload)
     by_id, flagged = memo["by_id"], memo["flagged"]
     categories = {c["id"]: c for c in payload["categories"]}
     category = categories.get(request.args.get("category", type=int) or 0)
@@ -167,6 +186,7 @@ def results(round_id: int):
         "judging/results.html", **common, verified=services.verify(snapshot) if snapshot else None,
         aggregates=AGGREGATES, methods=METHODS, entry_url=entry_url, podiums=podiums, podium_n=podium_n,
         category=category, ranking=page, flagged=flagged[:FLAGGED_SHOWN], flagged_total=len(flagged),
+        judges=memo["judges"], judges_total=len(payload["judges"]),
     )
 
 
