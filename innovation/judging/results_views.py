@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -28,6 +27,7 @@ from innovation.judging.export import export_filename, write_results_xlsx
 from innovation.judging.models import Round, RoundKind
 from innovation.judging.statistics import AGGREGATES, METHODS
 from innovation.judging.views import bp
+from innovation.pagination import ListPage
 from innovation.timeutil import format_local
 
 MAX_ID = 2**31 - 1
@@ -74,36 +74,6 @@ def results_index():
         query = query.where(Round.published_at.is_not(None))
     rounds = list(db.session.scalars(query))
     return render_template("judging/results_index.html", rounds=rounds)
-
-
-@dataclass
-class ListPage:
-    """One page of an in-memory list, shaped like Flask-SQLAlchemy's pagination for the macro."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def paginate_list(rows: list, page: int, per_page: int) -> ListPage:

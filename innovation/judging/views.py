@@ -39,6 +39,7 @@ from innovation.judging.models import (
     RoundEntryStatus,
     RoundKind,
 )
+from innovation.judging.queue import queue_page
 from innovation.storage import StorageError, get_storage
 from innovation.timeutil import humanize_delta
 
@@ -137,7 +138,7 @@ def queue():
         events = db.paginate(select(Event).order_by(Event.opens_at.desc()),
                              per_page=current_app.config.get("PER_PAGE", 25), error_out=False)
         return render_template("judging/admin_index.html", page=events)
-    page = db.paginate(services.queue_query(user), per_page=current_app.config.get("PER_PAGE", 25), error_out=False)
+    page = queue_page(user, request.args.get("page", 1, type=int) or 1, current_app.config.get("PER_PAGE", 25))
     return render_template("judging/queue.html", page=page)
 
 
