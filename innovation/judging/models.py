@@ -160,13 +160,22 @@ class RoundEntry(db.Model):
         from sqlalchemy import select
         from sqlalchemy.orm import lazyload
 
-        return db.session.scalar(
+        # Asked twice per scoring request (permission, then the page): an assignment found is
+        # remembered on this object (it lives as long as the session) while it stays active.
+        known = self.__dict__.setdefault("_active_assignments", {})
+        found = known.get(user.id)
+        if found is not None and found.status == AssignmentStatus.ACTIVE and found in db.session:
+            return found
+        found = db.session.scalar(
             select(Assignment).where(
                 Assignment.round_entry_id == self.id,
                 Assignment.judge_id == user.id,
                 Assignment.status == AssignmentStatus.ACTIVE,
             ).options(lazyload(Assignment.round_entry), lazyload(Assignment.judge))
         )
+        if found is not None:
+            known[user.id] = found
+        return found
 
     def judge_conflicted(self, user: User) -> bool:
         """A judge never sees an entry of the OPD they work for, its parent or its children."""
