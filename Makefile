@@ -50,7 +50,7 @@ compile: setup
 messages: setup
 	@mkdir -p $(TRANSLATIONS)
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
-	  --project=innovation --copyright-holder="" -o $(POT) .
+	  --project=innovation --copyright-holder="" -o $(POT) . templates/_macros
 	@for lang in $(LOCALES); do \
 	  if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(PYBABEL) update --ignore-obsolete --no-fuzzy-matching -i $(POT) -d $(TRANSLATIONS) -l $$lang; \
