@@ -74,3 +74,12 @@ def test_one_statement_in_either_mode(db, two_opds, count_statements, monkeypatc
         chosen = picker.opd_filter("")
     assert len(counter.statements) == 1
     assert (chosen.options is None) == (select_max == 1)
+
+
+def test_macro_strings_are_translated(client, db, admin, login, monkeypatch):
+    """templates/_macros/ is extracted for translation (babel skips folders starting with "_")."""
+    monkeypatch.setattr(picker, "SELECT_MAX", 0)
+    login(admin)
+    client.post("/auth/language/en", data={"next": "/audit/"})
+    html = client.get("/audit/").get_data(as_text=True)
+    assert 'placeholder="Code or part of the name"' in html and "Leave empty for every OPD." in html
