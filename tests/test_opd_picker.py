@@ -76,9 +76,10 @@ def test_one_statement_in_either_mode(db, two_opds, count_statements, monkeypatc
     assert (chosen.options is None) == (select_max == 1)
 
 
-def test_macro_strings_are_translated(client, db, admin, login, monkeypatch):
+def test_macro_strings_are_translated(client, db, admin, login, make_opd, monkeypatch):
     """templates/_macros/ is extracted for translation (babel skips folders starting with "_")."""
-    monkeypatch.setattr(picker, "SELECT_MAX", 0)
+    make_opd(), make_opd()
+    monkeypatch.setattr(picker, "SELECT_MAX", 1)
     login(admin)
     client.post("/auth/language/en", data={"next": "/audit/"})
     html = client.get("/audit/").get_data(as_text=True)
