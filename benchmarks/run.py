@@ -733,8 +733,10 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         run = results["sizes"][size]
         for name, page in run.get("pages", {}).items():
             kind, ratio = page["kind"], page.get("ratio_p95")
-            if kind in ("list", "form", "write") and ratio is not None:
+            if kind in ("list", "form") and ratio is not None:
                 add(f"{name}: p95 <= {LIST_RATIO:g}x baseline", size, ratio <= LIST_RATIO, f"{ratio}x")
+            elif kind == "write" and ratio is not None:  # the issue sets no ratio for writes: reported only
+                add(f"{name}: p95 as a multiple of the baseline (a write: no ratio target)", size, None, f"{ratio}x")
             elif kind == "aggregate" and ratio is not None:
                 add(f"{name}: p95 <= {AGGREGATE_RATIO:g}x baseline", size, ratio <= AGGREGATE_RATIO, f"{ratio}x")
             first = smallest["pages"].get(name) if smallest else None
