@@ -191,3 +191,51 @@ def test_proposal_holds_every_word_and_every_indicator(extra):
     for indicator in rules.indicators:
         assert f"Informasi baris {indicator.no}" in joined
     assert joined.count("SK.pdf") == len(rules.indicators)
+
+
+def _positions_off_page(data: bytes) -> tuple[int, int]:
+    """(text runs drawn outside their page, text runs in all) of a PDF."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    outside = total = 0
+    for page in reader.pages:
+        top = float(page.mediabox.top)
+
+        def visit(text, cm, tm, font_dict, font_size, top=top):
+            nonlocal outside, total
+            if text.strip():
+                total += 1
+                y = tm[5] * cm[3] + cm[5]
+                outside += not (0 <= y <= top)
+
+        page.extract_text(visitor_text=visit)
+    return outside, total
+
+
+def test_a_row_taller_than_a_page_continues_on_the_next_pages():
+    """An Informasi of 3,000 words (the field allows 20,000 characters) is drawn over several pages,
+    every line on a page, none lost; decomposed accents are composed (e + U+0301 prints as é)."""
+    from innovation.reporting.export.items import EvidenceRef, ExportItem, Line
+    from innovation.reporting.export.proposal import write_proposal
+    from innovation.rules import get_rules
+
+    rules = get_rules(2026)
+    long_text = " ".join(f"informasi{n}" for n in range(3000))
+    values = {name: "" for name in ("nama", "nomor_register", "tahapan", "inisiator", "nama_inisiator", "jenis",
+                                    "klasifikasi", "bentuk", "tematik", "urusan_utama", "urusan_lain", "koordinat",
+                                    "rancang_bangun", "tujuan", "manfaat", "hasil", "waktu_uji_coba",
+                                    "waktu_penerapan", "waktu_pengembangan")}
+    values.update({"nama": "Inovasi Baris Panjang", "tujuan": "Cafe\u0301 ramah"})
+    lines = [Line(indicator, 2, None, long_text if indicator.no == 17 else f"Baris {indicator.no}",
+                  indicator.bobot * 2, "", "", [EvidenceRef(1, "", file_name="SK.pdf", path="bukti/SK.pdf")])
+             for indicator in rules.indicators]
+    item = ExportItem(1, 1, "x", "Distrik Agimuga", "Distrik Agimuga", values, lines, {}, 0, 0, [], False)
+    data = write_proposal(item, region_name="Kabupaten Mimika", rules_year=2026, profile_file_labels={})
+    outside, total = _positions_off_page(data)
+    assert total > 100 and outside == 0
+    words = _pdf_words(data)
+    found = [w for w in words if w.startswith("informasi") and w[9:].isdigit()]
+    assert found == long_text.split()
+    assert "Café" in words
+    assert all(f"Baris {n}" in " ".join(words) for n in (16, 18, 35))

@@ -8,7 +8,7 @@ Everything else is the standard library's writer (ZIP64, deflate, CRCs).
 
 It relies on the writer using ``filelist`` only through ``append``, iteration and ``len`` and
 ``NameToInfo`` only through item assignment and ``in`` (true of CPython 3.11-3.13's ``zipfile``;
-``tests/test_export_archive.py`` reads a spilled archive back with ``zipfile`` and would fail
+``tests/test_export_scale.py`` reads a spilled archive back with ``zipfile`` and would fail
 otherwise). Names are not checked for duplicates: the bundle makes them unique itself.
 """
 from __future__ import annotations

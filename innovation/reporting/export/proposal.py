@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
@@ -124,7 +125,7 @@ class Proposal(FPDF):
         if isinstance(value, date):
             value = value.strftime("%d-%m-%Y")
         text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-        text = text.translate(CONTROL_CHARACTERS)
+        text = unicodedata.normalize("NFC", text).translate(CONTROL_CHARACTERS)  # e + U+0301 -> é
         if not self.unicode:
             if core_encodable((text,)):
                 return text
@@ -229,29 +230,55 @@ class Proposal(FPDF):
 
     def table(self, widths: Sequence[float], heading: Sequence[str], rows: Sequence[Sequence[str]],
               height: float, padding: float = 1.2) -> None:
-        """A bordered table with a filled heading row repeated on every page; a row is never split."""
+        """A bordered table with a filled heading row repeated on every page. A row that fits on a page
+        is never split; a row taller than a page (a very long Informasi) continues on the next pages."""
 
-        def draw(cells: Sequence[str], bold: bool) -> None:
+        def wrapped(cells: Sequence[str], bold: bool) -> list[list[str]]:
             self.set_font(self.family_name, "B" if bold else "", 9)
-            wrapped = [self.wrap(text, w - 2 * padding) for text, w in zip(cells, widths)]
-            row_height = max(len(lines) for lines in wrapped) * height + 2 * padding
-            if not bold and self.y + row_height > self.page_break_trigger:
-                self.add_page()
-                draw(heading, True)
-                self.set_font(self.family_name, "", 9)
+            return [self.wrap(text, w - 2 * padding) for text, w in zip(cells, widths)]
+
+        def draw(lines: list[list[str]], start: int, count: int, bold: bool) -> None:
+            """Lines ``start`` to ``start + count`` of every cell, as one bordered band at the current y."""
+            self.set_font(self.family_name, "B" if bold else "", 9)
+            band = count * height + 2 * padding
             x, y = self.l_margin, self.y
-            for lines, w in zip(wrapped, widths):
-                self.rect(x, y, w, row_height, style="DF" if bold else "D")
-                for n, line in enumerate(lines):
+            for cell, w in zip(lines, widths):
+                self.rect(x, y, w, band, style="DF" if bold else "D")
+                for n, line in enumerate(cell[start:start + count]):
                     if line:
                         self.text(x + padding, self._baseline(y + padding + n * height, height), line)
                 x += w
-            self.y = y + row_height
+            self.y = y + band
+
+        head = wrapped(heading, True)
+        head_count = max(len(cell) for cell in head)
+
+        def new_page() -> None:
+            self.add_page()
+            draw(head, 0, head_count, True)
+
+        def room() -> int:  # whole lines that still fit on this page in one band
+            return max(0, int((self.page_break_trigger - self.y - 2 * padding) // height))
 
         self.set_fill_color(*HEADING_FILL)
-        draw(heading, True)
+        draw(head, 0, head_count, True)
+        head_band = head_count * height + 2 * padding
+        on_fresh_page = int((self.page_break_trigger - self.t_margin - head_band - 2 * padding) // height)
         for row in rows:
-            draw(row, False)
+            lines = wrapped(row, False)
+            total = max(len(cell) for cell in lines)
+            if room() < total <= on_fresh_page:  # fits on the next page whole: start it there
+                new_page()
+            done = 0
+            while done < total:
+                count = min(total - done, room())
+                if count == 0:  # not even one line left here
+                    new_page()
+                    continue
+                draw(lines, done, count, False)
+                done += count
+                if done < total:
+                    new_page()
         self.x = self.l_margin
 
 
