@@ -353,20 +353,20 @@ def test_live_result_is_cached_until_the_scores_change(scored, make_user, login,
     for score in sheet.scores:
         score.value = D(1)
     sheet.total = D("1.0000")
-    db.session.flush()
+    db.session.commit()  # the version moves with the commit
     changed = score_of_first()
     assert len(computed) == 3 and changed != before
 
     # even when the sheet's timestamp does not move (a lagging clock), the totals' sum does
     stamp = sheet.updated_at
     sheet.total, sheet.updated_at = D("2.0000"), stamp
-    db.session.flush()
+    db.session.commit()  # the version moves with the commit
     assert score_of_first() != changed and len(computed) == 4
 
     # a recusal takes the judge's sheet out of the result
     assignment = sheet.assignment
     assignment.status = AssignmentStatus.RECUSED
-    db.session.flush()
+    db.session.commit()  # the version moves with the commit
     payload, _snapshot = services.round_payload(built.round)
     assert len(computed) == 5
     assert next(e for e in payload["entries"] if e["id"] == entry_id)["judges"] == len(built.judges) - 1

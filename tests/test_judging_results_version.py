@@ -10,8 +10,7 @@ from innovation.auth.models import Role
 
 
 def _version(db, round_) -> int:
-    db.session.flush()
-    db.session.expire(round_, ["results_version"])
+    db.session.commit()  # the version moves with the commit (the test's outer transaction still rolls back)
     return round_.results_version
 
 
@@ -70,3 +69,31 @@ def test_a_repeated_results_view_reads_no_score_sheet(scored, db, make_user, log
     with count_statements() as counter:
         assert client.get(url).status_code == 200
     assert not any("score_sheet" in s.lower() for s in counter.statements)
+
+
+def test_draft_saves_do_not_move_it_and_submission_does(scored, db, make_user):  # noqa: F811
+    from innovation.judging.models import Assignment, RoundEntry, Score, ScoreSheet, SheetStatus
+
+    built = scored(n_entries=2, n_judges=3)
+    round_entry = db.session.scalar(db.select(RoundEntry).where(RoundEntry.round_id == built.round.id))
+    extra = make_user(role=Role.JUDGE)
+    assignment = Assignment(round_entry_id=round_entry.id, judge_id=extra.id)
+    db.session.add(assignment)
+    before = _version(db, built.round)
+    sheet = ScoreSheet(assignment_id=assignment.id, status=SheetStatus.DRAFT, overall_comment="")
+    db.session.add(sheet)
+    db.session.flush()
+    db.session.add(Score(sheet_id=sheet.id, criterion_id=built.criteria[0].id, value=D(3), comment=""))
+    assert _version(db, built.round) == before  # a draft: not in the results
+    sheet.scores[0].value = D(4)
+    assert _version(db, built.round) == before
+    sheet.status = SheetStatus.SUBMITTED
+    assert _version(db, built.round) == before + 1
+
+
+def test_renaming_a_category_moves_it(scored, db):  # noqa: F811
+    built = scored(n_entries=2, n_judges=3)
+    before = _version(db, built.round)
+    category = built.entries[0].category
+    category.name = category.name + " (baru)"
+    assert _version(db, built.round) == before + 1

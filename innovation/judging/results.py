@@ -392,8 +392,10 @@ def fingerprint(round_: Round) -> tuple:
     """What the live result depends on: the round's ``results_version`` (bumped in the same transaction
     as every score sheet, assignment, entry or criterion change that feeds it, see ``results_version``)
     and the round's own settings. Read with the round: no statement of its own."""
-    return (round_.results_version, round_.name, round_.kind.value, round_.position, round_.rubric_id,
-            round_.advance_top_n)
+    # created_at: a round deleted and another created with the same id (SQLite reuses the highest
+    # rowid) must not find the first one's cached result.
+    return (round_.results_version, str(round_.created_at), round_.name, round_.kind.value, round_.position,
+            round_.rubric_id, round_.advance_top_n)
 
 
 def cached_compute(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> dict:
