@@ -84,3 +84,16 @@ def test_macro_strings_are_translated(client, db, admin, login, make_opd, monkey
     client.post("/auth/language/en", data={"next": "/audit/"})
     html = client.get("/audit/").get_data(as_text=True)
     assert 'placeholder="Code or part of the name"' in html and "Leave empty for every OPD." in html
+
+
+def test_odd_values_never_fail(client, db, admin, login, make_opd, monkeypatch, t):
+    """Digits that are not ASCII, a code made of digits, accents in any case."""
+    monkeypatch.setattr(picker, "SELECT_MAX", 1)
+    accented = make_opd(name=f"Distrik Ánggaran Ümum {t}", code=f"ANG{t}")
+    numbered = make_opd(name=f"Dinas Bernomor {t}", code=str(accented.id))  # its code is the other's id
+    login(admin)
+    for value in ("²", "٣", "9" * 30, "%", "_", "' OR 1=1 --"):
+        assert client.get(f"/reporting/?opd={value}").status_code == 200
+        assert client.get(f"/audit/?opd={value}").status_code == 200
+    assert picker.opd_filter(str(accented.id)).opd_ids == (numbered.id,)  # text field: a code first
+    assert picker.match_opds(f"ánggaran ümum {t}".upper()) == (accented.id,)

@@ -35,21 +35,21 @@ class OpdFilter:
         return self.opd_ids == ()
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def match_opds(text: str) -> tuple[int, ...]:
-    """OPDs whose code is ``text`` (any case), else whose name contains it (any case), by name."""
+    """OPDs whose code is ``text`` (any case), else whose name contains it, by name.
+
+    Names are compared in Python with ``casefold`` (one statement for the id and name of every OPD, a
+    few thousand rows at most): SQLite's ``lower()`` folds ASCII only, so "Á" would never match "á"
+    there, and LIKE's wildcards need no escaping."""
     text = text.strip()
     if not text:
         return ()
     by_code = db.session.scalar(select(Opd.id).where(func.upper(Opd.code) == text.upper()))
     if by_code is not None:
         return (by_code,)
-    pattern = f"%{_escape_like(text.lower())}%"
-    return tuple(db.session.scalars(
-        select(Opd.id).where(func.lower(Opd.name).like(pattern, escape="\\")).order_by(Opd.name).limit(MATCH_MAX)))
+    wanted = text.casefold()
+    rows = db.session.execute(select(Opd.id, Opd.name).order_by(Opd.name, Opd.id)).all()
+    return tuple(opd_id for opd_id, name in rows if wanted in name.casefold())[:MATCH_MAX]
 
 
 def opd_filter(value: str | None) -> OpdFilter:
@@ -59,13 +59,11 @@ def opd_filter(value: str | None) -> OpdFilter:
     options = [tuple(row) for row in rows] if len(rows) <= SELECT_MAX else None
     if not value:
         return OpdFilter(options, "", None)
-    if value.isdigit() and len(value) < 10:
-        opd_id = int(value)
-        if options is not None:
-            known = any(option[0] == opd_id for option in options)
-        else:
-            known = db.session.get(Opd, opd_id) is not None
-        if known:
-            return OpdFilter(options, value, (opd_id,), opd_id)
+    # The select sends an id; the text field a code or a name (a code of digits is a code there).
+    as_id = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+    if options is not None and as_id is not None and any(option[0] == as_id for option in options):
+        return OpdFilter(options, value, (as_id,), as_id)
     ids = match_opds(value)
+    if not ids and as_id is not None and db.session.get(Opd, as_id) is not None:
+        ids = (as_id,)  # an id in a link made while the page had a select
     return OpdFilter(options, value, ids, ids[0] if len(ids) == 1 else None)
