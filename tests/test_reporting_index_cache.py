@@ -96,3 +96,16 @@ def test_entries_expire(app, db, innovation, monkeypatch):
 def test_switched_off(app, db, innovation, monkeypatch):
     monkeypatch.setitem(app.config, "REPORTING_INDEX_CACHE_SECONDS", 0)
     assert _index() is not _index()
+
+
+def test_derived_changes_do_not_move_updated_at(app, db, innovation):
+    """The profile form's saved-draft stamp is updated_at: an evidence upload or a verification that
+    changes no figure must not move it (the index cache reads derived_at instead)."""
+    made, operator = innovation
+    innovations.save_answer(made, 16, parameter=3, basis=None, informasi="", by=operator)
+    evidence.attach_file(made, indicator_no=16, stream=io.BytesIO(pdf_bytes()), filename="a.pdf", by=operator)
+    db.session.commit()
+    stamp, derived = made.updated_at, made.derived_at
+    evidence.attach_file(made, indicator_no=16, stream=io.BytesIO(pdf_bytes()), filename="b.pdf", by=operator)
+    db.session.commit()
+    assert made.updated_at == stamp and made.derived_at > derived

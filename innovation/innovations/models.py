@@ -38,6 +38,7 @@ class Innovation(db.Model):
         Index("ix_innovation_opd_updated", "opd_id", "updated_at"),
         Index("ix_innovation_nama_id", "nama", "id"),  # the dashboard's order (migration 0006)
         Index("ix_innovation_updated_at", "updated_at"),  # reporting.index_cache's fingerprint
+        Index("ix_innovation_derived_at", "derived_at"),  # the same (migration 0008)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +74,8 @@ class Innovation(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When refresh_derived last ran (answers, evidence, verification): reporting.index_cache's fingerprint.
+    derived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     opd: Mapped[Opd] = relationship(lazy="joined", innerjoin=True)
     answers: Mapped[list[IndicatorAnswer]] = relationship(

@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
@@ -89,9 +90,15 @@ def refresh_derived(innovation: Innovation) -> Assessment:
     db.session.flush()
     db.session.refresh(innovation, ["answers", "evidence"])
     result = assess(innovation)
-    # Set even when no figure changes: the reporting index cache reads max(updated_at) as "something
-    # that feeds the district index changed" (reporting.index_cache).
-    innovation.updated_at = utcnow()
+    # Stamped even when no figure changes: the reporting index cache reads max(derived_at) as "an
+    # answer, evidence or verification changed" (reporting.index_cache). With a statement of its own
+    # that keeps updated_at as it is (its onupdate would move it): the profile form's saved-draft stamp
+    # and the verification queue's order follow the innovation's own changes.
+    now = utcnow()
+    db.session.execute(update(Innovation).where(Innovation.id == innovation.id)
+                       .values(derived_at=now, updated_at=Innovation.updated_at)
+                       .execution_options(synchronize_session=False))
+    set_committed_value(innovation, "derived_at", now)
     innovation.claimed_score = Decimal(result.total)
     innovation.rancang_bangun_words = readiness.word_count(innovation.rancang_bangun)
     innovation.gap_count = result.readiness.count

@@ -3,12 +3,13 @@
 ``services.district_index`` aggregates over every counted innovation: a few milliseconds at 1,000
 innovations, about half a second at 100,000, and the dashboard shows it twice (claimed and verified)
 on every view. ``cached_district_index`` returns the result computed earlier in this process when the
-fingerprint of its inputs is the same, read in one statement on indexes (``ix_innovation_updated_at``):
+fingerprint of its inputs is the same, read in one statement on indexes (``ix_innovation_updated_at``,
+``ix_innovation_derived_at``):
 
 - every change that moves the index touches the ``innovation`` row: profile edits and registration
   through ``updated_at``'s onupdate, answers, evidence and verification through
-  ``innovations.services.refresh_derived`` (which sets ``updated_at`` even when no figure changed),
-  so ``max(updated_at)`` and ``max(id)`` change; innovations are never deleted;
+  ``innovations.services.refresh_derived`` (which sets ``derived_at`` even when no figure changed),
+  so ``max(updated_at)``, ``max(derived_at)`` or ``max(id)`` changes; innovations are never deleted;
 - the year's regional values: their ``max(updated_at)`` and count.
 
 A transaction that commits after another with a later ``updated_at`` could leave a cached result one
@@ -69,6 +70,7 @@ def fingerprint(year: int) -> tuple:
         .where(RegionalIndicatorValue.year == year).subquery()
     row = db.session.execute(select(
         select(func.max(Innovation.updated_at)).scalar_subquery(),
+        select(func.max(Innovation.derived_at)).scalar_subquery(),
         select(func.max(Innovation.id)).scalar_subquery(),
         regional.c[0], regional.c[1],
     ).select_from(regional)).one()
