@@ -239,3 +239,18 @@ def test_a_row_taller_than_a_page_continues_on_the_next_pages():
     assert found == long_text.split()
     assert "Café" in words
     assert all(f"Baris {n}" in " ".join(words) for n in (16, 18, 35))
+
+
+def test_web_export_with_an_unknown_opd_is_a_form_error(app, db, make_user, make_opd, login, monkeypatch):
+    from innovation.jobs.models import Job
+    from innovation.orgs import picker
+
+    monkeypatch.setattr(picker, "SELECT_MAX", 0)  # a province: the OPD is typed
+    make_opd(name="Distrik Hoya Uji")
+    client = login(make_user(role=Role.ADMIN))
+    before = db.session.scalar(db.select(db.func.count(Job.id)))
+    response = client.post("/reporting/export", data={"year": "2026", "scope": "all", "failing": "include",
+                                                      "opd": "tidak-ada-opd-ini", "with_files": "y"})
+    assert response.status_code == 200
+    assert "Tidak ada OPD dengan kode atau nama itu." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Job.id))) == before

@@ -32,9 +32,9 @@ def test_admin_exports_from_the_web(app, db, make_user, make_opd, login, sync_jo
     client = login(admin)
     page = client.get("/reporting/export").get_data(as_text=True)
     assert "Mulai ekspor" in page and 'name="year"' in page and 'value="all"' in page and 'value="include"' in page
-    assert 'name="opd"' in page and 'name="with_files"' in page and "Seluruh daerah" in page
+    assert 'name="opd"' in page and 'name="with_files"' in page and "Semua OPD" in page
     response = client.post("/reporting/export", data={"year": "2026", "scope": "all", "failing": "exclude",
-                                                      "opd": "0", "with_files": "y"})
+                                                      "opd": "", "with_files": "y"})
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     job = db.session.get(Job, int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1]))
     db.session.refresh(job)

@@ -7,16 +7,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from wtforms import BooleanField, RadioField, SelectField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
 
 from innovation.auth.models import Role
 from innovation.auth.permissions import role_required
 from innovation.extensions import db
 from innovation.jobs import runner
 from innovation.jobs import services as jobs
-from innovation.orgs.models import Opd
+from innovation.orgs.picker import opd_filter
 from innovation.reporting import export
 from innovation.reporting.views import bp
 from innovation.rules import available_years, latest_year
@@ -32,7 +32,7 @@ class ExportForm(FlaskForm):
         SelectChoice("exclude", _l("Keluarkan dari ekspor; alasannya dicatat di LAPORAN.txt")),
         SelectChoice("include", _l("Sertakan, dengan kekurangannya dicatat (kolom Catatan)")),
     ])
-    opd = SelectField(_l("OPD"), coerce=int, default=0,
+    opd = StringField(_l("OPD"), validators=[Optional(), Length(max=200)],  # an id or a code/name: orgs.picker
                       description=_l("Satu OPD beserta unit di bawahnya (mis. Dinas Kesehatan dengan Puskesmasnya), "
                                      "atau seluruh daerah. Estimasi indeks hanya dihitung untuk seluruh daerah."))
     with_files = BooleanField(_l("Sertakan berkas bukti dukung (folder bukti/)"), default=True,
@@ -43,8 +43,6 @@ class ExportForm(FlaskForm):
         self.year.choices = [(y, str(y)) for y in reversed(available_years())]
         if self.year.data is None:
             self.year.data = latest_year()
-        self.opd.choices = [SelectChoice(0, _("Seluruh daerah"))] + [
-            SelectChoice(opd_id, name) for opd_id, name in db.session.execute(select(Opd.id, Opd.name).order_by(Opd.name))]
         return self
 
 
@@ -52,8 +50,11 @@ class ExportForm(FlaskForm):
 @role_required(Role.ADMIN)
 def export_bundle():
     form = ExportForm().setup()
-    if form.validate_on_submit():
-        opd_ids = export.with_units([form.opd.data]) if form.opd.data else ()
+    opds = opd_filter(form.opd.data if form.is_submitted() else "")
+    if opds.matched_nothing:
+        form.opd.errors = [_("Tidak ada OPD dengan kode atau nama itu.")]
+    if form.validate_on_submit() and not opds.matched_nothing:
+        opd_ids = export.with_units(opds.opd_ids) if opds.active else ()
         options = export.ExportOptions(
             year=form.year.data, registered_only=form.scope.data == "registered",
             include_failing=form.failing.data == "include", opd_ids=opd_ids, with_files=form.with_files.data,
@@ -74,5 +75,5 @@ def export_bundle():
                export.count_selected(export.ExportOptions(year, registered_only=False)))
         for year in available_years()
     }
-    return render_template("reporting/export.html", form=form, counts=counts,
+    return render_template("reporting/export.html", form=form, counts=counts, opds=opds,
                            recent=jobs.recent_jobs(export.JOB_KIND))
