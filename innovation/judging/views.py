@@ -144,7 +144,15 @@ def queue():
 
 def _scoring_context(round_entry: RoundEntry, assignment: Assignment | None):
     innovation = round_entry.entry.innovation
+    # About 40 evidence items, three links each: one url_for, then plain strings (url_for per link
+    # cost more than the rest of the list).
+    base = url_for("judging.evidence_file", round_entry_id=round_entry.id, evidence_id=0)[:-1]
+
+    def evidence_href(evidence_id: int, inline: bool | None = None) -> str:
+        return f"{base}{evidence_id}" + ("" if inline is None else f"?inline={1 if inline else 0}")
+
     return {
+        "evidence_href": evidence_href,
         "round_entry": round_entry, "round": round_entry.round, "entry": round_entry.entry,
         "innovation": innovation, "assessment": assess(innovation), "rules": innovation.rules,
         "evidence": current_evidence(innovation), "assignment": assignment,
