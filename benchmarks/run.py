@@ -756,7 +756,8 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         counts = {}
         for s in sizes:
             source = results["sizes"][s]
-            counts[s] = (source.get("baseline") if name == "baseline" else source["pages"].get(name, {})).get("sql_statements")
+            measured = source.get("baseline") if name == "baseline" else source.get("pages", {}).get(name)
+            counts[s] = (measured or {}).get("sql_statements")
         known = [c for c in counts.values() if c is not None]
         if known:
             add(f"{name}: SQL statements constant and <= {MAX_STATEMENTS}", None,
@@ -915,7 +916,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: servers stopped; partial results follow")
         results["interrupted"] = True
     finally:
-        results["targets"] = check_targets(results)
+        try:
+            results["targets"] = check_targets(results)
+        except Exception as error:  # noqa: BLE001 -- the figures must still be written
+            results["targets"], results["targets_error"] = [], repr(error)
         if args.json_out:
             Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.json_out).write_text(json.dumps(results, indent=2, default=str))

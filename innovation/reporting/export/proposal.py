@@ -32,7 +32,7 @@ from innovation.reporting.export.naming import latin1_text
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 TITLE = "PROPOSAL INOVASI DAERAH"
 HEADING_FILL = (221, 235, 240)
-WIDTH_CACHE_LIMIT = 200_000  # words per font and size; the cache is dropped when it gets larger
+WIDTH_CACHE_LIMIT = 20_000  # words per font and size (about 3 MB); the cache is dropped when it gets larger
 _widths: dict[tuple[str, str, float], dict[str, float]] = {}
 
 
