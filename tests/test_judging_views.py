@@ -210,3 +210,21 @@ def test_queue_and_score_page_load_only_what_they_show(scene, login, client, cou
     assert assignment_loads and all(_tables(s) == 1 for s in assignment_loads)
     assert client.get("/judging/entries/99999999").status_code in (403, 404)
     assert client.get("/judging/entries/0").status_code == 404
+
+
+def test_old_rounds_go_to_the_archive(scene, login, client, db):
+    """A judge of many past Innovation Weeks sees this year's work first; rounds closed more than 30
+    days ago are in the archive, latest first."""
+    from innovation.judging.queue import queue_page
+
+    _admin, judge, _opd, round_, res = scene(n_entries=2)
+    now = utcnow()
+    assert [r.round_entry_id for r in queue_page(judge, 1, 25, now=now).items] == [re_.id for re_ in res]
+    assert queue_page(judge, 1, 25, archive=True, now=now).items == []
+    later = now + timedelta(days=40)  # the round closed 38 days before
+    assert queue_page(judge, 1, 25, now=later).items == []
+    assert {r.round_entry_id for r in queue_page(judge, 1, 25, archive=True, now=later).items} == {re_.id for re_ in res}
+    login(judge)
+    html = client.get("/judging/?arsip=1").get_data(as_text=True)
+    assert "Arsip penilaian" in html and "Kembali ke antrean" in html
+    assert "Arsip babak lama" in client.get("/judging/").get_data(as_text=True)

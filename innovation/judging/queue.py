@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -38,28 +38,37 @@ class QueueRow:
         return (now or utcnow()) >= self.closes_at
 
 
-def _conditions(judge: User) -> list:
+RECENT = timedelta(days=30)  # a closed round stays in the queue this long (then it is in the archive)
+
+
+def _conditions(judge: User, archive: bool, now: datetime) -> list:
     conditions = [Assignment.judge_id == judge.id, Assignment.status == AssignmentStatus.ACTIVE,
-                  Round.rubric_id.is_not(None)]
+                  Round.rubric_id.is_not(None),
+                  Round.closes_at < now - RECENT if archive else Round.closes_at >= now - RECENT]
     family = judge_family(judge)
     if family:
         conditions.append(Entry.opd_id.not_in(family))
     return conditions
 
 
-def queue_page(judge: User, page: int, per_page: int) -> ListPage:
-    """The judge's active assignments in scored rounds (never an entry of their own OPD family), the
-    round closing first first; ``page`` counts from 1 and is clamped to the last page."""
+def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
+               now: datetime | None = None) -> ListPage:
+    """The judge's active assignments in scored rounds (never an entry of their own OPD family):
+    rounds still open, upcoming or closed within ``RECENT``, the round closing first first; or, with
+    ``archive``, the older ones, the latest first (a judge of many past Innovation Weeks would
+    otherwise find this year's entries pages behind). ``page`` counts from 1, clamped to the last."""
+    now = now or utcnow()
     joined = (select(Assignment.id).join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
               .join(Round, RoundEntry.round_id == Round.id).join(Entry, RoundEntry.entry_id == Entry.id)
-              .where(*_conditions(judge)))
+              .where(*_conditions(judge, archive, now)))
     total = db.session.scalar(select(func.count()).select_from(joined.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     rows = db.session.execute(
         joined.add_columns(RoundEntry.id, Round.name, Round.event_id, Round.blind, Round.opens_at, Round.closes_at,
                            Entry.innovation_id, Entry.category_id, Entry.opd_id)
-        .order_by(Round.closes_at, Assignment.id).limit(per_page).offset((page - 1) * per_page)
+        .order_by(Round.closes_at.desc() if archive else Round.closes_at, Assignment.id)
+        .limit(per_page).offset((page - 1) * per_page)
     ).all()
     if not rows:
         return ListPage([], page, per_page, total)

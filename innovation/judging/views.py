@@ -138,8 +138,10 @@ def queue():
         events = db.paginate(select(Event).order_by(Event.opens_at.desc()),
                              per_page=current_app.config.get("PER_PAGE", 25), error_out=False)
         return render_template("judging/admin_index.html", page=events)
-    page = queue_page(user, request.args.get("page", 1, type=int) or 1, current_app.config.get("PER_PAGE", 25))
-    return render_template("judging/queue.html", page=page)
+    archive = request.args.get("arsip") == "1"
+    page = queue_page(user, request.args.get("page", 1, type=int) or 1, current_app.config.get("PER_PAGE", 25),
+                      archive=archive)
+    return render_template("judging/queue.html", page=page, archive=archive)
 
 
 def _scoring_context(round_entry: RoundEntry, assignment: Assignment | None):
