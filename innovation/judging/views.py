@@ -4,6 +4,7 @@ commits once, flashes and redirects (or renders).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import (
@@ -144,17 +145,44 @@ def queue():
     return render_template("judging/queue.html", page=page, archive=archive)
 
 
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One evidence item as the scoring page lists it (plain values: about 40 per entry)."""
+
+    label: str
+    name: str  # the file's name, or a neutral one in a blind round
+    is_file: bool
+    inline: bool  # PDF or image: shown in the page
+    pdf: bool
+    view: str  # the file in the page / a new tab
+    download: str
+    url: str | None  # a link's address
+    title: str
+
+
+def evidence_items(round_entry: RoundEntry, items: list[Evidence], blind: bool) -> list[EvidenceItem]:
+    """The list built once in Python: one url_for and two translations for the whole list, not three
+    url_for and a translation per item (they cost more than the rest of the page's evidence)."""
+    base = url_for("judging.evidence_file", round_entry_id=round_entry.id, evidence_id=0)[:-1]
+    indicator, profile, link = _("Indikator %(n)s"), _("Profil"), _("tautan")
+    out = []
+    for item in items:
+        label = indicator % {"n": item.indicator_no} if item.indicator_no else profile
+        stored = item.file
+        if stored is None:
+            out.append(EvidenceItem(label, "", False, False, False, "", "", item.url, item.title or link))
+            continue
+        inline = stored.is_inline_viewable
+        out.append(EvidenceItem(label, neutral_name(item) if blind else stored.original_name, True, inline,
+                                stored.extension == "pdf", f"{base}{item.id}?inline={1 if inline else 0}",
+                                f"{base}{item.id}", None, ""))
+    return out
+
+
 def _scoring_context(round_entry: RoundEntry, assignment: Assignment | None):
     innovation = round_entry.entry.innovation
-    # About 40 evidence items, three links each: one url_for, then plain strings (url_for per link
-    # cost more than the rest of the list).
-    base = url_for("judging.evidence_file", round_entry_id=round_entry.id, evidence_id=0)[:-1]
-
-    def evidence_href(evidence_id: int, inline: bool | None = None) -> str:
-        return f"{base}{evidence_id}" + ("" if inline is None else f"?inline={1 if inline else 0}")
-
     return {
-        "evidence_href": evidence_href,
+        "evidence_items": evidence_items(round_entry, current_evidence(innovation), round_entry.round.blind),
         "round_entry": round_entry, "round": round_entry.round, "entry": round_entry.entry,
         "innovation": innovation, "assessment": assess(innovation), "rules": innovation.rules,
         "evidence": current_evidence(innovation), "assignment": assignment,
