@@ -6,10 +6,7 @@ tus upload (``innovation.uploads``) when JavaScript is available. Templates use 
 """
 from __future__ import annotations
 
-import unicodedata
-from urllib.parse import quote
-
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -24,7 +21,8 @@ from innovation.innovations import evidence as evidence_services
 from innovation.innovations.models import Evidence, Innovation
 from innovation.innovations.services import InnovationError
 from innovation.innovations.views import bp
-from innovation.storage import StorageError, commit_or_delete, get_storage
+from innovation.storage import commit_or_delete
+from innovation.storage.responses import stored_file_response
 from innovation.storage.sniffing import format_mb
 
 EDIT_ROLES = (Role.ADMIN, Role.OPERATOR)
@@ -151,15 +149,6 @@ def evidence_remove(evidence_id: int):
 
 # --- download ----------------------------------------------------------------------------------
 
-def content_disposition(kind: str, filename: str) -> str:
-    """``attachment``/``inline`` with an ASCII fallback name and RFC 5987 ``filename*`` when needed."""
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
-    ascii_name = "".join(c for c in ascii_name if 32 <= ord(c) < 127 and c not in '"\\;') or "berkas"
-    if ascii_name == filename:
-        return f'{kind}; filename="{ascii_name}"'
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 @bp.route("/evidence/<int:evidence_id>/file")
 @role_required(*VIEW_ROLES)
 def evidence_download(evidence_id: int):
@@ -168,17 +157,5 @@ def evidence_download(evidence_id: int):
     stored = item.file
     if stored is None:  # a link: the page links to it directly
         abort(404)
-    etag = stored.sha256
-    common = {"Cache-Control": "private, max-age=3600", "ETag": f'"{etag}"', "X-Content-Type-Options": "nosniff"}
-    if etag in request.if_none_match:
-        return Response(status=304, headers=common)
-    try:
-        chunks = get_storage().open_chunks(stored.key)
-    except StorageError:
-        current_app.logger.error("evidence %s: blob %s is missing", item.id, stored.key)
-        abort(404)
-    inline = request.args.get("inline") == "1" and stored.is_inline_viewable
-    response = Response(chunks, mimetype=stored.content_type, direct_passthrough=True, headers=common)
-    response.headers["Content-Length"] = str(stored.size)
-    response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", stored.original_name)
-    return response
+    return stored_file_response(stored, stored.original_name, what=f"evidence {item.id}",
+                                inline=request.args.get("inline") == "1")

@@ -1,7 +1,7 @@
 """A job's status page (progress bar, polled as JSON) and the download of its result."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from innovation.auth.models import Role
 from innovation.auth.permissions import ensure, role_required
 from innovation.extensions import db
 from innovation.jobs.models import Job, JobStatus
-from innovation.storage import StorageError, get_storage
+from innovation.storage.responses import stored_file_response
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -60,20 +60,8 @@ def status_json(job_id: int):
 @bp.route("/<int:job_id>/download")
 @role_required(*ALL_ROLES)
 def download(job_id: int):
-    from innovation.innovations.evidence_views import content_disposition
-
     job = _load(job_id)
     stored = job.result_file
     if job.status != JobStatus.DONE or stored is None:
         abort(404)
-    try:
-        chunks = get_storage().open_chunks(stored.key)
-    except StorageError:
-        current_app.logger.error("job %s: result blob %s is missing", job.id, stored.key)
-        abort(404)
-    response = Response(chunks, mimetype=stored.content_type, direct_passthrough=True)
-    response.headers["Content-Length"] = str(stored.size)
-    response.headers["Content-Disposition"] = content_disposition("attachment", stored.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(stored, stored.original_name, what=f"job {job.id} result", cacheable=False)

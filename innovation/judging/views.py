@@ -9,7 +9,6 @@ from datetime import datetime
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -28,7 +27,6 @@ from innovation.auth.models import Role, User
 from innovation.auth.permissions import ensure, role_required
 from innovation.events.models import Event
 from innovation.extensions import db, utcnow
-from innovation.innovations.evidence_views import content_disposition
 from innovation.innovations.models import Evidence
 from innovation.innovations.services import assess, current_evidence
 from innovation.judging import scoring, services
@@ -41,7 +39,7 @@ from innovation.judging.models import (
     RoundKind,
 )
 from innovation.judging.queue import queue_page
-from innovation.storage import StorageError, get_storage
+from innovation.storage.responses import stored_file_response
 from innovation.timeutil import humanize_delta
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
@@ -237,22 +235,8 @@ def evidence_file(round_entry_id: int, evidence_id: int):
     item = _get_or_404(Evidence, evidence_id)
     if item.innovation_id != round_entry.entry.innovation_id or item.file is None:
         abort(404)
-    stored = item.file
-    etag = stored.sha256
-    common = {"Cache-Control": "private, max-age=3600", "ETag": f'"{etag}"', "X-Content-Type-Options": "nosniff"}
-    if etag in request.if_none_match:
-        return Response(status=304, headers=common)
-    try:
-        chunks = get_storage().open_chunks(stored.key)
-    except StorageError:
-        current_app.logger.error("evidence %s: blob %s is missing", item.id, stored.key)
-        abort(404)
-    name = neutral_name(item) if round_entry.round.blind else stored.original_name
-    inline = request.args.get("inline") == "1" and stored.is_inline_viewable
-    response = Response(chunks, mimetype=stored.content_type, direct_passthrough=True, headers=common)
-    response.headers["Content-Length"] = str(stored.size)
-    response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", name)
-    return response
+    name = neutral_name(item) if round_entry.round.blind else item.file.original_name
+    return stored_file_response(item.file, name, what=f"evidence {item.id}", inline=request.args.get("inline") == "1")
 
 
 @bp.app_template_global("judging_evidence_name")

@@ -1,7 +1,7 @@
 """Reporting pages: the district dashboard and index, regional values, verification, registration."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +11,7 @@ from innovation.auth.models import Role
 from innovation.auth.permissions import ensure, role_required
 from innovation.extensions import csrf, db
 from innovation.innovations import services as innovations
-from innovation.innovations.evidence_views import content_disposition, require_csrf
+from innovation.innovations.evidence_views import require_csrf
 from innovation.innovations.models import Innovation, VerificationStatus
 from innovation.orgs.picker import OpdFilter, opd_filter
 from innovation.reporting import regional as regional_services
@@ -20,7 +20,8 @@ from innovation.reporting.forms import STATUS_LABELS, RegisterForm, VerifyLineFo
 from innovation.reporting.index_cache import cached_district_index
 from innovation.reporting.models import RegionalEvidence, RegionalIndicatorValue
 from innovation.rules import available_years, get_rules, latest_year
-from innovation.storage import StorageError, commit_or_delete, get_storage
+from innovation.storage import commit_or_delete
+from innovation.storage.responses import stored_file_response
 from innovation.storage.sniffing import format_mb, types_label
 
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
@@ -222,20 +223,8 @@ def regional_evidence_remove(evidence_id: int):
 def regional_evidence_download(evidence_id: int):
     item = db.get_or_404(RegionalEvidence, evidence_id)
     ensure(RegionalEvidence.can_download(current_user))
-    stored = item.file
-    common = {"Cache-Control": "private, max-age=3600", "ETag": f'"{stored.sha256}"', "X-Content-Type-Options": "nosniff"}
-    if stored.sha256 in request.if_none_match:
-        return Response(status=304, headers=common)
-    try:
-        chunks = get_storage().open_chunks(stored.key)
-    except StorageError:
-        current_app.logger.error("regional evidence %s: blob %s is missing", item.id, stored.key)
-        abort(404)
-    inline = request.args.get("inline") == "1" and stored.is_inline_viewable
-    response = Response(chunks, mimetype=stored.content_type, direct_passthrough=True, headers=common)
-    response.headers["Content-Length"] = str(stored.size)
-    response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", item.filename)
-    return response
+    return stored_file_response(item.file, item.filename, what=f"regional evidence {item.id}",
+                                inline=request.args.get("inline") == "1")
 
 
 # --- verification ------------------------------------------------------------------------------
