@@ -15,9 +15,23 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+JOBS_BACKENDS = ("thread", "rq")
+
+
+def jobs_backend(backend: str | None, redis_url: str | None) -> str:
+    """``JOBS_BACKEND``: ``rq`` when a Redis URL is configured, else ``thread``; ``rq`` needs a URL."""
+    backend = (backend or "").strip().lower() or ("rq" if redis_url else "thread")
+    if backend not in JOBS_BACKENDS:
+        raise ValueError(f"JOBS_BACKEND must be one of {', '.join(JOBS_BACKENDS)}, not {backend!r}")
+    if backend == "rq" and not redis_url:
+        raise ValueError("JOBS_BACKEND=rq needs JOBS_REDIS_URL (or REDIS_URL), e.g. redis://127.0.0.1:6379/0")
+    return backend
+
+
 def load_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     env = os.environ
+    jobs_redis_url = env.get("JOBS_REDIS_URL") or env.get("REDIS_URL") or None
     return {
         "SECRET_KEY": env.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
@@ -43,6 +57,17 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ["id", "en"],
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", env.get("REDIS_URL", "memory://")),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Background jobs (innovation/jobs/runner.py): RQ on Redis when a URL is set, else a thread pool in
+        # the web process; JOBS_SYNC (tests only) runs them inline.
+        "JOBS_REDIS_URL": jobs_redis_url,
+        "JOBS_BACKEND": jobs_backend(env.get("JOBS_BACKEND"), jobs_redis_url),
+        "JOBS_QUEUE": env.get("JOBS_QUEUE", "inovasi"),
+        # RQ's limit for one job, in seconds (the 100,000-innovation export takes ~36 min without files).
+        "JOBS_TIMEOUT": int(env.get("JOBS_TIMEOUT", str(6 * 3600))),
+        "JOBS_WORKERS": int(env.get("JOBS_WORKERS", "1")),  # threads per web process (thread backend)
+        # A running job touches job.heartbeat_at this often; one silent for JOBS_STALE_SECONDS is failed.
+        "JOBS_HEARTBEAT_SECONDS": float(env.get("JOBS_HEARTBEAT_SECONDS", "30")),
+        "JOBS_STALE_SECONDS": float(env.get("JOBS_STALE_SECONDS", "300")),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

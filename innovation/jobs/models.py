@@ -20,10 +20,13 @@ class JobStatus(StrEnum):
     FAILED = "failed"
 
 
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
 class Job(db.Model):
     """One run of a job ``kind`` with its ``params``; the result is a stored file (a ``StoredFile`` row,
     so storage garbage collection keeps it). ``progress`` of ``total`` is committed as the job runs,
-    so any process can read it."""
+    so any process can read it. ``heartbeat_at`` tells a job whose process died (``services.fail_if_stale``)."""
 
     __tablename__ = "job"
     __table_args__ = (Index("ix_job_kind_created", "kind", "created_at"),)
@@ -43,6 +46,8 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Touched while a process holds the job (runner.Heartbeat); silent for JOBS_STALE_SECONDS = that process died.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     result_file: Mapped[StoredFile | None] = relationship(lazy="joined")
     created_by: Mapped[User | None] = relationship(lazy="joined")

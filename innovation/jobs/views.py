@@ -1,4 +1,5 @@
-"""A job's status page (progress bar, polled as JSON) and the download of its result."""
+"""A job's status page (progress bar, polled as JSON) and the download of its result. Reading a job whose
+process died fails it as interrupted (``services.fail_if_stale``), so nobody waits on it forever."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
@@ -8,6 +9,7 @@ from flask_login import current_user
 from innovation.auth.models import Role
 from innovation.auth.permissions import ensure, role_required
 from innovation.extensions import db
+from innovation.jobs import services
 from innovation.jobs.models import Job, JobStatus
 from innovation.storage.responses import stored_file_response
 
@@ -19,6 +21,8 @@ ALL_ROLES = tuple(Role)
 def _load(job_id: int) -> Job:
     job = db.get_or_404(Job, job_id)
     ensure(job.can_view(current_user))
+    if services.fail_if_stale(job):
+        db.session.commit()
     return job
 
 
@@ -31,11 +35,21 @@ def status_text(job: Job) -> str:
     }[job.status]
 
 
+def error_text(job: Job) -> str | None:
+    """The error shown to the user: the app's own messages translated, an exception's text as it is."""
+    if job.status != JobStatus.FAILED:
+        return None
+    if job.error in services.KNOWN_ERRORS:
+        return _(job.error)
+    return job.error
+
+
 @bp.route("/<int:job_id>")
 @role_required(*ALL_ROLES)
 def status(job_id: int):
     job = _load(job_id)
-    return render_template("jobs/status.html", job=job, status_text=status_text(job))
+    return render_template("jobs/status.html", job=job, status_text=status_text(job),
+                           error_text=error_text(job))
 
 
 @bp.route("/<int:job_id>.json")
@@ -51,7 +65,7 @@ def status_json(job_id: int):
         "percent": job.percent,
         "message": job.message,
         "finished": job.finished,
-        "error": job.error if job.status == JobStatus.FAILED else None,
+        "error": error_text(job),
         "download_url": url_for("jobs.download", job_id=job.id) if job.result_file_id else None,
     }
     return data, 200, {"Cache-Control": "no-store"}
