@@ -68,3 +68,6 @@ def register_cli(app: Flask) -> None:
     from innovation.reporting.cli import export_cli
 
     app.cli.add_command(export_cli)
+    from innovation.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)

@@ -4,38 +4,52 @@ A job kind is a function ``run(params, out, progress) -> JobOutput`` that writes
 binary stream ``out`` and calls ``progress(done, total, message)`` as it goes. Areas register their
 kinds with ``register_kind`` at import time (``create_app`` imports every area).
 
-``submit(job_id)`` runs the job:
+``submit(job_id)`` is the one place that picks where a committed, queued job runs (``JOBS_BACKEND``):
 
-- by default in a background thread of the web process (a ``ThreadPoolExecutor`` with
-  ``JOBS_WORKERS`` threads, default 1), each job in its own app context and so its own database
-  session. Progress is committed on a separate connection every ``JOBS_PROGRESS_EVERY`` items (or
-  two seconds), so a status page served by any process reads it;
+- ``rq`` (the default when ``JOBS_REDIS_URL`` or ``REDIS_URL`` is set): enqueued on the RQ queue
+  ``JOBS_QUEUE`` with a timeout of ``JOBS_TIMEOUT`` seconds; a ``flask --app innovation jobs worker``
+  process (``redis_queue.py``) runs ``execute(job_id, own_connection=True)`` in its app context, one
+  forked work horse per job. The job survives a restart of the web processes. If Redis cannot be
+  reached, the job is failed at once with ``services.QUEUE_UNREACHABLE`` (its page says so);
+- ``thread`` (no Redis): a background thread of the web process that accepted it (a
+  ``ThreadPoolExecutor`` with ``JOBS_WORKERS`` threads, default 1), each job in its own app context and
+  so its own database session;
 - inline, in the caller's session, when ``JOBS_SYNC`` is true (unit tests; progress is flushed, the
   caller's commits apply).
 
-Extension point: with several web processes, or jobs that must survive a restart, a queue (RQ on
-``REDIS_URL``) would call ``execute(job_id, own_connection=True)`` inside a worker's app context;
-``submit`` is the one place to add that branch (``JOBS_BACKEND=rq``). Not implemented: a job left
-``running`` by a process that died stays so; start a new export.
+Either way progress is committed on a separate connection every ``JOBS_PROGRESS_EVERY`` items (or two
+seconds), so a status page served by any process reads it, and the process holding a job (queued in
+its thread pool, or running) touches ``job.heartbeat_at`` every ``JOBS_HEARTBEAT_SECONDS``
+(``Heartbeat``). A job whose process died (a web process restarted, a worker killed) falls silent and
+is failed as interrupted once ``JOBS_STALE_SECONDS`` have passed, when anyone reads it
+(``services.fail_if_stale``: the status page, the export page's list, ``flask jobs reap``); a worker
+whose work horse dies fails the job at once. Nothing is retried by itself: the user starts it again.
 """
 from __future__ import annotations
 
+import os
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from flask import Flask, current_app
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 
 from innovation.audit.services import record
 from innovation.extensions import db, utcnow
-from innovation.jobs.models import Job, JobStatus
+from innovation.jobs import services
+from innovation.jobs.models import UNFINISHED, Job, JobStatus
 from innovation.storage import commit_or_delete, get_storage, new_key
 from innovation.storage.models import StoredFile
+
+if TYPE_CHECKING:
+    from rq.job import Job as RQJob
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -82,7 +96,7 @@ class Progress:
         self.last_done, self.last_time = done, now
         statement = (
             update(Job).where(Job.id == self.job_id)
-            .values(progress=done, total=total, message=(message or "")[:300])
+            .values(progress=done, total=total, message=(message or "")[:300], heartbeat_at=utcnow())
             .execution_options(synchronize_session=False)
         )
         if self.own_connection:
@@ -98,7 +112,7 @@ def execute(job_id: int, *, own_connection: bool) -> Job | None:
     # Claim the job with one conditional UPDATE, so two workers can never both run it.
     claim = (
         update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, started_at=utcnow())
+        .values(status=JobStatus.RUNNING, started_at=utcnow(), heartbeat_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if own_connection:
@@ -113,6 +127,17 @@ def execute(job_id: int, *, own_connection: bool) -> Job | None:
         return job
     kind, params = job.kind, dict(job.params or {})
     db.session.commit()  # end the read; the job's own queries start afresh
+    heartbeat = _heartbeat(current_app._get_current_object()) if own_connection else None  # type: ignore[attr-defined]
+    if heartbeat is not None:
+        heartbeat.hold(job_id)
+    try:
+        return _run(job_id, kind, params, own_connection=own_connection)
+    finally:
+        if heartbeat is not None:
+            heartbeat.release(job_id)
+
+
+def _run(job_id: int, kind: str, params: dict[str, Any], *, own_connection: bool) -> Job | None:
     progress = Progress(job_id, own_connection=own_connection,
                         every=current_app.config.get("JOBS_PROGRESS_EVERY", 10))
     key: str | None = None
@@ -152,11 +177,73 @@ def execute(job_id: int, *, own_connection: bool) -> Job | None:
     return job
 
 
+class Heartbeat:
+    """One daemon thread per process that touches ``job.heartbeat_at`` of the jobs this process holds
+    (waiting in its thread pool, or running), every ``JOBS_HEARTBEAT_SECONDS``, on its own connection
+    and independently of the job's progress calls (a long step writes no progress). The thread ends when
+    the process holds no job, and a forked child (an RQ work horse) starts its own."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.interval = float(app.config.get("JOBS_HEARTBEAT_SECONDS", 30))
+        self.ids: set[int] = set()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.pid = os.getpid()
+        self.beats = 0
+
+    def hold(self, job_id: int) -> None:
+        with self.lock:
+            self.ids.add(job_id)
+            if self.thread is None or not self.thread.is_alive() or self.pid != os.getpid():
+                self.pid = os.getpid()
+                self.thread = threading.Thread(target=self._run, name="job-heartbeat", daemon=True)
+                self.thread.start()
+
+    def release(self, job_id: int) -> None:
+        with self.lock:
+            self.ids.discard(job_id)
+
+    def beat(self) -> int:
+        """Touch the held jobs that are still unfinished now; returns how many rows were touched."""
+        with self.lock:
+            ids = sorted(self.ids)
+        if not ids:
+            return 0
+        with self.app.app_context(), db.engine.begin() as connection:
+            touched = connection.execute(
+                update(Job).where(Job.id.in_(ids), Job.status.in_(UNFINISHED)).values(heartbeat_at=utcnow())
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        self.beats += 1
+        return touched
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            with self.lock:
+                if not self.ids:
+                    self.thread = None
+                    return
+            try:
+                self.beat()
+            except Exception:  # noqa: BLE001 - a missed beat (database busy or away) is retried next time
+                self.app.logger.warning("job heartbeat failed:\n%s", traceback.format_exc())
+
+
+def _heartbeat(app: Flask) -> Heartbeat:
+    heartbeat = app.extensions.get("jobs_heartbeat")
+    if heartbeat is None or heartbeat.pid != os.getpid():
+        heartbeat = app.extensions["jobs_heartbeat"] = Heartbeat(app)
+    return heartbeat
+
+
 def _run_in_app(app: Flask, job_id: int) -> None:
     with app.app_context():
         try:
             execute(job_id, own_connection=True)
         finally:
+            _heartbeat(app).release(job_id)  # held since submit, even if another process claimed it
             db.session.remove()
 
 
@@ -168,10 +255,33 @@ def _executor(app: Flask) -> ThreadPoolExecutor:
     return executor
 
 
-def submit(job_id: int) -> Future | None:
-    """Start a committed, queued job: inline (``JOBS_SYNC``) or in a background thread."""
+def submit(job_id: int) -> Future | RQJob | None:
+    """Start a committed, queued job: inline (``JOBS_SYNC``), on RQ, or in a background thread.
+
+    On RQ with Redis unreachable the job is failed with ``services.QUEUE_UNREACHABLE`` and committed,
+    so its status page tells the user instead of waiting forever; nothing is raised."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("JOBS_SYNC"):
         execute(job_id, own_connection=False)
         return None
+    if app.config.get("JOBS_BACKEND") == "rq":
+        from redis.exceptions import RedisError
+
+        from innovation.jobs import redis_queue
+
+        try:
+            return redis_queue.enqueue(app, job_id)
+        except RedisError as error:
+            app.logger.error("job %s not enqueued, Redis unreachable: %s", job_id, error)
+            job = db.session.get(Job, job_id)
+            if job is not None and services.fail_job(job, services.QUEUE_UNREACHABLE):
+                db.session.commit()
+            return None
+    heartbeat = _heartbeat(app)
+    heartbeat.hold(job_id)  # a job waiting in this process's pool lives as long as the process does
+    try:
+        heartbeat.beat()  # at once: a restart before the first periodic beat must not leave it queued
+    except SQLAlchemyError:
+        app.logger.warning("job %s: first heartbeat failed (the periodic one follows):\n%s", job_id,
+                           traceback.format_exc())
     return _executor(app).submit(_run_in_app, app, job_id)
