@@ -27,6 +27,7 @@ TEST_PASSWORD = "rahasia-uji-123"
 # A cheap hash for the test accounts (the app's own hashing is tested through the services).
 _PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -36,6 +37,10 @@ def pytest_report_header(config):
     lines.append(
         f"PostgreSQL: {PG_URL}" if PG_URL else
         "PostgreSQL: SKIPPED (set TEST_DATABASE_URL=postgresql://user@host/db to run every test on it too)"
+    )
+    lines.append(
+        f"Redis: {REDIS_URL}" if REDIS_URL else
+        "Redis: SKIPPED (set TEST_REDIS_URL=redis://127.0.0.1:6379/15 to run the RQ job tests)"
     )
     return lines
 
@@ -62,6 +67,9 @@ def build_app(backend: str, tmp_path_factory, **overrides):
         "STORAGE_URL": f"file://{tmp / 'storage'}",
         "UPLOAD_STAGING_DIR": str(tmp / "staging"),
         "SERVER_NAME": None,
+        # Jobs in a thread whatever REDIS_URL the developer's shell has; the RQ tests ask for Redis themselves.
+        "JOBS_BACKEND": "thread",
+        "JOBS_REDIS_URL": None,
     }
     schema = None
     if backend == "sqlite":
@@ -285,3 +293,64 @@ def admin(make_user):
 def t():
     """A short unique suffix for names and codes a test creates."""
     return uuid.uuid4().hex[:6]
+
+
+# --- Redis (the RQ job backend), like PostgreSQL: TEST_REDIS_URL, or skipped; REQUIRE_REDIS=1 fails --------
+
+
+def require_redis() -> str:
+    """``TEST_REDIS_URL`` if that Redis answers; otherwise skip (or fail with ``REQUIRE_REDIS=1``)."""
+    required = os.environ.get("REQUIRE_REDIS") == "1"
+    if not REDIS_URL:
+        if required:
+            pytest.fail("REQUIRE_REDIS=1 but TEST_REDIS_URL is not set", pytrace=False)
+        pytest.skip("Redis tests skipped: TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except RedisError as error:
+        if required:
+            pytest.fail(f"REQUIRE_REDIS=1 but Redis at {REDIS_URL} does not answer: {error}", pytrace=False)
+        pytest.skip(f"Redis tests skipped: Redis at {REDIS_URL} does not answer ({error})")
+    return REDIS_URL
+
+
+def purge_rq_queue(url: str, name: str) -> None:
+    """Delete an RQ queue with its jobs, registries and worker records (a test's unique queue)."""
+    from redis import Redis
+    from rq import Queue
+    from rq.job import Job as RQJob
+
+    connection = Redis.from_url(url)
+    queue = Queue(name, connection=connection)
+    registries = (queue.started_job_registry, queue.finished_job_registry, queue.failed_job_registry,
+                  queue.deferred_job_registry, queue.scheduled_job_registry, queue.canceled_job_registry)
+    ids = set(queue.get_job_ids())
+    for registry in registries:
+        ids.update(registry.get_job_ids(cleanup=False))
+    for job_id in ids:
+        with contextlib.suppress(Exception):
+            RQJob.fetch(job_id, connection=connection).delete(remove_from_queue=True)
+    queue.delete(delete_jobs=True)
+    leftovers = {key for pattern in (f"rq:*:{name}*", *(f"rq:*:{job_id}*" for job_id in ids))
+                 for key in connection.scan_iter(match=pattern)}  # results, executions
+    leftovers.update(key for key in connection.scan_iter(match="rq:worker:*")
+                     if connection.type(key) == b"hash" and connection.hget(key, "queues") == name.encode())
+    if leftovers:
+        connection.delete(*leftovers)
+    connection.close()
+
+
+@pytest.fixture
+def redis_url():
+    return require_redis()
+
+
+@pytest.fixture
+def rq_queue(redis_url):
+    """A queue name of its own for this test (parallel runs share the Redis database); purged afterwards."""
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    yield name
+    purge_rq_queue(redis_url, name)
