@@ -132,6 +132,59 @@ class Server:
         self.stop()
 
 
+class JobWorker:
+    """``flask --app innovation jobs worker`` (the RQ worker of background jobs) in its own process group;
+    always stopped. Needs ``JOBS_REDIS_URL`` (or ``REDIS_URL``) in ``env``."""
+
+    def __init__(self, env: dict[str, str], *, log_path: Path | None = None, burst: bool = False):
+        self.env = env
+        self.log_path = log_path
+        self.burst = burst
+        self.process: subprocess.Popen | None = None
+        self._log = None
+
+    def start(self) -> JobWorker:
+        flask = VENV_BIN / "flask"
+        if not flask.exists():
+            raise RuntimeError(f"flask not found at {flask}")
+        self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.process = subprocess.Popen(
+            [str(flask), "--app", "innovation", "jobs", "worker", *(["--burst"] if self.burst else [])],
+            cwd=ROOT, env=self.env, stdout=self._log, stderr=self._log, start_new_session=True,
+        )
+        return self
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_text(self) -> str:
+        return Path(self.log_path).read_text(errors="replace") if self.log_path and Path(self.log_path).exists() else ""
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)  # RQ's warm shutdown: the current job ends first
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # a work horse left behind
+        if self._log not in (None, subprocess.DEVNULL):
+            self._log.close()
+        self.process = None
+
+    def __enter__(self) -> JobWorker:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
 class RssSampler:
     """Samples the resident set size of some processes (and their children) in a thread."""
 

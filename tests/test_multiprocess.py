@@ -5,7 +5,8 @@ in one process only: the session is a signed cookie, uploads are staged in a sha
 offset in the database, background jobs keep their state in the ``job`` table and their result in
 storage. Here two ``gunicorn -w 1 wsgi:app`` processes (A and B) share a SQLite file (and, with
 ``TEST_DATABASE_URL``, a PostgreSQL schema of their own, dropped afterwards), seeded by
-``benchmarks.seed`` with a couple of innovations.
+``benchmarks.seed`` with a couple of innovations. Jobs run in the thread backend here (in the process
+that accepted them); ``test_multiprocess_redis.py`` runs the same layout with Redis and a job worker.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def pair(request, tmp_path_factory):
         url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3Dmp_{uuid.uuid4().hex[:10]}"
     storage = tmp / "storage"
     seeding.seed(url, 2, storage, blob_innovations=2, audit_per_innovation=1, log=lambda m: None)
-    env = app_env(url, storage)
+    env = app_env(url, storage, JOBS_BACKEND="thread")
     a = Server(env, workers=1, log_path=tmp / "a.log")
     b = Server(env, workers=1, log_path=tmp / "b.log")
     try:
@@ -145,10 +146,9 @@ def test_finished_upload_is_evidence_on_both(pair):
         assert "video.mp4" in page.text, f"the finished upload is not evidence on {server.base_url}"
 
 
-def test_background_export_started_on_a_is_seen_and_downloaded_on_b(pair):
-    a, b = pair
-    http = _session(a, seeding.ADMIN)
-    form_page = http.get(a.base_url + "/reporting/export")
+def start_export(server: Server, http) -> str:
+    """Fill the export page's form as it comes (every innovation) and post it; returns the job's path."""
+    form_page = http.get(server.base_url + "/reporting/export")
     if form_page.status_code == 404:
         pytest.skip("the Kemendagri export page (/reporting/export) does not exist yet")
     assert form_page.status_code == 200
@@ -163,10 +163,16 @@ def test_background_export_started_on_a_is_seen_and_downloaded_on_b(pair):
         elif field["tag"] == "input" and field.get("type") not in ("submit", "checkbox"):
             data[name] = field.get("value", "")
     data["scope"] = "all"
-    started = http.post(a.base_url + "/reporting/export", data=data, allow_redirects=False)
+    started = http.post(server.base_url + "/reporting/export", data=data, allow_redirects=False)
     assert started.status_code == 302, started.text[:500]
     job_url = started.headers["Location"].replace("http://127.0.0.1", "").split(":", 1)[-1]
-    job_path = job_url[job_url.index("/jobs/"):]
+    return job_url[job_url.index("/jobs/"):]
+
+
+def test_background_export_started_on_a_is_seen_and_downloaded_on_b(pair):
+    a, b = pair
+    http = _session(a, seeding.ADMIN)
+    job_path = start_export(a, http)
     deadline = time.monotonic() + 25
     status = {}
     while time.monotonic() < deadline:
