@@ -17,8 +17,10 @@ def _attach_fake_evidence(db, innovation, no):
                         extension="pdf", size=10, sha256="0" * 64)
     db.session.add(stored)
     db.session.flush()
-    db.session.add(Evidence(innovation=innovation, indicator_no=no, file_id=stored.id))
+    item = Evidence(innovation=innovation, indicator_no=no, file_id=stored.id)
+    db.session.add(item)
     db.session.flush()
+    return item
 
 
 # --- services ---------------------------------------------------------------------------------
@@ -78,6 +80,30 @@ def test_save_answer_updates_the_claimed_score(db, make_user, make_innovation):
     services.refresh_derived(innovation)
     assert innovation.claimed_score == 9
     assert innovation.maturity_percent == Decimal("8.11")
+
+
+def test_plain_row_readers_agree_with_the_orm(db, make_user, make_innovation):
+    """The score page reads answers and evidence as plain rows: the same claims, the same current
+    evidence in the same order, the same assessment as from the loaded innovation."""
+    operator = make_user()
+    innovation = make_innovation(opd=operator.opd)
+    services.save_answer(innovation, 16, parameter=3, basis=None, informasi="SK Bupati", by=operator)
+    services.save_answer(innovation, 33, parameter=2, basis="c", informasi="", by=operator)
+    first = _attach_fake_evidence(db, innovation, 16)
+    _attach_fake_evidence(db, innovation, 17)
+    first.removed_at = first.created_at  # a removed item is not current
+    db.session.flush()
+    db.session.refresh(innovation, ["answers", "evidence"])
+    rows = services.current_evidence_rows(innovation.id)
+    assert [r.id for r in rows] == [e.id for e in services.current_evidence(innovation)]
+    assert all(r.is_file and r.file_name == e.file.original_name and r.is_inline_viewable == e.file.is_inline_viewable
+               for r, e in zip(rows, services.current_evidence(innovation), strict=True))
+    assert services.claims_by_id(innovation.id) == services.claims_of(innovation)
+    nos = {r.indicator_no for r in rows if r.indicator_no is not None}
+    assert nos == {17}
+    by_rows = services.assess_values(innovation.rules, services.profile_values(innovation),
+                                     services.claims_by_id(innovation.id), nos)
+    assert by_rows == services.assess(innovation)
 
 
 def test_save_answer_rules(db, make_user, make_innovation):

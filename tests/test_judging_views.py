@@ -86,6 +86,35 @@ def test_after_the_close_the_server_refuses_and_says_why(scene, login, client, d
     assert res[0].active_assignment_for(judge).sheet is None
 
 
+def test_score_page_lists_the_current_evidence_under_neutral_names_in_a_blind_round(scene, login, client, db):
+    """The dossier's evidence is read as plain rows: current items only (not replaced, not removed),
+    files under a neutral name in a blind round and under their own name otherwise, links by title."""
+    admin, judge, _opd, round_, res = scene(n_entries=1)
+    innovation = res[0].entry.innovation
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    old = evidence.attach_file(innovation, indicator_no=16, stream=io.BytesIO(pdf), filename="SK Lama.pdf", by=admin)
+    new = evidence.attach_file(innovation, indicator_no=16, stream=io.BytesIO(pdf), filename="SK Baru.pdf", by=admin,
+                               replaces=old)
+    gone = evidence.attach_file(innovation, indicator_no=17, stream=io.BytesIO(pdf), filename="Dihapus.pdf", by=admin)
+    evidence.remove_evidence(gone, by=admin)
+    link = evidence.attach_link(innovation, indicator_no=35, url="https://example.org/video", title="Video penerapan",
+                                by=admin)
+    db.session.flush()
+    login(judge)
+    page = client.get(f"/judging/entries/{res[0].id}").get_data(as_text=True)
+    assert f"bukti-indikator-16-{new.id}.pdf" in page and "SK Baru" not in page
+    assert f"bukti-indikator-16-{old.id}.pdf" not in page and f"/evidence/{old.id}" not in page
+    assert f"bukti-indikator-17-{gone.id}" not in page and f"/evidence/{gone.id}" not in page
+    assert "Video penerapan" in page and link.url in page
+    assert f"/judging/entries/{res[0].id}/evidence/{new.id}?inline=1" in page
+    download = client.get(f"/judging/entries/{res[0].id}/evidence/{new.id}")
+    assert f"bukti-indikator-16-{new.id}.pdf" in download.headers["Content-Disposition"]
+    round_.blind = False
+    db.session.flush()
+    page = client.get(f"/judging/entries/{res[0].id}").get_data(as_text=True)
+    assert "SK Baru.pdf" in page and "SK Lama.pdf" not in page and "Dihapus.pdf" not in page
+
+
 def test_judge_cannot_open_unassigned_or_conflicted_entries_nor_their_evidence(scene, login, client, db, make_user,
                                                                               make_innovation):
     admin, judge, judge_opd, round_, res = scene()
@@ -207,7 +236,13 @@ def test_queue_and_score_page_load_only_what_they_show(scene, login, client, cou
     innovation_loads = [s for s in counter.statements if "rancang_bangun" in s]
     assert len(innovation_loads) == 1  # the innovation, once
     assignment_loads = [s for s in counter.statements if s.lstrip().startswith("SELECT assignment.id")]
-    assert assignment_loads and all(_tables(s) == 1 for s in assignment_loads)
+    # the assignment with its sheet in one statement, nothing of the round entry's joined chain
+    assert len(assignment_loads) == 1 and _tables(assignment_loads[0]) == 2 and "score_sheet" in assignment_loads[0]
+    # answers and evidence as plain rows: only the columns the page shows, one statement each
+    evidence_loads = [s for s in counter.statements if "FROM evidence" in s]
+    assert len(evidence_loads) == 1 and "evidence.created_at" not in evidence_loads[0]
+    assert len([s for s in counter.statements if "FROM indicator_answer" in s]) == 1
+    assert len(counter.statements) <= 7, counter.statements
     assert client.get("/judging/entries/99999999").status_code in (403, 404)
     assert client.get("/judging/entries/0").status_code == 404
 

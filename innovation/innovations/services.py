@@ -16,7 +16,8 @@ from innovation.extensions import db, utcnow
 from innovation.innovations import readiness, scoring
 from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation
 from innovation.orgs.models import Opd
-from innovation.rules import get_rules, latest_year
+from innovation.rules import Rules, get_rules, latest_year
+from innovation.storage.models import INLINE_EXTENSIONS, StoredFile
 
 PROFILE_FIELDS = [
     "nama", "nomor_register", "tahapan", "inisiator", "nama_inisiator", "jenis", "klasifikasi", "bentuk",
@@ -61,6 +62,54 @@ def profile_values(innovation: Innovation) -> dict[str, Any]:
     return {name: getattr(innovation, name) for name in PROFILE_FIELDS}
 
 
+# Plain-row readers for pages that only show an innovation (the judge's score page): one statement
+# each, no ORM objects (40 evidence rows with their files cost more to build than to fetch).
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """A current bukti dukung as a page lists it: a stored file (``file_name`` set) or a link."""
+
+    id: int
+    indicator_no: int | None
+    profile_slot: str | None
+    url: str | None
+    title: str
+    file_name: str | None
+    file_extension: str | None
+
+    @property
+    def is_file(self) -> bool:
+        return self.file_name is not None
+
+    @property
+    def is_inline_viewable(self) -> bool:  # the same rule as StoredFile.is_inline_viewable
+        return self.file_extension in INLINE_EXTENSIONS
+
+
+def current_evidence_rows(innovation_id: int) -> list[EvidenceRow]:
+    """The innovation's current evidence (not replaced, not removed) in upload order."""
+    rows = db.session.execute(
+        select(Evidence.id, Evidence.indicator_no, Evidence.profile_slot, Evidence.url, Evidence.title,
+               StoredFile.original_name, StoredFile.extension)
+        .outerjoin(StoredFile, StoredFile.id == Evidence.file_id)
+        .where(Evidence.innovation_id == innovation_id, Evidence.superseded_at.is_(None),
+               Evidence.removed_at.is_(None))
+        .order_by(Evidence.id)
+    )
+    return [EvidenceRow(*row) for row in rows]
+
+
+def claims_by_id(innovation_id: int) -> dict[int, scoring.Claim]:
+    """``claims_of`` without loading the answers as objects."""
+    rows = db.session.execute(
+        select(IndicatorAnswer.indicator_no, IndicatorAnswer.parameter, IndicatorAnswer.basis,
+               IndicatorAnswer.verification_status, IndicatorAnswer.verified_parameter)
+        .where(IndicatorAnswer.innovation_id == innovation_id)
+    )
+    return {no: scoring.Claim(parameter, basis, status.value if status else None, verified)
+            for no, parameter, basis, status, verified in rows}
+
+
 @dataclass
 class Assessment:
     """Everything the pages show about an innovation's score and gaps, computed once."""
@@ -71,18 +120,22 @@ class Assessment:
     readiness: readiness.Readiness
 
 
-def assess(innovation: Innovation) -> Assessment:
-    rules = innovation.rules
-    evidence_nos = evidence_indicator_nos(innovation)
-    claims = claims_of(innovation)
+def assess_values(rules: Rules, profile: dict[str, Any], claims: dict[int, scoring.Claim],
+                  evidence_nos: set[int]) -> Assessment:
+    """The assessment from plain values (pure)."""
     lines = scoring.score_lines(rules, claims, evidence_nos)
     total = scoring.total(lines)
     return Assessment(
         lines=lines,
         total=total,
         maturity=scoring.maturity_percent(total, rules),
-        readiness=readiness.check(rules, profile_values(innovation), claims, evidence_nos),
+        readiness=readiness.check(rules, profile, claims, evidence_nos),
     )
+
+
+def assess(innovation: Innovation) -> Assessment:
+    return assess_values(innovation.rules, profile_values(innovation), claims_of(innovation),
+                         evidence_indicator_nos(innovation))
 
 
 def refresh_derived(innovation: Innovation) -> Assessment:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, Select, String, Text, UniqueConstraint, bindparam, select
+from sqlalchemy.orm import Mapped, joinedload, lazyload, mapped_column, relationship
 
 from innovation.auth.models import Role, User
 from innovation.events.models import Category, Entry, Event
@@ -155,24 +156,17 @@ class RoundEntry(db.Model):
         return self.entry.opd_id
 
     def active_assignment_for(self, user: User) -> Assignment | None:
-        """One single-table statement: the round entry and the judge are this object and the user,
-        already in the session (the default joined chain would add eleven tables)."""
-        from sqlalchemy import select
-        from sqlalchemy.orm import lazyload
-
+        """One statement: the judge's active assignment with its score sheet (the page shows it next).
+        The round entry and the judge are this object and the user, already in the session (the
+        default joined chain would add eleven tables)."""
         # Asked twice per scoring request (permission, then the page): an assignment found is
         # remembered on this object (it lives as long as the session) while it stays active.
         known = self.__dict__.setdefault("_active_assignments", {})
         found = known.get(user.id)
         if found is not None and found.status == AssignmentStatus.ACTIVE and found in db.session:
             return found
-        found = db.session.scalar(
-            select(Assignment).where(
-                Assignment.round_entry_id == self.id,
-                Assignment.judge_id == user.id,
-                Assignment.status == AssignmentStatus.ACTIVE,
-            ).options(lazyload(Assignment.round_entry), lazyload(Assignment.judge))
-        )
+        found = db.session.scalar(_active_assignment_statement(),
+                                  {"round_entry_id": self.id, "judge_id": user.id})
         if found is not None:
             known[user.id] = found
         return found
@@ -282,6 +276,16 @@ class Score(db.Model):
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship(lazy="joined", innerjoin=True)
+
+
+@cache
+def _active_assignment_statement() -> Select:
+    """Built once (a statement keeps its cache key): ``RoundEntry.active_assignment_for``."""
+    return select(Assignment).where(
+        Assignment.round_entry_id == bindparam("round_entry_id"),
+        Assignment.judge_id == bindparam("judge_id"),
+        Assignment.status == AssignmentStatus.ACTIVE,
+    ).options(lazyload(Assignment.round_entry), lazyload(Assignment.judge), joinedload(Assignment.sheet))
 
 
 class ResultSnapshot(db.Model):

@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, selectinload
 
 from innovation.audit.services import record
@@ -317,25 +318,30 @@ def queue_query(judge: User):
     return query
 
 
+@cache
+def _round_entry_for_judging_statement() -> Select:
+    """Built once: the options tree costs about a millisecond to build and key on every view, and a
+    statement object keeps its cache key. Built on first use, when the mappers are configured."""
+    return select(RoundEntry).where(RoundEntry.id == bindparam("round_entry_id")).options(
+        lazyload(RoundEntry.decided_by),
+        joinedload(RoundEntry.round, innerjoin=True).options(
+            lazyload(Round.event),
+            joinedload(Round.rubric).selectinload(Rubric.criteria),
+        ),
+        joinedload(RoundEntry.entry, innerjoin=True).options(
+            lazyload(Entry.event),
+            joinedload(Entry.innovation, innerjoin=True).lazyload(Innovation.opd),
+            joinedload(Entry.category, innerjoin=True).load_only(Category.id, Category.name),
+            joinedload(Entry.opd, innerjoin=True),
+        ),
+    )
+
+
 def round_entry_for_judging(round_entry_id: int) -> RoundEntry | None:
     """A round entry as the score sheet shows it, in two statements: the round with its rubric, the
     entry with its innovation (whole: the page shows its texts), category and OPD; the criteria.
     The event, the decision's author and the innovation's OPD are not needed and not joined."""
-    return db.session.scalar(
-        select(RoundEntry).where(RoundEntry.id == round_entry_id).options(
-            lazyload(RoundEntry.decided_by),
-            joinedload(RoundEntry.round, innerjoin=True).options(
-                lazyload(Round.event),
-                joinedload(Round.rubric).selectinload(Rubric.criteria),
-            ),
-            joinedload(RoundEntry.entry, innerjoin=True).options(
-                lazyload(Entry.event),
-                joinedload(Entry.innovation, innerjoin=True).lazyload(Innovation.opd),
-                joinedload(Entry.category, innerjoin=True).load_only(Category.id, Category.name),
-                joinedload(Entry.opd, innerjoin=True),
-            ),
-        )
-    )
+    return db.session.scalar(_round_entry_for_judging_statement(), {"round_entry_id": round_entry_id})
 
 
 # --- progress (admin) -------------------------------------------------------------------------

@@ -28,7 +28,13 @@ from innovation.auth.permissions import ensure, role_required
 from innovation.events.models import Event
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Evidence
-from innovation.innovations.services import assess, current_evidence
+from innovation.innovations.services import (
+    EvidenceRow,
+    assess_values,
+    claims_by_id,
+    current_evidence_rows,
+    profile_values,
+)
 from innovation.judging import scoring, services
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import (
@@ -158,32 +164,39 @@ class EvidenceItem:
     title: str
 
 
-def evidence_items(round_entry: RoundEntry, items: list[Evidence], blind: bool) -> list[EvidenceItem]:
+def evidence_items(round_entry: RoundEntry, rows: list[EvidenceRow], blind: bool) -> list[EvidenceItem]:
     """The list built once in Python: one url_for and two translations for the whole list, not three
     url_for and a translation per item (they cost more than the rest of the page's evidence)."""
     base = url_for("judging.evidence_file", round_entry_id=round_entry.id, evidence_id=0)[:-1]
     indicator, profile, link = _("Indikator %(n)s"), _("Profil"), _("tautan")
     out = []
-    for item in items:
-        label = indicator % {"n": item.indicator_no} if item.indicator_no else profile
-        stored = item.file
-        if stored is None:
-            out.append(EvidenceItem(label, "", False, False, False, "", "", item.url, item.title or link))
+    for row in rows:
+        label = indicator % {"n": row.indicator_no} if row.indicator_no else profile
+        if not row.is_file:
+            out.append(EvidenceItem(label, "", False, False, False, "", "", row.url, row.title or link))
             continue
-        inline = stored.is_inline_viewable
-        out.append(EvidenceItem(label, neutral_name(item) if blind else stored.original_name, True, inline,
-                                stored.extension == "pdf", f"{base}{item.id}?inline={1 if inline else 0}",
-                                f"{base}{item.id}", None, ""))
+        inline = row.is_inline_viewable
+        name = neutral_evidence_name(row.id, row.indicator_no, row.profile_slot, row.file_extension) if blind \
+            else row.file_name
+        out.append(EvidenceItem(label, name, True, inline, row.file_extension == "pdf",
+                                f"{base}{row.id}?inline={1 if inline else 0}", f"{base}{row.id}", None, ""))
     return out
 
 
 def _scoring_context(round_entry: RoundEntry, assignment: Assignment | None):
+    """The score page's data. The innovation's answers and evidence are read as plain rows (two
+    statements, no ORM objects): they are only shown here, and building ~60 objects per view cost
+    more than the rest of the data."""
     innovation = round_entry.entry.innovation
+    evidence = current_evidence_rows(innovation.id)
+    claims = claims_by_id(innovation.id)
+    evidence_nos = {row.indicator_no for row in evidence if row.indicator_no is not None}
     return {
-        "evidence_items": evidence_items(round_entry, current_evidence(innovation), round_entry.round.blind),
+        "evidence_items": evidence_items(round_entry, evidence, round_entry.round.blind),
         "round_entry": round_entry, "round": round_entry.round, "entry": round_entry.entry,
-        "innovation": innovation, "assessment": assess(innovation), "rules": innovation.rules,
-        "evidence": current_evidence(innovation), "assignment": assignment,
+        "innovation": innovation,
+        "assessment": assess_values(innovation.rules, profile_values(innovation), claims, evidence_nos),
+        "rules": innovation.rules, "assignment": assignment,
         "sheet": assignment.sheet if assignment else None,
         "rubric": round_entry.round.rubric, "blind": round_entry.round.blind,
     }
@@ -235,15 +248,16 @@ def evidence_file(round_entry_id: int, evidence_id: int):
     item = _get_or_404(Evidence, evidence_id)
     if item.innovation_id != round_entry.entry.innovation_id or item.file is None:
         abort(404)
-    name = neutral_name(item) if round_entry.round.blind else item.file.original_name
+    name = neutral_evidence_name(item.id, item.indicator_no, item.profile_slot, item.file.extension) \
+        if round_entry.round.blind else item.file.original_name
     return stored_file_response(item.file, name, what=f"evidence {item.id}", inline=request.args.get("inline") == "1")
 
 
-@bp.app_template_global("judging_evidence_name")
-def neutral_name(item: Evidence) -> str:
-    where = f"indikator-{item.indicator_no}" if item.indicator_no is not None else (item.profile_slot or "profil")
-    extension = item.file.extension if item.file is not None else "tautan"
-    return f"bukti-{where}-{item.id}.{extension}"
+def neutral_evidence_name(evidence_id: int, indicator_no: int | None, profile_slot: str | None,
+                          extension: str | None) -> str:
+    """A file's name in a blind round: no OPD or operator names leak through it."""
+    where = f"indikator-{indicator_no}" if indicator_no is not None else (profile_slot or "profil")
+    return f"bukti-{where}-{evidence_id}.{extension or 'tautan'}"
 
 
 @bp.route("/entries/<int:round_entry_id>/recuse", methods=["POST"])

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from innovation.extensions import UTCDateTime, db, utcnow
 
+INLINE_EXTENSIONS = frozenset({"pdf", "jpg", "png"})  # shown in the page (iframe, img); the rest are downloads
+
 
 class StoredFile(db.Model):
     """One blob in the storage backend: random key, plus what the uploader called it."""
@@ -24,4 +26,4 @@ class StoredFile(db.Model):
 
     @property
     def is_inline_viewable(self) -> bool:
-        return self.extension in ("pdf", "jpg", "png")
+        return self.extension in INLINE_EXTENSIONS
