@@ -65,6 +65,7 @@ def load_config(instance_path: str) -> dict:
         # RQ's limit for one job, in seconds (the 100,000-innovation export takes ~36 min without files).
         "JOBS_TIMEOUT": int(env.get("JOBS_TIMEOUT", str(6 * 3600))),
         "JOBS_WORKERS": int(env.get("JOBS_WORKERS", "1")),  # threads per web process (thread backend)
+        "JOBS_TMP_DIR": env.get("JOBS_TMP_DIR") or None,  # where a job writes its result first (None: the system's)
         # A running job touches job.heartbeat_at this often; one silent for JOBS_STALE_SECONDS is failed.
         "JOBS_HEARTBEAT_SECONDS": float(env.get("JOBS_HEARTBEAT_SECONDS", "30")),
         "JOBS_STALE_SECONDS": float(env.get("JOBS_STALE_SECONDS", "300")),
