@@ -263,3 +263,22 @@ def test_old_rounds_go_to_the_archive(scene, login, client, db):
     html = client.get("/judging/?arsip=1").get_data(as_text=True)
     assert "Arsip penilaian" in html and "Kembali ke antrean" in html
     assert "Arsip babak lama" in client.get("/judging/").get_data(as_text=True)
+
+
+def test_queue_pages_count_in_the_page_statement_and_clamp_past_the_last(scene, count_statements, db):
+    """The total comes with the page (a window count): one statement for the rows; a page past the last
+    shows the last page, with the right total."""
+    from innovation.judging.queue import queue_page
+
+    _admin, judge, _opd, _round, res = scene(n_entries=5)
+    ids = [re_.id for re_ in res]
+    with count_statements() as counter:
+        first = queue_page(judge, 1, 2)
+    assert [r.round_entry_id for r in first.items] == ids[:2] and first.total == 5 and first.pages == 3
+    assert not any("count(*) AS" in s for s in counter.statements)  # no separate count
+    middle = queue_page(judge, 2, 2)
+    assert [r.round_entry_id for r in middle.items] == ids[2:4] and middle.total == 5
+    past = queue_page(judge, 9, 2)
+    assert past.page == 3 and [r.round_entry_id for r in past.items] == ids[4:] and past.total == 5
+    empty = queue_page(judge, 1, 2, archive=True)
+    assert empty.items == [] and empty.total == 0 and empty.pages == 1

@@ -61,15 +61,24 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
     joined = (select(Assignment.id).join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
               .join(Round, RoundEntry.round_id == Round.id).join(Entry, RoundEntry.entry_id == Entry.id)
               .where(*_conditions(judge, archive, now)))
-    total = db.session.scalar(select(func.count()).select_from(joined.subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        joined.add_columns(RoundEntry.id, Round.name, Round.event_id, Round.blind, Round.opens_at, Round.closes_at,
-                           Entry.innovation_id, Entry.category_id, Entry.opd_id)
-        .order_by(Round.closes_at.desc() if archive else Round.closes_at, Assignment.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    # The page and the total in one statement (a window count over the judge's few hundred rows at
+    # most); a separate count only when the page asked for lies past the last one.
+    listed = (joined.add_columns(RoundEntry.id, Round.name, Round.event_id, Round.blind, Round.opens_at,
+                                 Round.closes_at, Entry.innovation_id, Entry.category_id, Entry.opd_id,
+                                 func.count().over().label("total"))
+              .order_by(Round.closes_at.desc() if archive else Round.closes_at, Assignment.id))
+    page = max(page, 1)
+    rows = db.session.execute(listed.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:
+        total = db.session.scalar(select(func.count()).select_from(joined.subquery())) or 0
+        last = max(1, math.ceil(total / per_page))
+        if total and page > last:
+            page = last
+            rows = db.session.execute(listed.limit(per_page).offset((page - 1) * per_page)).all()
     if not rows:
         return ListPage([], page, per_page, total)
 
