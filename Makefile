@@ -49,11 +49,11 @@ compile: setup
 
 messages: setup
 	@mkdir -p $(TRANSLATIONS)
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --width 120 \
 	  --project=innovation --copyright-holder="" -o $(POT) . templates/_macros
 	@for lang in $(LOCALES); do \
 	  if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(PYBABEL) update --ignore-obsolete --no-fuzzy-matching -i $(POT) -d $(TRANSLATIONS) -l $$lang; \
+	    $(PYBABEL) update --width 120 --ignore-obsolete --no-fuzzy-matching -i $(POT) -d $(TRANSLATIONS) -l $$lang; \
 	  else \
 	    $(PYBABEL) init -i $(POT) -d $(TRANSLATIONS) -l $$lang; \
 	  fi; \
