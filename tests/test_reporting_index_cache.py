@@ -109,3 +109,31 @@ def test_derived_changes_do_not_move_updated_at(app, db, innovation):
     evidence.attach_file(made, indicator_no=16, stream=io.BytesIO(pdf_bytes()), filename="b.pdf", by=operator)
     db.session.commit()
     assert made.updated_at == stamp and made.derived_at > derived
+
+
+def test_the_dashboard_list_total_is_kept_until_an_innovation_changes(app, db, innovation, make_user, make_innovation,
+                                                                    count_statements, monkeypatch):
+    """Counting every innovation on every dashboard view was 30 ms at 100,000 (docs/PERFORMANCE.md):
+    the total is kept under the index's fingerprint, read once for the three figures."""
+    made, operator = innovation
+    everything, registered = reporting.ListFilters(), reporting.ListFilters(registered=True)
+    first = index_cache.dashboard_figures(2026, everything, registered_only=True)
+    assert first.listed == reporting.count_listed(everything)
+    assert first.verified == reporting.district_index(2026, verified=True)
+    with count_statements() as counter:
+        again = index_cache.dashboard_figures(2026, everything, registered_only=True)
+    assert again == first and len(counter.statements) == 1  # the fingerprint, once for the three figures
+    assert index_cache.cached_count_listed(registered, 2026) == reporting.count_listed(registered) >= 1
+
+    make_innovation(opd=operator.opd, rules_year=2026)  # a new innovation: max(id) moves
+    assert index_cache.dashboard_figures(2026, everything, registered_only=True).listed == first.listed + 1
+    before = index_cache.cached_count_listed(registered, 2026)
+    reporting.unregister(made, by=make_user(role=Role.ADMIN))  # updated_at moves
+    db.session.flush()
+    assert index_cache.cached_count_listed(registered, 2026) == before - 1 == reporting.count_listed(registered)
+
+    monkeypatch.setitem(app.config, "REPORTING_INDEX_CACHE_SECONDS", 0)
+    with count_statements() as counter:
+        index_cache.dashboard_figures(2026, everything, registered_only=True)
+    listed = [s for s in counter.statements if "count(innovation.id) AS" in s and "GROUP BY" not in s]
+    assert len(listed) == 1  # switched off: counted on each view

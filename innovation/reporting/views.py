@@ -17,7 +17,7 @@ from innovation.orgs.picker import OpdFilter, opd_filter
 from innovation.reporting import regional as regional_services
 from innovation.reporting import services
 from innovation.reporting.forms import STATUS_LABELS, RegisterForm, VerifyLineForm
-from innovation.reporting.index_cache import cached_district_index
+from innovation.reporting.index_cache import dashboard_figures
 from innovation.reporting.models import RegionalEvidence, RegionalIndicatorValue
 from innovation.rules import available_years, get_rules, latest_year
 from innovation.storage import commit_or_delete
@@ -63,12 +63,11 @@ def dashboard():
     registered_only = request.args.get("scope") != "all"
     filters, opds = _filters()
     page = db.paginate(services.dashboard_query(filters), per_page=PER_PAGE, error_out=False, count=False)
-    page.total = services.count_listed(filters)
-    claimed = cached_district_index(year, verified=False, registered_only=registered_only)
-    verified = cached_district_index(year, verified=True, registered_only=registered_only)
+    figures = dashboard_figures(year, filters, registered_only=registered_only)
+    page.total = figures.listed
     return render_template(
         "reporting/dashboard.html", page=page, rules=rules, year=year, years=available_years(),
-        registered_only=registered_only, claimed=claimed, verified=verified,
+        registered_only=registered_only, claimed=figures.claimed, verified=figures.verified,
         regional=regional_services.regional_values(year), opds=opds,
         urusan_label={o.code: o.label for o in rules.options["urusan"]},
         can_register=services.can_register(current_user),
