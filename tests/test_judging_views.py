@@ -282,3 +282,30 @@ def test_queue_pages_count_in_the_page_statement_and_clamp_past_the_last(scene, 
     assert past.page == 3 and [r.round_entry_id for r in past.items] == ids[4:] and past.total == 5
     empty = queue_page(judge, 1, 2, archive=True)
     assert empty.items == [] and empty.total == 0 and empty.pages == 1
+
+
+def test_score_form_shows_the_rubric_in_the_judges_language_and_the_saved_or_typed_values(scene, login, client, db):
+    """Titles, descriptions and level descriptors follow the page's language (Indonesian where the
+    English text is empty); the form shows the saved value and comment, and after a refused submit
+    what was typed."""
+    _admin, judge, _opd, round_, res = scene(n_entries=1)
+    crit = round_.rubric.criteria
+    login(judge)
+    url = f"/judging/entries/{res[0].id}"
+    form = {f"score-{c.id}": "4" for c in crit} | {f"comment-{crit[0].id}": "Gagasan baru", "action": "draft"}
+    form[f"score-{crit[0].id}"] = "3.5"
+    assert client.post(url, data=form).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Kebaharuan" in page and "Meniru praktik yang sudah umum tanpa perubahan." in page
+    assert f'name="score-{crit[0].id}" value="3.50"' in page and ">Gagasan baru</textarea>" in page
+    refused = client.post(url, data=form | {f"score-{crit[1].id}": "8"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and f'name="score-{crit[1].id}" value="8"' in text
+
+    crit[1].title_en = ""  # no English title: the Indonesian one
+    db.session.flush()
+    client.post("/auth/language/en", data={"next": url})
+    english = client.get(url).get_data(as_text=True)
+    assert "Novelty" in english and "Copies common practice unchanged." in english
+    assert "Kebaharuan" not in english and crit[1].title in english
+    assert english.count("Score (1–5)") == len(crit)

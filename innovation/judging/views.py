@@ -4,7 +4,6 @@ commits once, flashes and redirects (or renders).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import (
@@ -28,23 +27,16 @@ from innovation.auth.permissions import ensure, role_required
 from innovation.events.models import Event
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Evidence
-from innovation.innovations.services import (
-    EvidenceRow,
-    assess_values,
-    claims_by_id,
-    current_evidence_rows,
-    profile_values,
-)
 from innovation.judging import scoring, services
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import (
-    Assignment,
     Round,
     RoundEntry,
     RoundEntryStatus,
     RoundKind,
 )
 from innovation.judging.queue import queue_page
+from innovation.judging.score_page import neutral_evidence_name, score_page_context
 from innovation.storage.responses import stored_file_response
 from innovation.timeutil import humanize_delta
 
@@ -149,59 +141,6 @@ def queue():
     return render_template("judging/queue.html", page=page, archive=archive)
 
 
-@dataclass(frozen=True)
-class EvidenceItem:
-    """One evidence item as the scoring page lists it (plain values: about 40 per entry)."""
-
-    label: str
-    name: str  # the file's name, or a neutral one in a blind round
-    is_file: bool
-    inline: bool  # PDF or image: shown in the page
-    pdf: bool
-    view: str  # the file in the page / a new tab
-    download: str
-    url: str | None  # a link's address
-    title: str
-
-
-def evidence_items(round_entry: RoundEntry, rows: list[EvidenceRow], blind: bool) -> list[EvidenceItem]:
-    """The list built once in Python: one url_for and two translations for the whole list, not three
-    url_for and a translation per item (they cost more than the rest of the page's evidence)."""
-    base = url_for("judging.evidence_file", round_entry_id=round_entry.id, evidence_id=0)[:-1]
-    indicator, profile, link = _("Indikator %(n)s"), _("Profil"), _("tautan")
-    out = []
-    for row in rows:
-        label = indicator % {"n": row.indicator_no} if row.indicator_no else profile
-        if not row.is_file:
-            out.append(EvidenceItem(label, "", False, False, False, "", "", row.url, row.title or link))
-            continue
-        inline = row.is_inline_viewable
-        name = neutral_evidence_name(row.id, row.indicator_no, row.profile_slot, row.file_extension) if blind \
-            else row.file_name
-        out.append(EvidenceItem(label, name, True, inline, row.file_extension == "pdf",
-                                f"{base}{row.id}?inline={1 if inline else 0}", f"{base}{row.id}", None, ""))
-    return out
-
-
-def _scoring_context(round_entry: RoundEntry, assignment: Assignment | None):
-    """The score page's data. The innovation's answers and evidence are read as plain rows (two
-    statements, no ORM objects): they are only shown here, and building ~60 objects per view cost
-    more than the rest of the data."""
-    innovation = round_entry.entry.innovation
-    evidence = current_evidence_rows(innovation.id)
-    claims = claims_by_id(innovation.id)
-    evidence_nos = {row.indicator_no for row in evidence if row.indicator_no is not None}
-    return {
-        "evidence_items": evidence_items(round_entry, evidence, round_entry.round.blind),
-        "round_entry": round_entry, "round": round_entry.round, "entry": round_entry.entry,
-        "innovation": innovation,
-        "assessment": assess_values(innovation.rules, profile_values(innovation), claims, evidence_nos),
-        "rules": innovation.rules, "assignment": assignment,
-        "sheet": assignment.sheet if assignment else None,
-        "rubric": round_entry.round.rubric, "blind": round_entry.round.blind,
-    }
-
-
 @bp.route("/entries/<int:round_entry_id>", methods=["GET", "POST"])
 @role_required(Role.JUDGE)
 def score(round_entry_id: int):
@@ -215,7 +154,6 @@ def score(round_entry_id: int):
     assignment = round_entry.active_assignment_for(user)
     if round_entry.round.rubric is None:
         abort(404)
-    typed = None
     if request.method == "POST":
         submit = request.form.get("action") == "submit"
         criteria = round_entry.round.rubric.criteria
@@ -227,13 +165,13 @@ def score(round_entry_id: int):
         except JudgingError as error:
             _fail(error)
             typed = {"scores": values, "comments": comments, "overall": request.form.get("overall_comment", "")}
-            context = _scoring_context(round_entry, round_entry.active_assignment_for(user))
-            return render_template("judging/score.html", typed=typed, **context), 422
+            context = score_page_context(round_entry, round_entry.active_assignment_for(user), typed)
+            return render_template("judging/score.html", **context), 422
         db.session.commit()
         flash(_("Nilai terkirim. Anda masih dapat mengubahnya sampai babak ditutup.") if submit
               else _("Draf nilai tersimpan."), "success")
         return redirect(url_for("judging.score", round_entry_id=round_entry.id))
-    return render_template("judging/score.html", typed=typed, **_scoring_context(round_entry, assignment))
+    return render_template("judging/score.html", **score_page_context(round_entry, assignment))
 
 
 @bp.route("/entries/<int:round_entry_id>/evidence/<int:evidence_id>")
@@ -251,13 +189,6 @@ def evidence_file(round_entry_id: int, evidence_id: int):
     name = neutral_evidence_name(item.id, item.indicator_no, item.profile_slot, item.file.extension) \
         if round_entry.round.blind else item.file.original_name
     return stored_file_response(item.file, name, what=f"evidence {item.id}", inline=request.args.get("inline") == "1")
-
-
-def neutral_evidence_name(evidence_id: int, indicator_no: int | None, profile_slot: str | None,
-                          extension: str | None) -> str:
-    """A file's name in a blind round: no OPD or operator names leak through it."""
-    where = f"indikator-{indicator_no}" if indicator_no is not None else (profile_slot or "profil")
-    return f"bukti-{where}-{evidence_id}.{extension or 'tautan'}"
 
 
 @bp.route("/entries/<int:round_entry_id>/recuse", methods=["POST"])
