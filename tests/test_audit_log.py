@@ -245,3 +245,23 @@ def test_every_recorded_object_type_is_known():
     assert literals and literals <= set(browse.KNOWN_OBJECT_TYPES), literals - set(browse.KNOWN_OBJECT_TYPES)
     tables = set(_db.metadata.tables)
     assert set(browse.KNOWN_OBJECT_TYPES) - {"export"} <= tables  # table names, spelled as record() writes them
+
+
+def test_row_links_filter_by_that_actor_and_that_object(client, db, login, make_user):
+    """The links of each row (built from the list's address, not by url_for per row) select what they say."""
+    import re
+
+    admin = make_user(role=Role.ADMIN)
+    actor = make_user(username="op.dinkes+uji.2")
+    other = make_user(username="op.lain")
+    add_event(db, "link.uji", actor=actor, object_type="inovasi x", object_id=41, summary="Kejadian pelaku A")
+    add_event(db, "link.uji", actor=other, object_type="opd", object_id=7, summary="Kejadian pelaku B")
+    login(admin)
+    html = client.get("/audit/?action=link.uji").get_data(as_text=True)
+    hrefs = [h.replace("&amp;", "&") for h in re.findall(r'href="(/audit/\?[^"]+)"', html)]
+    by_actor = next(h for h in hrefs if "actor=" in h and "dinkes" in h)
+    shown = client.get(by_actor).get_data(as_text=True)
+    assert "Kejadian pelaku A" in shown and "Kejadian pelaku B" not in shown
+    by_object = next(h for h in hrefs if "object_id=41" in h)
+    shown = client.get(by_object).get_data(as_text=True)
+    assert "Kejadian pelaku A" in shown and "Kejadian pelaku B" not in shown

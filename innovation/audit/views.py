@@ -12,7 +12,7 @@ from innovation.orgs.picker import opd_filter
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 bp.add_app_template_filter(browse.change_rows, "audit_changes")
 
-PER_PAGE = 50
+PER_PAGE = 25  # as the other lists: a page of 50 events with their changes was 67 kB (slow links, phones)
 MAX_PER_PAGE = 200
 
 
