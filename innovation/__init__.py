@@ -8,6 +8,7 @@ from flask import Flask, flash, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from innovation import transactions
 from innovation.config import load_config
 from innovation.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, select_locale
 
@@ -37,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
+    transactions.init_app(app)  # after db: its teardown runs before Flask-SQLAlchemy's
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
