@@ -15,6 +15,18 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def engine_options(url: str, prepared_statements: str | None) -> dict:
+    """SQLAlchemy engine options. On PostgreSQL psycopg prepares a statement once it has run five times
+    on a connection (``innovation.transactions`` keeps them across requests);
+    ``DATABASE_PREPARED_STATEMENTS=off`` turns that off, for a connection pooler in transaction mode
+    that cannot carry prepared statements (PgBouncer before 1.21)."""
+    options: dict = {"pool_pre_ping": True}
+    off = (prepared_statements or "on").strip().lower() in ("off", "0", "false", "no")
+    if off and url.startswith("postgresql"):
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
 JOBS_BACKENDS = ("thread", "rq")
 
 
@@ -32,12 +44,11 @@ def load_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     env = os.environ
     jobs_redis_url = env.get("JOBS_REDIS_URL") or env.get("REDIS_URL") or None
+    database_url = normalise_database_url(env.get("DATABASE_URL", f"sqlite:///{instance / 'innovation.sqlite'}"))
     return {
         "SECRET_KEY": env.get("SECRET_KEY"),
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
-            env.get("DATABASE_URL", f"sqlite:///{instance / 'innovation.sqlite'}")
-        ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, env.get("DATABASE_PREPARED_STATEMENTS")),
         "STORAGE_URL": env.get("STORAGE_URL", f"file://{instance / 'evidence'}"),
         # S3-compatible storage (used when STORAGE_URL is s3://bucket/prefix)
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL"),

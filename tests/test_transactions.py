@@ -97,3 +97,15 @@ def test_prepared_statements_survive_between_requests(fresh):
     for _ in range(8):  # psycopg prepares a statement after its fifth run on a connection
         client.get("/_t/read")
     assert int(client.get("/_t/prepared").get_data(as_text=True)) >= 1
+
+
+def test_prepared_statements_can_be_switched_off_for_a_pooler(monkeypatch, tmp_path):
+    from innovation.config import engine_options, load_config
+
+    assert engine_options("postgresql+psycopg://db/x", None) == {"pool_pre_ping": True}
+    assert engine_options("postgresql+psycopg://db/x", "off")["connect_args"] == {"prepare_threshold": None}
+    assert "connect_args" not in engine_options("sqlite:///x.sqlite", "off")  # sqlite3 has no such argument
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/inovasi")
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "OFF")
+    options = load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {"prepare_threshold": None} and options["pool_pre_ping"]
