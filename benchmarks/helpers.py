@@ -62,6 +62,39 @@ def app_env(database_url: str, storage_dir: Path, **extra: str) -> dict[str, str
     return env
 
 
+def stop_group(process: subprocess.Popen | None, log: Any = None) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything in its group: SIGTERM
+    (gunicorn's graceful stop; RQ's warm shutdown, which lets the current job end), SIGKILL after 15 s,
+    then SIGKILL to the group for children a killed parent left behind (workers, a work horse)."""
+    if process is not None:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+    if log not in (None, subprocess.DEVNULL):
+        log.close()
+
+
+def shared_database_url(backend: str, folder: Path, postgres_url: str | None, prefix: str) -> str:
+    """A database several processes share: a SQLite file in ``folder``, or a PostgreSQL schema of its
+    own (``<prefix>_<random>``, made by the seed) on ``postgres_url``."""
+    import uuid
+
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'shared.sqlite'}"
+    if not postgres_url:
+        raise ValueError("a PostgreSQL URL is needed")
+    joiner = "&" if "?" in postgres_url else "?"
+    return f"{postgres_url}{joiner}options=-csearch_path%3D{prefix}_{uuid.uuid4().hex[:10]}"
+
+
 class Server:
     """``gunicorn -w WORKERS wsgi:app`` on 127.0.0.1 in its own process group; always stopped."""
 
@@ -107,22 +140,7 @@ class Server:
             return []
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        # Workers of a killed master: make sure nothing of the group is left.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        if self._log not in (None, subprocess.DEVNULL):
-            self._log.close()
+        stop_group(self.process, self._log)
         self.process = None
 
     def __enter__(self) -> Server:
@@ -161,21 +179,7 @@ class JobWorker:
         return Path(self.log_path).read_text(errors="replace") if self.log_path and Path(self.log_path).exists() else ""
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)  # RQ's warm shutdown: the current job ends first
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # a work horse left behind
-        if self._log not in (None, subprocess.DEVNULL):
-            self._log.close()
+        stop_group(self.process, self._log)
         self.process = None
 
     def __enter__(self) -> JobWorker:

@@ -118,12 +118,17 @@ def drop_schema(app):
     engine.dispose()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def app(request, tmp_path_factory):
-    if request.param == "postgresql" and not PG_URL:
+def require_backend(backend: str) -> None:
+    """Skip a PostgreSQL test without TEST_DATABASE_URL (fail instead with REQUIRE_POSTGRES=1)."""
+    if backend == "postgresql" and not PG_URL:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set", pytrace=False)
         pytest.skip("PostgreSQL tests skipped: TEST_DATABASE_URL is not set")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    require_backend(request.param)
     app = build_app(request.param, tmp_path_factory)
     yield app
     drop_schema(app)

@@ -13,12 +13,11 @@ from __future__ import annotations
 import base64
 import os
 import time
-import uuid
 
 import pytest
 
 from benchmarks import seed as seeding
-from benchmarks.helpers import VENV_BIN, Server, app_env, csrf_token, forms_of
+from benchmarks.helpers import VENV_BIN, Server, app_env, csrf_token, forms_of, shared_database_url
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 pytestmark = pytest.mark.skipif(not (VENV_BIN / "gunicorn").exists(),
@@ -44,10 +43,7 @@ def pair(request, tmp_path_factory):
     if request.param == "postgresql" and not PG_URL:
         pytest.skip("PostgreSQL multi-process test skipped: TEST_DATABASE_URL is not set")
     tmp = tmp_path_factory.mktemp(f"multiprocess-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'shared.sqlite'}"
-    else:
-        url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3Dmp_{uuid.uuid4().hex[:10]}"
+    url = shared_database_url(request.param, tmp, PG_URL, "mp")
     storage = tmp / "storage"
     seeding.seed(url, 2, storage, blob_innovations=2, audit_per_innovation=1, log=lambda m: None)
     env = app_env(url, storage, JOBS_BACKEND="thread")

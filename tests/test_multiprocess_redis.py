@@ -20,7 +20,7 @@ from conftest import purge_rq_queue, require_redis
 from test_multiprocess import PG_URL, _drop_schema, _session, start_export
 
 from benchmarks import seed as seeding
-from benchmarks.helpers import VENV_BIN, JobWorker, Server, app_env, csrf_token
+from benchmarks.helpers import VENV_BIN, JobWorker, Server, app_env, csrf_token, shared_database_url
 
 pytestmark = pytest.mark.skipif(not (VENV_BIN / "gunicorn").exists(),
                                 reason=f"gunicorn is not installed in {VENV_BIN}: multi-process tests skipped")
@@ -37,10 +37,7 @@ def trio(request, tmp_path_factory):
             pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set", pytrace=False)
         pytest.skip("PostgreSQL multi-process test skipped: TEST_DATABASE_URL is not set")
     tmp = tmp_path_factory.mktemp(f"multiprocess-redis-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'shared.sqlite'}"
-    else:
-        url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3Dmpr_{uuid.uuid4().hex[:10]}"
+    url = shared_database_url(request.param, tmp, PG_URL, "mpr")
     storage = tmp / "storage"
     seeding.seed(url, 2, storage, blob_innovations=2, audit_per_innovation=1, log=lambda m: None)
     queue = f"test-mp-{uuid.uuid4().hex[:12]}"

@@ -3,10 +3,8 @@ anything that wrote, or left changes unflushed, still ends with the rollback. Ea
 app of its own here: the shared test app keeps one rolled-back transaction around every test."""
 from __future__ import annotations
 
-import os
-
 import pytest
-from conftest import PG_URL, build_app, drop_schema
+from conftest import build_app, drop_schema, require_backend
 from sqlalchemy import event, func, select, text, update
 
 from innovation.auth.models import Role, User
@@ -16,10 +14,7 @@ from innovation.extensions import db
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def fresh(request, tmp_path_factory):
-    if request.param == "postgresql" and not PG_URL:
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set", pytrace=False)
-        pytest.skip("PostgreSQL tests skipped: TEST_DATABASE_URL is not set")
+    require_backend(request.param)
     app = build_app(request.param, tmp_path_factory)
 
     @app.route("/_t/read")
