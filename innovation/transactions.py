@@ -67,6 +67,9 @@ def end_read_only_transaction(exc: BaseException | None) -> None:
     session = db.session()
     try:
         if only_read(session):
+            # The session is removed next: keep what objects loaded (a commit would expire them, and an
+            # object read after its request would then fail instead of showing its values, as before).
+            session.expire_on_commit = False
             session.commit()
     except Exception:  # noqa: BLE001 - never fail a finished request; the rollback that follows cleans up
         from flask import current_app

@@ -282,6 +282,8 @@ def test_queue_pages_count_in_the_page_statement_and_clamp_past_the_last(scene, 
     assert past.page == 3 and [r.round_entry_id for r in past.items] == ids[4:] and past.total == 5
     empty = queue_page(judge, 1, 2, archive=True)
     assert empty.items == [] and empty.total == 0 and empty.pages == 1
+    past_empty = queue_page(judge, 5, 2, archive=True)  # an empty queue asked for page 5: page 1 of 1
+    assert past_empty.page == 1 and past_empty.items == [] and not past_empty.has_prev
 
 
 def test_score_form_shows_the_rubric_in_the_judges_language_and_the_saved_or_typed_values(scene, login, client, db):
@@ -309,3 +311,6 @@ def test_score_form_shows_the_rubric_in_the_judges_language_and_the_saved_or_typ
     assert "Novelty" in english and "Copies common practice unchanged." in english
     assert "Kebaharuan" not in english and crit[1].title in english
     assert english.count("Score (1–5)") == len(crit)
+    # the refusal names the criteria as the form does
+    missing = client.post(url, data={f"score-{c.id}": "" for c in crit} | {"action": "submit"})
+    assert missing.status_code == 422 and "Score every criterion before submitting: Novelty, " in missing.get_data(as_text=True)

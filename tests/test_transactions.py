@@ -104,3 +104,19 @@ def test_prepared_statements_can_be_switched_off_for_a_pooler(monkeypatch, tmp_p
     monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "OFF")
     options = load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["connect_args"] == {"prepare_threshold": None} and options["pool_pre_ping"]
+
+
+def test_real_pages_end_as_they_should(fresh):
+    """A login (which stamps last_login_at) commits in its view; a logged-in page view that only reads
+    commits at its end; neither is rolled back."""
+    ends = fresh.extensions["test_ends"]
+    client = fresh.test_client()
+    before = dict(ends)
+    login = client.post("/auth/login", data={"username": "pembaca", "password": "sandi-uji-panjang-1"})
+    assert login.status_code == 302
+    assert ends["commit"] >= before["commit"] + 1 and ends["rollback"] == before["rollback"]  # the view's own
+    before = dict(ends)
+    assert client.get("/auth/password").status_code == 200
+    assert ends["commit"] == before["commit"] + 1 and ends["rollback"] == before["rollback"]
+    with fresh.app_context():
+        assert db.session.scalar(select(User.last_login_at).where(User.username == "pembaca")) is not None

@@ -68,6 +68,13 @@ class Criterion(db.Model):
 
     rubric: Mapped[Rubric] = relationship(back_populates="criteria")
 
+    def title_in(self, locale: str) -> str:
+        """The title in ``locale`` (Indonesian where the English one is empty)."""
+        return (locale == "en" and self.title_en) or self.title
+
+    def description_in(self, locale: str) -> str:
+        return (locale == "en" and self.description_en) or self.description
+
     def descriptor(self, level: int, locale: str = "id") -> str:
         item = (self.descriptors or {}).get(str(level)) or {}
         return item.get(locale) or item.get("id") or ""

@@ -76,9 +76,10 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
     else:
         total = db.session.scalar(select(func.count()).select_from(joined.subquery())) or 0
         last = max(1, math.ceil(total / per_page))
-        if total and page > last:
+        if page > last:
             page = last
-            rows = db.session.execute(listed.limit(per_page).offset((page - 1) * per_page)).all()
+            if total:
+                rows = db.session.execute(listed.limit(per_page).offset((page - 1) * per_page)).all()
     if not rows:
         return ListPage([], page, per_page, total)
 

@@ -102,7 +102,6 @@ def criterion_rows(rubric: Rubric, saved: dict[int, tuple[Decimal | None, str]],
                    typed: dict[str, Any] | None, locale: str) -> list[CriterionRow]:
     """The form's criteria: titles, descriptions and level descriptors in ``locale`` (Indonesian where
     the English text is empty), with the typed values after a refused submit, else the saved ones."""
-    english = locale == "en"
     rows = []
     levels = range(rubric.scale_min, rubric.scale_max + 1)
     for c in rubric.criteria:
@@ -113,7 +112,7 @@ def criterion_rows(rubric: Rubric, saved: dict[int, tuple[Decimal | None, str]],
             saved_value, comment = saved.get(c.id, (None, ""))
             value = "" if saved_value is None else str(saved_value)
         rows.append(CriterionRow(
-            c.id, (english and c.title_en) or c.title, (english and c.description_en) or c.description,
+            c.id, c.title_in(locale), c.description_in(locale),
             c.weight, c.independent, descriptors, value, comment,
         ))
     return rows

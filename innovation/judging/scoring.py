@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from innovation.audit.services import record
@@ -84,13 +85,14 @@ def save_sheet(
     now = now or utcnow()
     rubric = assignment.round_entry.round.rubric
     parsed: dict[int, tuple[Decimal | None, str]] = {}
+    locale = str(get_locale() or "id")  # the messages name the criteria as the judge's form does
     for criterion in rubric.criteria:
-        value = parse_value(values.get(criterion.id), rubric, criterion.title)
+        value = parse_value(values.get(criterion.id), rubric, criterion.title_in(locale))
         comment = (comments.get(criterion.id) or "").strip()[:5000]
         parsed[criterion.id] = (value, comment)
     sheet = assignment.sheet
     if submit:
-        missing = [c.title for c in rubric.criteria if parsed[c.id][0] is None]
+        missing = [c.title_in(locale) for c in rubric.criteria if parsed[c.id][0] is None]
         if missing:
             raise JudgingError(_("Isi nilai semua kriteria sebelum mengirim: %(c)s.", c=", ".join(missing)), "score")
     elif sheet is not None and sheet.status == SheetStatus.SUBMITTED:
