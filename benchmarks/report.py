@@ -42,6 +42,8 @@ def pages_table(data: dict[str, Any]) -> list[str]:
     head = "| page | kind | " + " | ".join(f"n={_n(s)}: p50 / p95 ms (x baseline), SQL" for s in sizes) + " |"
     lines = [head, "|---|---|" + "---|" * len(sizes)]
     rows = [("baseline", {s: data["sizes"][s].get("baseline") for s in sizes})]
+    if any(data["sizes"][s].get("baseline_at_start") for s in sizes):  # the first window alone, for comparison
+        rows.append(("baseline at the start", {s: data["sizes"][s].get("baseline_at_start") for s in sizes}))
     rows += [(name, {s: data["sizes"][s]["pages"].get(name) for s in sizes}) for name in names]
     for name, cells in rows:
         kind = next((c.get("kind") for c in cells.values() if c), "")
@@ -50,6 +52,9 @@ def pages_table(data: dict[str, Any]) -> list[str]:
             cell = cells.get(size)
             if not cell or cell.get("p95_ms") is None:
                 out.append("—")
+                continue
+            if name == "baseline at the start":
+                out.append(f"{cell['p50_ms']} / {cell['p95_ms']} (not used for the ratios)")
                 continue
             ratio = "1.0" if name == "baseline" else cell.get("ratio_p95")
             out.append(f"{cell['p50_ms']} / {cell['p95_ms']} ({ratio}x), {cell.get('sql_statements', '?')}")
