@@ -18,7 +18,8 @@ def merge(paths: list[str]) -> dict[str, Any]:
     for path in paths:
         data = json.loads(Path(path).read_text())
         for size, run in data.get("sizes", {}).items():
-            merged["sizes"].setdefault(size, {}).update(run)
+            # an --exports-only run has empty "pages": it must not hide the page run's
+            merged["sizes"].setdefault(size, {}).update({k: v for k, v in run.items() if v not in ({}, [], None)})
         for key, value in data.items():
             if key not in ("sizes", "targets"):
                 merged.setdefault(key, value)
