@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
@@ -10,21 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 from innovation.orgs.models import Opd
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    VERIFIER = "verifier"
-    JUDGE = "judge"
-    OPERATOR = "operator"
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "Admin",
-    Role.VERIFIER: "Verifikator",
-    Role.JUDGE: "Juri",
-    Role.OPERATOR: "Operator OPD",
-}
+from innovation.web import ROLE_LABELS, Role  # noqa: F401  (Role lives in the level-1 web module)
 
 
 class User(UserMixin, db.Model):
