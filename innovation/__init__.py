@@ -56,7 +56,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from innovation.audit.views import bp as audit_bp
     from innovation.auth.views import bp as auth_bp
-    from innovation.events.views import bp as events_bp
+    from innovation.events import views as events_routes  # noqa: F401  (routes on events_bp)
+    from innovation.events.blueprint import bp as events_bp
     from innovation.home import bp as home_bp
     from innovation.innovations.views import bp as innovations_bp
     from innovation.jobs import views as jobs_routes  # noqa: F401  (routes on jobs_bp)

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
-from innovation.events import services
 from innovation.events import entries as entry_services
+from innovation.events import services
 from innovation.events.models import Entry, EntryStatus
 from innovation.events.services import EventError
 from innovation.extensions import utcnow
 from innovation.timeutil import format_local
+from innovation.web import Role
 
 UTC = timezone.utc
 OPENS = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
@@ -520,3 +520,16 @@ def test_operator_event_page_statement_count_does_not_grow_with_rows(
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+# --- who acts for which OPD ------------------------------------------------------------------
+
+def test_acting_opd_is_the_operators_own_or_the_one_an_admin_chose(db, operator, admin, make_user, make_opd):
+    from innovation.events.policy import acting_opd_id
+
+    other = make_opd()
+    assert acting_opd_id(operator, other.id) == operator.opd_id  # an operator never acts for another OPD
+    assert acting_opd_id(operator) == operator.opd_id
+    assert acting_opd_id(admin, other.id) == other.id and acting_opd_id(admin) is None
+    for role in (Role.JUDGE, Role.VERIFIER):
+        assert acting_opd_id(make_user(role=role), other.id) is None
