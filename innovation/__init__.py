@@ -54,7 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     storage.init_app(app)
 
-    from innovation.audit.views import bp as audit_bp
+    from innovation.audit import views as audit_routes  # noqa: F401  (routes on audit_bp)
+    from innovation.audit.blueprint import bp as audit_bp
     from innovation.auth.views import bp as auth_bp
     from innovation.events import views as events_routes  # noqa: F401  (routes on events_bp)
     from innovation.events.blueprint import bp as events_bp
@@ -63,7 +64,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.jobs import views as jobs_routes  # noqa: F401  (routes on jobs_bp)
     from innovation.jobs.blueprint import bp as jobs_bp
     from innovation.judging.views import bp as judging_bp
-    from innovation.orgs.views import bp as orgs_bp
+    from innovation.orgs import views as orgs_routes  # noqa: F401  (routes on orgs_bp)
+    from innovation.orgs.blueprint import bp as orgs_bp
     from innovation.reporting.views import bp as reporting_bp
     from innovation.uploads.views import bp as uploads_bp
 
