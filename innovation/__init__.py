@@ -56,7 +56,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from innovation.audit import views as audit_routes  # noqa: F401  (routes on audit_bp)
     from innovation.audit.blueprint import bp as audit_bp
-    from innovation.auth.views import bp as auth_bp
+    from innovation.auth import admin_views as account_routes  # noqa: F401  (routes on auth_bp)
+    from innovation.auth import views as auth_routes  # noqa: F401  (routes on auth_bp; the session loader)
+    from innovation.auth.blueprint import bp as auth_bp
     from innovation.events import views as events_routes  # noqa: F401  (routes on events_bp)
     from innovation.events.blueprint import bp as events_bp
     from innovation.home import bp as home_bp
