@@ -89,10 +89,18 @@ def test_a_duplicate_that_slips_past_the_check_is_refused_by_the_constraint(
 
 
 def test_the_same_innovation_may_enter_another_event(db, fixed_event, make_event, operator, make_innovation):
+    """Once per event, not once overall: the second event gets an entry of its own, the first keeps its."""
     other = make_event(opens_at=OPENS, closes_at=CLOSES)
     innovation = make_innovation(opd=operator.opd)
-    entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
-    entry_services.enter_innovation(other, innovation, other.categories[0], by=operator, now=DURING)
+    first = entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
+    second = entry_services.enter_innovation(other, innovation, other.categories[1], by=operator, now=DURING)
+    assert second.id != first.id and second.status == EntryStatus.DRAFT
+    db.session.expire_all()
+    rows = {tuple(row) for row in db.session.execute(
+        select(Entry.event_id, Entry.category_id, Entry.status).where(Entry.innovation_id == innovation.id))}
+    assert rows == {(fixed_event.id, fixed_event.categories[0].id, EntryStatus.DRAFT),
+                    (other.id, other.categories[1].id, EntryStatus.DRAFT)}
+    assert [row.entry.id for row in entry_services.entries_for_opd(other, operator.opd_id)] == [second.id]
 
 
 def test_operator_cannot_enter_another_opds_innovation(db, fixed_event, operator, make_innovation):
