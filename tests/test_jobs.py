@@ -569,14 +569,15 @@ def test_killed_work_horse_fails_its_job_at_once(rq_app):
 # --- the job kinds: registered explicitly; the work horse runs inside the worker's app -----------------
 
 
-def test_create_app_registers_the_export_kind(monkeypatch):
+def test_create_app_registers_the_export_kind(monkeypatch, tmp_path):
     """Importing the export registers nothing; ``create_app`` registers its kind (jobs imports no area above it)."""
     from innovation import create_app
     from innovation.reporting import export
 
     monkeypatch.setattr(kinds, "_KINDS", {})
     assert not kinds.known_kind(export.JOB_KIND)
-    create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "STORAGE_URL": f"file://{tmp_path / 'storage'}", "UPLOAD_STAGING_DIR": str(tmp_path / "staging")})
     assert kinds.known_kind(export.JOB_KIND) and kinds.function_of(export.JOB_KIND) is export.run_export_job
 
 
