@@ -96,9 +96,10 @@ class Fixtures:
 
 
 def load_fixtures(app) -> Fixtures:
-    from innovation.auth.models import Role, User
+    from innovation.auth.models import User
     from innovation.extensions import db
     from innovation.innovations.models import Innovation
+    from innovation.web import Role
 
     with app.app_context():
         admin = db.session.scalar(sa.select(User).where(User.username == seeding.ADMIN))

@@ -587,7 +587,7 @@ def seed(
     from werkzeug.security import generate_password_hash
 
     from innovation.audit.models import AuditEvent
-    from innovation.auth.models import Role, User
+    from innovation.auth.models import User
     from innovation.demo_data import INNOVATIONS
     from innovation.events.models import DEFAULT_CATEGORIES, Category, Entry, EntryStatus, Event
     from innovation.extensions import db
@@ -595,6 +595,7 @@ def seed(
     from innovation.orgs.models import Opd, OpdKind
     from innovation.rules import get_rules, latest_year
     from innovation.storage.models import StoredFile
+    from innovation.web import Role
 
     timings: dict[str, float] = {}
     started = time.perf_counter()

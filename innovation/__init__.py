@@ -54,14 +54,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     storage.init_app(app)
 
-    from innovation.audit.views import bp as audit_bp
-    from innovation.auth.views import bp as auth_bp
-    from innovation.events.views import bp as events_bp
+    from innovation.audit import views as audit_routes  # noqa: F401  (routes on audit_bp)
+    from innovation.audit.blueprint import bp as audit_bp
+    from innovation.auth import admin_views as account_routes  # noqa: F401  (routes on auth_bp)
+    from innovation.auth import views as auth_routes  # noqa: F401  (routes on auth_bp; the session loader)
+    from innovation.auth.blueprint import bp as auth_bp
+    from innovation.events import views as events_routes  # noqa: F401  (routes on events_bp)
+    from innovation.events.blueprint import bp as events_bp
     from innovation.home import bp as home_bp
     from innovation.innovations.views import bp as innovations_bp
-    from innovation.jobs.views import bp as jobs_bp
+    from innovation.jobs import views as jobs_routes  # noqa: F401  (routes on jobs_bp)
+    from innovation.jobs.blueprint import bp as jobs_bp
     from innovation.judging.views import bp as judging_bp
-    from innovation.orgs.views import bp as orgs_bp
+    from innovation.orgs import views as orgs_routes  # noqa: F401  (routes on orgs_bp)
+    from innovation.orgs.blueprint import bp as orgs_bp
     from innovation.reporting.views import bp as reporting_bp
     from innovation.uploads.views import bp as uploads_bp
 
@@ -69,6 +75,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         home_bp, auth_bp, orgs_bp, audit_bp, innovations_bp, uploads_bp, events_bp, judging_bp, reporting_bp, jobs_bp,
     ):
         app.register_blueprint(blueprint)
+
+    from innovation.jobs.kinds import register_kind
+    from innovation.reporting import export
+
+    register_kind(export.JOB_KIND, export.run_export_job)  # jobs run kinds of the areas above them
 
     from innovation import templating
     from innovation.cli import register_cli

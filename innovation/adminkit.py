@@ -1,5 +1,6 @@
-"""Small pieces shared by the admin pages (OPDs, accounts): CSV upload form, errors onto fields,
-pages that show a secret once, list paging."""
+"""Small pieces shared by the admin pages (OPDs, accounts): CSV upload form, the active filter,
+pages that show a secret once, list paging. (A service's error goes onto its field through
+``innovation.web.attempt``.)"""
 from __future__ import annotations
 
 from flask import current_app, make_response, render_template
@@ -31,16 +32,6 @@ def active_filter() -> SelectField:
 
 def active_value(field) -> bool | None:
     return {"1": True, "0": False}.get(field.data) if not field.errors else None
-
-
-def attach_error(form: FlaskForm, error: Exception) -> None:
-    """Show a service's error under the field it names (``error.field``), else at the form's top."""
-    name = getattr(error, "field", None)
-    target = form[name] if name and name in form else None
-    if target is not None:
-        target.errors = [*target.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
 
 
 def render_secret(template: str, **context):

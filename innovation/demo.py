@@ -15,17 +15,19 @@ from flask import current_app
 from sqlalchemy import select
 
 from innovation.auth import services as accounts
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.demo_data import INNOVATIONS, JUDGES, OPDS, rancang_bangun
-from innovation.events import services as events
 from innovation.events import entries
+from innovation.events import services as events
 from innovation.events.models import Entry, Event
 from innovation.extensions import db, utcnow
-from innovation.innovations import evidence, services as innovations
+from innovation.innovations import evidence
+from innovation.innovations import services as innovations
 from innovation.innovations.models import Innovation
 from innovation.orgs import services as orgs
 from innovation.orgs.models import Opd
 from innovation.timeutil import format_local, from_local
+from innovation.web import Role
 
 DEMO_PASSWORD = "mimika-demo-2026"
 

@@ -4,19 +4,18 @@ from __future__ import annotations
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 
-from innovation.auth.models import Role
+from innovation.web import Role
 
 bp = Blueprint("home", __name__)
+
+# Where each role starts; any other role starts at the innovation list.
+START_PAGES = {Role.JUDGE: "judging.queue"}
 
 
 @bp.route("/")
 @login_required
 def index():
-    if current_user.role == Role.OPERATOR:
-        return redirect(url_for("innovations.index"))
-    if current_user.role == Role.JUDGE:
-        return redirect(url_for("judging.queue"))
-    return redirect(url_for("innovations.index"))
+    return redirect(url_for(START_PAGES.get(current_user.role, "innovations.index")))
 
 
 @bp.route("/healthz")

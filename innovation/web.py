@@ -61,6 +61,15 @@ def role_required(*roles: Role):
     return decorator
 
 
+def may_open(endpoint: str, user: Any = None) -> bool:
+    """Whether ``user`` (the logged-in user by default) passes the ``role_required`` of the view at
+    ``endpoint``. Links to a page (the navigation) ask this, so they show exactly for the roles the
+    page admits; a view without ``role_required`` answers False."""
+    roles = getattr(current_app.view_functions.get(endpoint), "allowed_roles", None)
+    user = current_user if user is None else user
+    return bool(roles) and user.is_authenticated and user.role in roles
+
+
 def ensure(allowed: bool) -> None:
     """Abort with 403 unless a permission rule (model method or policy function) said yes."""
     if not allowed:

@@ -188,7 +188,8 @@ def make_opd(db):
 
 @pytest.fixture
 def make_user(db, make_opd):
-    from innovation.auth.models import Role, User
+    from innovation.auth.models import User
+    from innovation.web import Role
 
     def make(role=Role.OPERATOR, opd=None, username=None, active=True, full_name=None):
         role = Role(role)
@@ -289,7 +290,7 @@ def count_statements(app):
 
 @pytest.fixture
 def admin(make_user):
-    from innovation.auth.models import Role
+    from innovation.web import Role
 
     return make_user(role=Role.ADMIN)
 

@@ -5,15 +5,15 @@ import re
 import uuid
 
 import pytest
+from conftest import TEST_PASSWORD
 from flask import g
 from sqlalchemy import select
 
 from innovation.audit.models import AuditEvent
 from innovation.auth import services
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.auth.services import AccountError
-
-from conftest import TEST_PASSWORD
+from innovation.web import Role
 
 
 def events(db, action, actor):
@@ -159,6 +159,16 @@ def test_parse_role_accepts_code_or_label():
     assert services.parse_role("operator opd") == Role.OPERATOR
     with pytest.raises(AccountError, match="Peran kepala tidak dikenal"):
         services.parse_role("kepala")
+
+
+def test_role_predicates_name_exactly_the_users_role():
+    from innovation.auth.models import User
+
+    for role in Role:
+        user = User(role=role)
+        predicates = {"admin": user.is_admin, "verifier": user.is_verifier, "judge": user.is_judge,
+                      "operator": user.is_operator}
+        assert {name for name, value in predicates.items() if value} == {role.value}
 
 
 def test_user_list_query_filters(db, make_user, make_opd, t):

@@ -7,7 +7,7 @@ import pytest
 
 from innovation.audit import browse
 from innovation.audit.services import record
-from innovation.auth.models import Role
+from innovation.web import Role
 
 
 def utc(*args):

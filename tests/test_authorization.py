@@ -15,8 +15,8 @@ from datetime import timedelta
 
 import pytest
 
-from innovation.auth.models import Role
 from innovation.extensions import utcnow
+from innovation.web import Role
 
 ACTORS = ("anon", "owner", "other", "judge", "verifier", "admin")
 ALL = set(ACTORS)
@@ -184,8 +184,8 @@ def _b64(value) -> str:
 @pytest.fixture
 def world(db, make_opd, make_user, make_innovation, make_event):
     from innovation.auth.services import issue_reset_token
-    from innovation.events import services as events
     from innovation.events import entries
+    from innovation.events import services as events
     from innovation.events.models import Category
     from innovation.innovations import evidence
     from innovation.uploads import services as uploads
@@ -213,8 +213,9 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         user=users["owner"], length=10, metadata={"filename": "a.pdf", "innovation_id": str(innovation.id),
                                              "indicator_no": "17"})
     db.session.flush()
-    from innovation.judging.results import publish  # a published round for the results routes
     from test_judging_results import build_round
+
+    from innovation.judging.results import publish  # a published round for the results routes
 
     results = build_round(db, event=event, entries=[entry], judges=[users["judge"]], grid={(0, 0): ["4"] * 5})
     publish(results.round, by=users["admin"])
@@ -297,3 +298,44 @@ def test_policy(endpoint, app, world, login):
         else:
             assert refused, f"{endpoint}: {actor} should be refused, got {response.status_code}"
 
+
+
+# --- the navigation: a link shows exactly for the roles its page admits ---------------------------
+
+# Each navigation link and the roles that see it (as the menu showed them before ``may_open``).
+NAV = {
+    "/innovations/": {Role.OPERATOR, Role.ADMIN, Role.VERIFIER},
+    "/events/": set(Role),
+    "/judging/": {Role.JUDGE, Role.ADMIN},
+    "/judging/results": {Role.OPERATOR, Role.ADMIN},
+    "/reporting/": {Role.ADMIN, Role.VERIFIER},
+    "/reporting/verification": {Role.ADMIN, Role.VERIFIER},
+    "/reporting/export": {Role.ADMIN},
+    "/orgs/": {Role.ADMIN},
+    "/auth/users": {Role.ADMIN},
+    "/audit/": {Role.ADMIN},
+    "/auth/password": set(Role),
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_shows_the_pages_the_role_may_open(role, db, make_user, make_opd, login):
+    user = make_user(role=role, opd=make_opd() if role == Role.OPERATOR else None)
+    html = login(user).get("/auth/password").get_data(as_text=True)
+    nav = html.split('<details class="menu">', 1)[1].split("</details>", 1)[0]
+    shown = {path for path in NAV if f'href="{path}"' in nav}
+    assert shown == {path for path, roles in NAV.items() if role in roles}
+
+
+def test_may_open_reads_the_views_role_required(app, db, make_user):
+    from flask_login import AnonymousUserMixin
+
+    from innovation.web import may_open
+
+    judge, admin = make_user(role=Role.JUDGE), make_user(role=Role.ADMIN)
+    with app.test_request_context():
+        assert may_open("judging.queue", judge) and may_open("orgs.index", admin)
+        assert not may_open("orgs.index", judge)
+        assert not may_open("orgs.index", AnonymousUserMixin())
+        assert not may_open("auth.password", admin)  # login_required only: no roles to read
+        assert not may_open("no.such_endpoint", admin)

@@ -159,11 +159,14 @@ def test_postgresql_seed_equals_sqlite_seed(tmp_path):
             from innovation.extensions import db
 
             db.engine.dispose()
+        # Ordered by (table, name, kind), which is unique: a unique or primary key constraint and the index
+        # behind it share their name and differ only in kind ('u'/'p' and 'i'), so (table, name) alone
+        # returned the two in either order and the comparison failed now and then.
         catalog = ("SELECT conrelid::regclass::text, conname, contype, convalidated, pg_get_constraintdef(oid) "
                    "FROM pg_constraint WHERE connamespace = current_schema()::regnamespace "
                    "UNION ALL SELECT indrelid::regclass::text, indexrelid::regclass::text, 'i', true, "
                    "pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                   "WHERE c.relnamespace = current_schema()::regnamespace ORDER BY 1, 2")
+                   "WHERE c.relnamespace = current_schema()::regnamespace ORDER BY 1, 2, 3")
 
         def schema_of_url(url, name):
             engine = sa.create_engine(normalise_database_url(url))

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from innovation import csvio
 from innovation.audit.models import AuditEvent
 from innovation.auth import csv_import as account_import
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.csvio import CsvFileError
 from innovation.orgs import csv_import as opd_import
 from innovation.orgs.models import Opd, OpdKind
+from innovation.web import Role
 
 OPD_HEADER = "name;code;kind;parent_code;active\n"
 ACCOUNT_HEADER = "username,full_name,email,role,opd_code,password\n"

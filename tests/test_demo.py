@@ -1,9 +1,10 @@
 from sqlalchemy import func, select
 
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.events.models import Entry, EntryStatus, Event
 from innovation.innovations.models import Evidence, Innovation
 from innovation.orgs.models import Opd
+from innovation.web import Role
 
 
 def test_demo_is_complete_and_idempotent(app, db):
@@ -51,9 +52,8 @@ def test_demo_is_complete_and_idempotent(app, db):
 
 
 def test_demo_2025_round_is_scored_by_five_judges_without_conflicts(app, db):
-    from innovation.judging.models import Assignment, RoundEntry, RoundKind, ScoreSheet, SheetStatus
+    from innovation.judging.models import Assignment, Round, RoundEntry, RoundKind, ScoreSheet, SheetStatus
     from innovation.judging.results import compute
-    from innovation.judging.models import Round
 
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo"]).exit_code == 0

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
-from innovation.events import services
 from innovation.events import entries as entry_services
+from innovation.events import services
 from innovation.events.models import Entry, EntryStatus
 from innovation.events.services import EventError
 from innovation.extensions import utcnow
 from innovation.timeutil import format_local
+from innovation.web import Role
 
 UTC = timezone.utc
 OPENS = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
@@ -89,10 +89,18 @@ def test_a_duplicate_that_slips_past_the_check_is_refused_by_the_constraint(
 
 
 def test_the_same_innovation_may_enter_another_event(db, fixed_event, make_event, operator, make_innovation):
+    """Once per event, not once overall: the second event gets an entry of its own, the first keeps its."""
     other = make_event(opens_at=OPENS, closes_at=CLOSES)
     innovation = make_innovation(opd=operator.opd)
-    entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
-    entry_services.enter_innovation(other, innovation, other.categories[0], by=operator, now=DURING)
+    first = entry_services.enter_innovation(fixed_event, innovation, fixed_event.categories[0], by=operator, now=DURING)
+    second = entry_services.enter_innovation(other, innovation, other.categories[1], by=operator, now=DURING)
+    assert second.id != first.id and second.status == EntryStatus.DRAFT
+    db.session.expire_all()
+    rows = {tuple(row) for row in db.session.execute(
+        select(Entry.event_id, Entry.category_id, Entry.status).where(Entry.innovation_id == innovation.id))}
+    assert rows == {(fixed_event.id, fixed_event.categories[0].id, EntryStatus.DRAFT),
+                    (other.id, other.categories[1].id, EntryStatus.DRAFT)}
+    assert [row.entry.id for row in entry_services.entries_for_opd(other, operator.opd_id)] == [second.id]
 
 
 def test_operator_cannot_enter_another_opds_innovation(db, fixed_event, operator, make_innovation):
@@ -520,3 +528,16 @@ def test_operator_event_page_statement_count_does_not_grow_with_rows(
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+# --- who acts for which OPD ------------------------------------------------------------------
+
+def test_acting_opd_is_the_operators_own_or_the_one_an_admin_chose(db, operator, admin, make_user, make_opd):
+    from innovation.events.policy import acting_opd_id
+
+    other = make_opd()
+    assert acting_opd_id(operator, other.id) == operator.opd_id  # an operator never acts for another OPD
+    assert acting_opd_id(operator) == operator.opd_id
+    assert acting_opd_id(admin, other.id) == other.id and acting_opd_id(admin) is None
+    for role in (Role.JUDGE, Role.VERIFIER):
+        assert acting_opd_id(make_user(role=role), other.id) is None

@@ -8,13 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
-from innovation.events import services
-from innovation.events import entries
+from innovation.events import entries, services
 from innovation.events.models import DEFAULT_CATEGORIES, Event
 from innovation.events.services import EventError
 from innovation.extensions import utcnow
 from innovation.timeutil import format_local, from_local, to_local
+from innovation.web import Role
 
 UTC = timezone.utc
 OPENS = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)

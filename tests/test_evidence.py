@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 import evidence_files as files
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
+from innovation.web import Role
 from innovation.extensions import db as _db
 from innovation.innovations import evidence as ev
 from innovation.innovations.models import Evidence, IndicatorAnswer

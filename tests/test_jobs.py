@@ -14,9 +14,9 @@ from datetime import timedelta
 import pytest
 from conftest import _PASSWORD_HASH, PG_URL, TEST_PASSWORD, build_app, drop_schema
 
-from innovation.auth.models import Role
-from innovation.jobs import runner
+from innovation.jobs import execution, kinds, runner
 from innovation.jobs.models import Job, JobStatus
+from innovation.web import Role
 
 GATES: dict[int, threading.Event] = {}
 
@@ -29,7 +29,7 @@ def counting_job(params, out, progress):
         gate = GATES.get(params.get("gate", -1))
         if gate is not None and n == total // 2:
             assert gate.wait(20), "the test never opened the gate"
-    return runner.JobOutput("hitungan.txt", "text/plain", f"{total} baris")
+    return kinds.JobOutput("hitungan.txt", "text/plain", f"{total} baris")
 
 
 def failing_job(params, out, progress):
@@ -44,9 +44,9 @@ def dying_job(params, out, progress):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-runner.register_kind("test_count", counting_job)
-runner.register_kind("test_fail", failing_job)
-runner.register_kind("test_die", dying_job)
+kinds.register_kind("test_count", counting_job)
+kinds.register_kind("test_fail", failing_job)
+kinds.register_kind("test_die", dying_job)
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_job_runs_to_done_with_progress(app, db, make_user, sync_jobs, count_sta
     job = services.create_job("test_count", {"total": 10}, by=admin, summary="uji")
     db.session.commit()
     writes = []
-    original = runner.Progress.__call__
+    original = execution.Progress.__call__
 
     def spy(self, done, total, message=""):
         before = self.writes
@@ -72,11 +72,11 @@ def test_job_runs_to_done_with_progress(app, db, make_user, sync_jobs, count_sta
         if self.writes > before:
             writes.append(done)
 
-    runner.Progress.__call__ = spy
+    execution.Progress.__call__ = spy
     try:
         runner.submit(job.id)
     finally:
-        runner.Progress.__call__ = original
+        execution.Progress.__call__ = original
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert job.status == JobStatus.DONE and job.percent == 100
@@ -239,7 +239,7 @@ def test_threaded_job_commits_progress_readable_elsewhere(threaded_app):
     with app.app_context():  # the job held a heartbeat while it ran, and let go of it afterwards
         job = db.session.get(Job, job_id)
         assert job.heartbeat_at is not None and job.heartbeat_at >= job.started_at
-        assert runner._heartbeat(app).ids == set()
+        assert execution.heartbeat_of(app).ids == set()
 
 
 # --- the backend choice ------------------------------------------------------------------------------
@@ -394,7 +394,7 @@ def test_heartbeat_touches_held_jobs_until_released(threaded_app):
         job.heartbeat_at = utcnow() - timedelta(hours=1)
         db.session.commit()
         job_id = job.id
-    heartbeat = runner.Heartbeat(app)
+    heartbeat = execution.Heartbeat(app)
     heartbeat.interval = 0.05
     heartbeat.hold(job_id)
     try:
@@ -564,3 +564,25 @@ def test_killed_work_horse_fails_its_job_at_once(rq_app):
         job = db.session.get(Job, job_id)
         assert job.status == JobStatus.FAILED and job.error == services.INTERRUPTED, (job.status, job.error)
         assert job.started_at is not None and job.finished_at is not None
+
+
+# --- the job kinds: registered explicitly; the work horse runs inside the worker's app -----------------
+
+
+def test_create_app_registers_the_export_kind(monkeypatch, tmp_path):
+    """Importing the export registers nothing; ``create_app`` registers its kind (jobs imports no area above it)."""
+    from innovation import create_app
+    from innovation.reporting import export
+
+    monkeypatch.setattr(kinds, "_KINDS", {})
+    assert not kinds.known_kind(export.JOB_KIND)
+    create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "STORAGE_URL": f"file://{tmp_path / 'storage'}", "UPLOAD_STAGING_DIR": str(tmp_path / "staging")})
+    assert kinds.known_kind(export.JOB_KIND) and kinds.function_of(export.JOB_KIND) is export.run_export_job
+
+
+def test_a_queued_task_needs_the_workers_app():
+    from innovation.jobs import redis_queue
+
+    with pytest.raises(RuntimeError, match="AppWorker"):
+        redis_queue.run_queued(1)

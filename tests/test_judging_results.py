@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from innovation.auth.models import Role
 from innovation.extensions import utcnow
 from innovation.judging import results as services
 from innovation.judging.statistics import krippendorff_alpha_interval
+from innovation.web import Role
 
 IGA = (("KBR", "Kebaharuan", 30), ("KMF", "Kemanfaatan", 25), ("RPL", "Replikasi dan aplikatif", 20),
        ("KWN", "Kewenangan daerah dan kolaborasi", 15), ("PNY", "Penguasaan materi", 10))

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 from test_judging_results import scored  # noqa: F401 (fixture)
 
-from innovation.auth.models import Role
+from innovation.web import Role
 
 
 def _version(db, round_) -> int:

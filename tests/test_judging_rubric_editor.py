@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
 from innovation.events.models import Entry, EntryStatus
 from innovation.extensions import utcnow
 from innovation.judging import rounds, rubrics, scoring, services
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import Criterion, RoundEntry, ScoreSheet
+from innovation.web import Role
 
 
 @pytest.fixture

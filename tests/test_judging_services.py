@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
 from innovation.events.models import Entry, EntryStatus
 from innovation.extensions import utcnow
 from innovation.judging import rounds, rubrics, scoring, services, totals
@@ -20,6 +19,7 @@ from innovation.judging.models import (
     RoundKind,
     SheetStatus,
 )
+from innovation.web import Role
 
 
 @pytest.fixture

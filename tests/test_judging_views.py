@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from innovation.auth.models import Role
 from innovation.events.models import Entry, EntryStatus
 from innovation.extensions import utcnow
 from innovation.innovations import evidence
 from innovation.judging import rounds, rubrics, services
 from innovation.judging.models import RoundEntry, SheetStatus
+from innovation.web import Role
 
 
 @pytest.fixture

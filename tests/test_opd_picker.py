@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from innovation.auth.models import Role
 from innovation.orgs import picker
+from innovation.web import Role
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
 from innovation.orgs import services
 from innovation.orgs.models import Opd, OpdKind
 from innovation.orgs.services import OrgError
+from innovation.web import Role
+
 
 @pytest.fixture
 def t(t):

@@ -5,13 +5,13 @@ import pytest
 from sqlalchemy import select
 
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
 from innovation.innovations import services as innovations
 from innovation.innovations.models import Evidence, VerificationStatus
 from innovation.reporting import regional, services
 from innovation.reporting.models import RegionalIndicatorValue
 from innovation.reporting.services import ReportingError
 from innovation.storage.models import StoredFile
+from innovation.web import Role
 
 
 def attach(db, innovation, no):

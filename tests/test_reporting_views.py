@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from innovation.auth.models import Role
+from innovation.web import Role
 from innovation.innovations import services as innovations
 from innovation.innovations.models import VerificationStatus
 from innovation.reporting import services

@@ -2,11 +2,10 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import TEST_PASSWORD
 
 from innovation import create_app
-from innovation.auth.models import Role
-from innovation.auth.views import safe_next
-from conftest import TEST_PASSWORD
+from innovation.web import Role, safe_next
 
 
 @pytest.mark.parametrize("target,expected", [

@@ -1,4 +1,4 @@
-from innovation.auth.models import Role
+from innovation.web import Role
 
 
 def test_login_page_renders_in_indonesian(client):

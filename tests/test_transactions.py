@@ -7,9 +7,10 @@ import pytest
 from conftest import build_app, drop_schema, require_backend
 from sqlalchemy import event, func, select, text, update
 
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.auth.services import create_user
 from innovation.extensions import db
+from innovation.web import Role
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 import evidence_files as files
-from innovation.auth.models import Role
+from innovation.web import Role
 from innovation.extensions import utcnow
 from innovation.innovations.models import Evidence
 from innovation.storage import get_storage

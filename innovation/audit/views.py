@@ -1,16 +1,13 @@
 """The audit log browser (admin only)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from innovation.audit import browse
+from innovation.audit.blueprint import bp
 from innovation.audit.forms import AuditFilterForm
-from innovation.auth.models import Role
-from innovation.auth.permissions import role_required
 from innovation.orgs.picker import opd_filter
-
-bp = Blueprint("audit", __name__, url_prefix="/audit")
-bp.add_app_template_filter(browse.change_rows, "audit_changes")
+from innovation.web import Role, role_required
 
 PER_PAGE = 25  # as the other lists: a page of 50 events with their changes was 67 kB (slow links, phones)
 MAX_PER_PAGE = 200

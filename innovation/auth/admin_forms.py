@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from innovation.adminkit import active_filter, active_value
-from innovation.auth.models import ROLE_LABELS, Role
 from innovation.orgs.models import Opd
+from innovation.web import ROLE_LABELS, Role
 
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 

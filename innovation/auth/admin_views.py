@@ -1,19 +1,18 @@
 """Account management for admins (routes on the auth blueprint, under /auth/users)."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from innovation.adminkit import CsvUploadForm, attach_error, per_page, read_upload, render_secret
+from innovation.adminkit import CsvUploadForm, per_page, read_upload, render_secret
 from innovation.auth import csv_import, services
 from innovation.auth.admin_forms import UserCreateForm, UserEditForm, UserFilterForm
-from innovation.auth.models import Role, User
-from innovation.auth.permissions import role_required
-from innovation.auth.views import bp
+from innovation.auth.blueprint import bp
+from innovation.auth.models import User
 from innovation.extensions import db
 from innovation.orgs.models import Opd
 from innovation.orgs.services import all_opds
+from innovation.web import Role, attempt, current, get_or_404, role_required
 
 
 @bp.route("/users")
@@ -36,19 +35,21 @@ def user_create():
     form = UserCreateForm()
     form.set_opd_choices(opds)
     if form.validate_on_submit():
-        try:
-            user, generated = services.create_account(
+        made = attempt(
+            lambda: services.create_account(
                 username=form.username.data, full_name=form.full_name.data, role=services.parse_role(form.role.data),
                 opd=_chosen_opd(form, opds), email=form.email.data, password=form.password.data or None,
-                by=current_user,
-            )
-        except services.AccountError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
+                by=current(),
+            ),
+            form=form,
+            # A generated password is shown once on a page of its own instead.
+            success=lambda made: None if made[1] else _(
+                "Akun %(u)s dibuat. Pengguna wajib mengganti kata sandi saat pertama masuk.", u=made[0].username),
+        )
+        if made:
+            user, generated = made.value
             if generated:
                 return render_secret("auth/users/created.html", user=user, password=generated)
-            flash(_("Akun %(u)s dibuat. Pengguna wajib mengganti kata sandi saat pertama masuk.", u=user.username), "success")
             return redirect(url_for("auth.user_edit", user_id=user.id))
     return render_template("auth/users/form.html", form=form, user=None)
 
@@ -56,7 +57,7 @@ def user_create():
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def user_edit(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     opds = all_opds()
     form = UserEditForm(obj=user)
     form.set_opd_choices(opds, current=user.opd)
@@ -64,30 +65,26 @@ def user_edit(user_id: int):
         form.role.data = user.role.value
         form.opd_id.data = user.opd_id or 0
     if form.validate_on_submit():
-        try:
-            changes = services.update_user(
+        saved = attempt(
+            lambda: services.update_user(
                 user, full_name=form.full_name.data, email=form.email.data, role=services.parse_role(form.role.data),
-                opd=_chosen_opd(form, opds), by=current_user,
-            )
-        except services.AccountError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Akun %(u)s disimpan.", u=user.username) if changes else _("Tidak ada perubahan."), "success")
+                opd=_chosen_opd(form, opds), by=current(),
+            ),
+            form=form,
+            success=lambda changes: _("Akun %(u)s disimpan.", u=user.username) if changes else _("Tidak ada perubahan."),
+        )
+        if saved:
             return redirect(url_for("auth.user_edit", user_id=user.id))
     return render_template("auth/users/form.html", form=form, user=user)
 
 
 def _set_active(user_id: int, active: bool):
-    user = db.get_or_404(User, user_id)
-    try:
-        services.set_active(user, active, by=current_user)
-    except services.AccountError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Akun %(u)s diaktifkan.", u=user.username) if active else
-              _("Akun %(u)s dinonaktifkan; semua sesi masuknya berakhir.", u=user.username), "success")
+    user = get_or_404(User, user_id)
+    attempt(
+        lambda: services.set_active(user, active, by=current()),
+        success=_("Akun %(u)s diaktifkan.", u=user.username) if active else
+        _("Akun %(u)s dinonaktifkan; semua sesi masuknya berakhir.", u=user.username),
+    )
     return redirect(url_for("auth.user_edit", user_id=user.id))
 
 
@@ -106,14 +103,11 @@ def user_activate(user_id: int):
 @bp.route("/users/<int:user_id>/reset", methods=["POST"])
 @role_required(Role.ADMIN)
 def user_reset(user_id: int):
-    user = db.get_or_404(User, user_id)
-    try:
-        token = services.issue_reset_token(user, by=current_user)
-    except services.AccountError as error:
-        flash(str(error), "error")
+    user = get_or_404(User, user_id)
+    issued = attempt(lambda: services.issue_reset_token(user, by=current()))
+    if not issued:
         return redirect(url_for("auth.user_edit", user_id=user.id))
-    db.session.commit()
-    link = url_for("auth.reset", token=token, _external=True)
+    link = url_for("auth.reset", token=issued.value, _external=True)
     return render_secret("auth/users/reset_link.html", user=user, link=link,
                          hours=services.RESET_TOKEN_MAX_AGE // 3600)
 
@@ -125,7 +119,7 @@ def users_import():
     report = None
     if form.validate_on_submit():
         data, filename = read_upload(form)
-        report = csv_import.import_accounts(data, filename=filename, by=current_user)
+        report = csv_import.import_accounts(data, filename=filename, by=current())
         if report.ok:
             db.session.commit()
             return render_secret("auth/users/imported.html", report=report)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from innovation.audit.services import record
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.auth.services import (
     AccountError,
     clean_email,
@@ -26,6 +26,7 @@ from innovation.auth.services import (
 from innovation.csvio import CsvRow, ImportReport, RowError, failed, load_rows, row_shape_error, template_bytes
 from innovation.extensions import db
 from innovation.orgs.models import Opd
+from innovation.web import Role
 
 COLUMNS = ("username", "full_name", "email", "role", "opd_code", "password")
 REQUIRED = ("username", "full_name", "role")

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 from innovation.orgs.models import Opd
-from innovation.web import ROLE_LABELS, Role  # noqa: F401  (Role lives in the level-1 web module)
+from innovation.web import ROLE_LABELS, Role
 
 
 class User(UserMixin, db.Model):
@@ -56,13 +56,26 @@ class User(UserMixin, db.Model):
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
 
+    # The role predicates that views, templates and the areas' permission rules use (never ``role ==``).
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_verifier(self) -> bool:
+        return self.role == Role.VERIFIER
+
+    @property
+    def is_judge(self) -> bool:
+        return self.role == Role.JUDGE
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
     def belongs_to(self, opd_id: int | None) -> bool:
         """An operator acts only for their own OPD."""
-        return self.role == Role.OPERATOR and opd_id is not None and self.opd_id == opd_id
+        return self.is_operator and opd_id is not None and self.opd_id == opd_id

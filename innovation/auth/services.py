@@ -6,13 +6,16 @@ import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, func, or_, select
 
 from innovation.audit.services import diff, record, snapshot
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
+from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
 from innovation.orgs.models import Opd
+from innovation.web import ROLE_LABELS, Role
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -23,12 +26,8 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 AUDITED_FIELDS = ["full_name", "email", "role", "opd_id"]
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A broken rule about accounts; the message is shown to the user (``field`` names the form field)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def find_user(username: str) -> User | None:
@@ -44,8 +43,6 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def validate_password(password: str) -> None:
-    from flask_babel import gettext as _
-
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(_("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH), "password")
     if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
@@ -55,14 +52,12 @@ def validate_password(password: str) -> None:
 def generate_password() -> str:
     """A temporary password like ``k7qm-x3vd-p9tb`` that passes ``validate_password``."""
     while True:
-        raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
+        raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _position in range(12))
         if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
             return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
 
 
 def clean_username(raw: str | None) -> str:
-    from flask_babel import gettext as _
-
     username = (raw or "").strip().lower()
     if not USERNAME_RE.match(username):
         raise AccountError(
@@ -72,8 +67,6 @@ def clean_username(raw: str | None) -> str:
 
 
 def clean_full_name(raw: str | None) -> str:
-    from flask_babel import gettext as _
-
     name = " ".join((raw or "").split())
     if not name:
         raise AccountError(_("Nama lengkap wajib diisi."), "full_name")
@@ -84,8 +77,6 @@ def clean_full_name(raw: str | None) -> str:
 
 def clean_email(raw: str | None) -> str | None:
     """An e-mail address in normal form, or None when empty (the address is optional)."""
-    from flask_babel import gettext as _
-
     email = (raw or "").strip()
     if not email:
         return None
@@ -97,10 +88,6 @@ def clean_email(raw: str | None) -> str | None:
 
 def parse_role(raw: str | Role | None) -> Role:
     """A role by its code (``judge``) or its label (``Juri``), any case."""
-    from flask_babel import gettext as _
-
-    from innovation.auth.models import ROLE_LABELS
-
     if isinstance(raw, Role):
         return raw
     word = (raw or "").strip().lower()
@@ -112,8 +99,6 @@ def parse_role(raw: str | Role | None) -> Role:
 
 def check_opd_for_role(role: Role, opd: Opd | None, *, current_opd_id: int | None = None) -> None:
     """An operator needs an OPD; a newly chosen OPD must be active (a judge's is optional)."""
-    from flask_babel import gettext as _
-
     if role == Role.OPERATOR and opd is None:
         raise AccountError(_("Operator harus terhubung ke satu OPD."), "opd_id")
     if opd is not None and not opd.active and opd.id != current_opd_id:
@@ -131,8 +116,6 @@ def create_user(
     by: User | None = None,
     must_change_password: bool = False,
 ) -> User:
-    from flask_babel import gettext as _
-
     username = clean_username(username)
     if find_user(username) is not None:
         raise AccountError(_("Nama pengguna %(u)s sudah dipakai.", u=username), "username")
@@ -179,8 +162,6 @@ def create_account(
 
 def update_user(user: User, *, full_name: str, email: str | None, role: Role, opd: Opd | None, by: User) -> dict:
     """Change an account's name, email, role and OPD; returns the audited changes ({}: nothing recorded)."""
-    from flask_babel import gettext as _
-
     full_name, email = clean_full_name(full_name), clean_email(email)
     if user.id == by.id and role != user.role:
         raise AccountError(_("Anda tidak dapat mengubah peran akun Anda sendiri."), "role")
@@ -226,8 +207,6 @@ def set_password(user: User, password: str, *, by: User | None, must_change: boo
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
-    from flask_babel import gettext as _
-
     if not user.check_password(current):
         raise AccountError(_("Kata sandi lama salah."))
     if current == new:
@@ -241,8 +220,6 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def issue_reset_token(user: User, *, by: User) -> str:
     """A link token valid 48 hours that dies as soon as the password changes."""
-    from flask_babel import gettext as _
-
     if not user.active:
         raise AccountError(_("Akun %(u)s tidak aktif; aktifkan dulu sebelum membuat tautan atur ulang.", u=user.username))
     record("user.reset_issued", actor=by, obj=user, opd_id=user.opd_id,
@@ -262,8 +239,6 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def set_active(user: User, active: bool, *, by: User) -> None:
-    from flask_babel import gettext as _
-
     if user.id == by.id and not active:
         raise AccountError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     if user.active == active:

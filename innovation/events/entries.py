@@ -13,14 +13,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from innovation.audit.services import diff, record, snapshot
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.events.models import Category, Entry, EntryStatus, Event
-from innovation.events.services import (
-    EventError,
-    _category_of,
-    _flush_unique,
-    require_open,
-)
+from innovation.events.services import EventError, flush_unique, require_category_in, require_open
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
@@ -69,11 +64,11 @@ def entries_query(event: Event, *, category_id: int | None = None, status: str |
 
 def _acting(by: User, opd_id: int) -> dict:
     """Audit detail when an admin acts for an OPD."""
-    return {"on_behalf_of_opd_id": opd_id} if by.role == Role.ADMIN else {}
+    return {"on_behalf_of_opd_id": opd_id} if by.is_admin else {}
 
 
 def _by_suffix(by: User) -> str:
-    return " (oleh admin atas nama OPD)" if by.role == Role.ADMIN else ""
+    return " (oleh admin atas nama OPD)" if by.is_admin else ""
 
 
 def _existing_entry(event: Event, innovation: Innovation) -> Entry | None:
@@ -88,7 +83,7 @@ def enter_innovation(
     """Enter an innovation into the event in one category, as a draft (a withdrawn entry is re-entered)."""
     if not innovation.can_edit(by):
         raise EventError(_("Anda tidak berhak mendaftarkan inovasi OPD lain."))
-    _category_of(event, category)
+    require_category_in(event, category)
     require_open(event, innovation.opd_id, now)
     existing = _existing_entry(event, innovation)
     if existing is not None:
@@ -113,7 +108,7 @@ def enter_innovation(
         category=category, category_id=category.id, opd_id=innovation.opd_id, opd=innovation.opd,
         status=EntryStatus.DRAFT, created_by_id=by.id,
     )
-    _flush_unique(_("Inovasi \"%(name)s\" sudah terdaftar di event ini.", name=innovation.nama), add=entry)
+    flush_unique(_("Inovasi \"%(name)s\" sudah terdaftar di event ini.", name=innovation.nama), add=entry)
     record("entry.create", actor=by, obj=entry,
            summary=f"Inovasi didaftarkan ke {event.name}: {innovation.nama} ({category.name}){_by_suffix(by)}",
            changes={"event_id": event.id, "innovation_id": innovation.id, "category": category.name,
@@ -130,7 +125,7 @@ def _require_entry_change(entry: Entry, by: User, now: datetime | None) -> None:
 def change_category(entry: Entry, category: Category, *, by: User, now: datetime | None = None) -> Entry:
     """Move an entry to another category of its event; a submitted entry stays submitted."""
     _require_entry_change(entry, by, now)
-    _category_of(entry.event, category)
+    require_category_in(entry.event, category)
     if entry.status == EntryStatus.WITHDRAWN:
         raise EventError(_("Entri ini sudah ditarik. Daftarkan ulang inovasinya untuk memilih kategori."))
     if category.id == entry.category_id:

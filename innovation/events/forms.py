@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from innovation.events.models import DEFAULT_CATEGORIES, EntryStatus
@@ -55,7 +56,7 @@ class CategoryForm(FlaskForm):
 
 
 class MoveCategoryForm(FlaskForm):
-    direction = SelectField(choices=[("up", _l("Naik")), ("down", _l("Turun"))])
+    direction = SelectField(choices=[SelectChoice("up", _l("Naik")), SelectChoice("down", _l("Turun"))])
 
 
 class ExtensionForm(FlaskForm):
@@ -92,13 +93,3 @@ class EntryFilterForm(FlaskForm):
     category = SelectField(_l("Kategori"), coerce=_int_or_none, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     opd = SelectField(_l("OPD"), coerce=_int_or_none, validators=[Optional()])
-
-
-def attach_error(form: FlaskForm, error: Exception) -> None:
-    """Show a service's error under the field it names (``error.field``), else at the form's top."""
-    name = getattr(error, "field", None)
-    target = form[name] if name and name in form else None
-    if target is not None:
-        target.errors = [*target.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))

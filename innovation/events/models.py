@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
@@ -105,8 +105,8 @@ class Entry(db.Model):
     opd: Mapped[Opd] = relationship(lazy="joined", innerjoin=True)
 
     def can_view(self, user: User) -> bool:
-        return user.role in (Role.ADMIN, Role.VERIFIER) or user.belongs_to(self.opd_id)
+        return user.is_admin or user.is_verifier or user.belongs_to(self.opd_id)
 
     def can_edit(self, user: User) -> bool:
         """Who may change the entry at all; whether the deadline allows it is a service rule."""
-        return user.role == Role.ADMIN or user.belongs_to(self.opd_id)
+        return user.is_admin or user.belongs_to(self.opd_id)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
+from innovation.errors import DomainError
 from innovation.events.models import (
     DEFAULT_CATEGORIES,
     Category,
@@ -35,12 +36,8 @@ EVENT_FIELDS = ["name", "slug", "year", "description", "opens_at", "closes_at"]
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-class EventError(Exception):
+class EventError(DomainError):
     """A broken rule about an event or an entry; ``field`` names the form field when there is one."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -88,7 +85,7 @@ def _clean_event(
     }
 
 
-def _flush_unique(message: str, field: str | None = None, *, add: object | None = None) -> None:
+def flush_unique(message: str, field: str | None = None, *, add: object | None = None) -> None:
     """Flush, turning a unique-constraint violation (a race the checks before could not see) into an EventError.
 
     A new row given as ``add`` is inserted inside a savepoint, so a duplicate leaves the session usable;
@@ -113,7 +110,7 @@ def create_event(
     names = _clean_category_names(DEFAULT_CATEGORIES if categories is None else categories)
     event = Event(**clean, created_by_id=by.id)
     event.categories = [Category(name=n, position=i) for i, n in enumerate(names)]
-    _flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug", add=event)
+    flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug", add=event)
     record(
         "event.create", actor=by, obj=event,
         summary=f"Event dibuat: {event.name} ({event.slug})",
@@ -136,7 +133,7 @@ def update_event(
         setattr(event, key, value)
     changes = diff(event, EVENT_FIELDS, before)
     if changes:
-        _flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug")
+        flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug")
         record("event.update", actor=by, obj=event,
                summary=f"Event diubah: {event.name} ({', '.join(changes)})", changes=changes)
     return changes
@@ -185,7 +182,8 @@ def _entry_count(category: Category) -> int:
     return db.session.scalar(select(func.count(Entry.id)).where(Entry.category_id == category.id)) or 0
 
 
-def _category_of(event: Event, category: Category) -> Category:
+def require_category_in(event: Event, category: Category) -> Category:
+    """The category, if it is one of the event's (an entry's category always is)."""
     if category.event_id != event.id:
         raise EventError(_("Kategori tidak termasuk event ini."), "category_id")
     return category
@@ -223,7 +221,7 @@ def set_categories(event: Event, names: Sequence[str], *, by: User) -> list[Cate
         category.name = name
         category.position = position
     _renumber(event)
-    _flush_unique(_("Nama kategori sudah ada di event ini."), "categories")
+    flush_unique(_("Nama kategori sudah ada di event ini."), "categories")
     after = [c.name for c in event.categories]
     if after != before:
         record("event.categories", actor=by, obj=event, summary=f"Kategori {event.name} diatur ulang",
@@ -236,21 +234,21 @@ def add_category(event: Event, name: str, *, by: User) -> Category:
     _ensure_name_free(event, name)
     category = Category(name=name, position=len(event.categories))
     event.categories.append(category)
-    _flush_unique(_("Kategori \"%(name)s\" sudah ada di event ini.", name=name), "name")
+    flush_unique(_("Kategori \"%(name)s\" sudah ada di event ini.", name=name), "name")
     record("category.create", actor=by, obj=category, summary=f"Kategori ditambahkan ke {event.name}: {name}",
            changes={"event_id": event.id, "name": name})
     return category
 
 
 def rename_category(event: Event, category: Category, name: str, *, by: User) -> Category:
-    _category_of(event, category)
+    require_category_in(event, category)
     name = _clean_category_name(name)
     if name == category.name:
         return category
     _ensure_name_free(event, name, except_category=category)
     old = category.name
     category.name = name
-    _flush_unique(_("Kategori \"%(name)s\" sudah ada di event ini.", name=name), "name")
+    flush_unique(_("Kategori \"%(name)s\" sudah ada di event ini.", name=name), "name")
     record("category.rename", actor=by, obj=category, summary=f"Kategori {event.name} diganti nama: {old} -> {name}",
            changes={"name": [old, name]})
     return category
@@ -258,7 +256,7 @@ def rename_category(event: Event, category: Category, name: str, *, by: User) ->
 
 def move_category(event: Event, category: Category, direction: str, *, by: User) -> Category:
     """Move a category one place up or down in the event's order."""
-    _category_of(event, category)
+    require_category_in(event, category)
     if direction not in ("up", "down"):
         raise EventError(_("Arah pemindahan tidak dikenal."))
     _renumber(event)
@@ -288,7 +286,7 @@ def _refuse_if_used(category: Category) -> None:
 
 
 def remove_category(event: Event, category: Category, *, by: User) -> None:
-    _category_of(event, category)
+    require_category_in(event, category)
     _refuse_if_used(category)
     if len(event.categories) <= 1:
         raise EventError(_("Event harus punya paling sedikit satu kategori."))
@@ -417,7 +415,7 @@ def grant_extension(event: Event, opd: Opd, closes_at: datetime, reason: str, *,
     extension = DeadlineExtension(
         event_id=event.id, opd_id=opd.id, opd=opd, closes_at=closes_at, reason=reason, granted_by_id=by.id
     )
-    _flush_unique(_("OPD ini sudah punya perpanjangan di event ini."), "opd_id", add=extension)
+    flush_unique(_("OPD ini sudah punya perpanjangan di event ini."), "opd_id", add=extension)
     record("extension.grant", actor=by, obj=extension,
            summary=f"Perpanjangan {event.name} untuk {opd.name} sampai {format_local(closes_at)}: {reason}",
            changes={"event_id": event.id, "closes_at": closes_at, "reason": reason})

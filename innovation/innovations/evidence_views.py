@@ -13,9 +13,6 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
-from innovation.auth.models import Role
-from innovation.auth.permissions import ensure, role_required
-from innovation.auth.views import safe_next
 from innovation.extensions import csrf, db
 from innovation.innovations import evidence as evidence_services
 from innovation.innovations.models import Evidence, Innovation
@@ -24,6 +21,7 @@ from innovation.innovations.views import bp
 from innovation.storage import commit_or_delete
 from innovation.storage.responses import stored_file_response
 from innovation.storage.sniffing import format_mb
+from innovation.web import Role, ensure, role_required, safe_next
 
 EDIT_ROLES = (Role.ADMIN, Role.OPERATOR)
 VIEW_ROLES = (Role.ADMIN, Role.VERIFIER, Role.OPERATOR)

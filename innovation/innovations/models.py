@@ -19,10 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 from innovation.orgs.models import Opd
 from innovation.storage.models import StoredFile
+from innovation.web import Role
 
 if TYPE_CHECKING:
     from innovation.rules import Rules

@@ -5,14 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from innovation.auth.models import Role
-from innovation.auth.permissions import ensure, role_required
 from innovation.extensions import db
 from innovation.innovations import services
 from innovation.innovations.forms import AnswerForm, NewInnovationForm, ProfileForm
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
 from innovation.rules import get_rules, latest_year
+from innovation.web import Role, ensure, role_required
 
 bp = Blueprint("innovations", __name__, url_prefix="/innovations")
 

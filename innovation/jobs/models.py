@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 from innovation.storage.models import StoredFile
 
@@ -69,4 +69,4 @@ class Job(db.Model):
 
     def can_view(self, user: User) -> bool:
         """Only the job's creator and admins see a job and download its result."""
-        return user.role == Role.ADMIN or (self.created_by_id is not None and user.id == self.created_by_id)
+        return user.is_admin or (self.created_by_id is not None and user.id == self.created_by_id)

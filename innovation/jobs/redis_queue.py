@@ -2,17 +2,19 @@
 
 A queued RQ task carries only the ``job`` row's id: the row stays the truth (status, progress, result),
 RQ is only the hand-over between processes. ``flask --app innovation jobs worker`` (``cli.py``) runs
-``AppWorker`` on ``JOBS_QUEUE`` inside the app context.
+``AppWorker`` on ``JOBS_QUEUE`` with the app the CLI built: each work horse, forked from it, runs its
+task inside that app (its copy), so nothing here builds an app or imports the package root.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, has_app_context
 from redis import Redis
 from rq import Queue, Worker
 from rq.job import Job as RQJob
 
 from innovation.extensions import db
 from innovation.jobs import services
+from innovation.jobs.execution import execute
 from innovation.jobs.models import Job
 
 RESULT_TTL = 24 * 3600  # RQ's own record of a finished task; the job row keeps the real result
@@ -43,29 +45,15 @@ def enqueue(app: Flask, job_id: int) -> RQJob:
     )
 
 
-_process_app: Flask | None = None
-
-
 def run_queued(job_id: int) -> str:
-    """The RQ task: run the job in this worker's app (``flask jobs worker`` holds one; a plain
-    ``rq worker`` gets one built once per process), in an app context of its own."""
-    from innovation.jobs.runner import execute
-
-    global _process_app
-    if has_app_context():
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-    else:
-        if _process_app is None:
-            from innovation import create_app
-
-            _process_app = create_app()
-        app = _process_app
-    with app.app_context():
-        try:
-            job = execute(job_id, own_connection=True)
-            return job.status.value if job is not None else "missing"
-        finally:
-            db.session.remove()
+    """The RQ task: run the job in the work horse's app context (``AppWorker.main_work_horse``)."""
+    if not has_app_context():
+        raise RuntimeError("run_queued runs in an AppWorker (flask --app innovation jobs worker), which holds the app")
+    try:
+        job = execute(job_id, own_connection=True)
+        return job.status.value if job is not None else "missing"
+    finally:
+        db.session.remove()
 
 
 class AppWorker(Worker):
@@ -84,11 +72,13 @@ class AppWorker(Worker):
         self.app = app
 
     def main_work_horse(self, job: RQJob, queue: Queue) -> None:
-        with self.app.app_context():
-            db.engine.dispose(close=False)
+        """The forked horse: its copy of the app, without the parent's connections, heartbeat and
+        Redis client; the task runs in an app context of the horse's own (which RQ ends with ``os._exit``)."""
         self.app.extensions.pop("jobs_heartbeat", None)
         self.app.extensions.pop("jobs_redis", None)
-        super().main_work_horse(job, queue)
+        with self.app.app_context():
+            db.engine.dispose(close=False)
+            super().main_work_horse(job, queue)
 
     def handle_work_horse_killed(self, job: RQJob, retpid, ret_val, rusage) -> None:
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)

@@ -10,7 +10,9 @@ from sqlalchemy import func, select, update
 
 from innovation.audit.services import record
 from innovation.auth.models import User
+from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
+from innovation.jobs.kinds import known_kind
 from innovation.jobs.models import UNFINISHED, Job, JobStatus
 
 
@@ -28,14 +30,12 @@ QUEUE_UNREACHABLE = N_("Antrean tugas (Redis) tidak dapat dihubungi, jadi tugas 
 KNOWN_ERRORS = (INTERRUPTED, QUEUE_UNREACHABLE)
 
 
-class JobError(Exception):
-    pass
+class JobError(DomainError):
+    """A job that cannot be created (a kind nobody registered)."""
 
 
 def create_job(kind: str, params: dict[str, Any], *, by: User | None, summary: str) -> Job:
     """A queued job. The caller commits, then hands ``job.id`` to ``runner.submit``."""
-    from innovation.jobs.runner import known_kind
-
     if not known_kind(kind):
         raise JobError(f"unknown job kind {kind!r}")
     job = Job(kind=kind, params=dict(params), status=JobStatus.QUEUED, created_by_id=getattr(by, "id", None),

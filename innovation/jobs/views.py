@@ -2,25 +2,22 @@
 process died fails it as interrupted (``services.fail_if_stale``), so nobody waits on it forever."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from innovation.auth.models import Role
-from innovation.auth.permissions import ensure, role_required
 from innovation.extensions import db
 from innovation.jobs import services
+from innovation.jobs.blueprint import bp
 from innovation.jobs.models import Job, JobStatus
 from innovation.storage.responses import stored_file_response
-
-bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+from innovation.web import Role, current, ensure, get_or_404, role_required
 
 ALL_ROLES = tuple(Role)
 
 
 def _load(job_id: int) -> Job:
-    job = db.get_or_404(Job, job_id)
-    ensure(job.can_view(current_user))
+    job = get_or_404(Job, job_id)
+    ensure(job.can_view(current()))
     if services.fail_if_stale(job):
         db.session.commit()
     return job

@@ -14,8 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from innovation.auth.models import Role, User
-from innovation.auth.permissions import role_required
+from innovation.auth.models import User
 from innovation.events.models import Category
 from innovation.extensions import db
 from innovation.judging import rounds as round_services
@@ -43,6 +42,7 @@ from innovation.judging.views import (  # noqa: E402
     bp,
 )
 from innovation.timeutil import from_local, to_local
+from innovation.web import Role, role_required
 
 # --- the admin: an event's rounds -------------------------------------------------------------
 

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, Select, String, Text, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, joinedload, lazyload, mapped_column, relationship
 
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.events.models import Category, Entry, Event
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
+from innovation.web import Role
 
 
 class Rubric(db.Model):

@@ -17,8 +17,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from innovation.auth.models import Role
-from innovation.auth.permissions import ensure, role_required
 from innovation.events.models import Event
 from innovation.extensions import db
 from innovation.judging import results as services
@@ -29,6 +27,7 @@ from innovation.judging.statistics import AGGREGATES, METHODS
 from innovation.judging.views import bp
 from innovation.pagination import ListPage
 from innovation.timeutil import format_local
+from innovation.web import Role, ensure, role_required
 
 MAX_ID = 2**31 - 1
 RANKING_PER_PAGE = 50  # rows of the full ranking per page

@@ -14,7 +14,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, selectinload
 
 from innovation.audit.services import record
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.events.models import Category, Entry, Event
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Innovation
@@ -32,6 +32,7 @@ from innovation.judging.models import (
     SheetStatus,
 )
 from innovation.orgs.models import Opd
+from innovation.web import Role
 
 __all__ = ["JudgingError"]
 

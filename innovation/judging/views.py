@@ -22,8 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from innovation.auth.models import Role, User
-from innovation.auth.permissions import ensure, role_required
+from innovation.auth.models import User
 from innovation.events.models import Event
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Evidence
@@ -39,6 +38,7 @@ from innovation.judging.queue import queue_page
 from innovation.judging.score_page import neutral_evidence_name, score_page_context
 from innovation.storage.responses import stored_file_response
 from innovation.timeutil import humanize_delta
+from innovation.web import Role, ensure, role_required
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 

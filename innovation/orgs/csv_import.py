@@ -13,7 +13,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from innovation.audit.services import record
-from innovation.csvio import CsvRow, ImportReport, RowError, failed, load_rows, parse_bool, row_shape_error, template_bytes
+from innovation.csvio import (
+    CsvRow,
+    ImportReport,
+    RowError,
+    failed,
+    load_rows,
+    parse_bool,
+    row_shape_error,
+    template_bytes,
+)
 from innovation.extensions import db
 from innovation.orgs.models import Opd
 from innovation.orgs.services import OrgError, clean_code, clean_name, create_opd, parse_kind

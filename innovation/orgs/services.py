@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from innovation.audit.services import diff, record, snapshot
+from innovation.errors import DomainError
 from innovation.extensions import db
 from innovation.orgs.models import OPD_KIND_LABELS, Opd, OpdKind
 
@@ -16,12 +17,8 @@ NAME_MAX = 200
 AUDITED_FIELDS = ["name", "code", "kind", "parent_id", "active"]
 
 
-class OrgError(Exception):
+class OrgError(DomainError):
     """A broken rule about OPDs; the message is shown to the user (``field`` names the form field)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- values --------------------------------------------------------------------------------------

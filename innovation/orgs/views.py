@@ -1,19 +1,16 @@
 """Admin pages for OPDs: list, create, edit, CSV import."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from innovation.adminkit import CsvUploadForm, attach_error, per_page, read_upload
-from innovation.auth.models import Role
-from innovation.auth.permissions import role_required
+from innovation.adminkit import CsvUploadForm, per_page, read_upload
 from innovation.extensions import db
 from innovation.orgs import csv_import, services
+from innovation.orgs.blueprint import bp
 from innovation.orgs.forms import OpdFilterForm, OpdForm
 from innovation.orgs.models import Opd, OpdKind
-
-bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+from innovation.web import Role, attempt, current, get_or_404, role_required
 
 
 @bp.route("/")
@@ -41,36 +38,29 @@ def create():
     opds = services.all_opds()
     form = OpdForm()
     form.set_parent_choices(opds)
-    if form.validate_on_submit():
-        try:
-            opd = services.create_opd(**_form_values(form, opds), by=current_user)
-        except services.OrgError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("OPD %(c)s dibuat.", c=opd.code), "success")
-            return redirect(url_for("orgs.index"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.create_opd(**_form_values(form, opds), by=current()),
+        form=form, success=lambda opd: _("OPD %(c)s dibuat.", c=opd.code),
+    ):
+        return redirect(url_for("orgs.index"))
     return render_template("orgs/form.html", form=form, opd=None)
 
 
 @bp.route("/<int:opd_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(opd_id: int):
-    opd = db.get_or_404(Opd, opd_id)
+    opd = get_or_404(Opd, opd_id)
     opds = services.all_opds()
     form = OpdForm(obj=opd)
     form.set_parent_choices(opds, editing=opd)
     if request.method == "GET":
         form.parent_id.data = opd.parent_id or 0
-    if form.validate_on_submit():
-        try:
-            changes = services.update_opd(opd, **_form_values(form, opds), by=current_user)
-        except services.OrgError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("OPD %(c)s disimpan.", c=opd.code) if changes else _("Tidak ada perubahan."), "success")
-            return redirect(url_for("orgs.index"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.update_opd(opd, **_form_values(form, opds), by=current()),
+        form=form,
+        success=lambda changes: _("OPD %(c)s disimpan.", c=opd.code) if changes else _("Tidak ada perubahan."),
+    ):
+        return redirect(url_for("orgs.index"))
     return render_template("orgs/form.html", form=form, opd=opd)
 
 
@@ -81,7 +71,7 @@ def import_csv():
     report = None
     if form.validate_on_submit():
         data, filename = read_upload(form)
-        report = csv_import.import_opds(data, filename=filename, by=current_user)
+        report = csv_import.import_opds(data, filename=filename, by=current())
         if report.ok:
             db.session.commit()
             flash(_("%(n)d OPD berhasil diimpor.", n=len(report.created)), "success")

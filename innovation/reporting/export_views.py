@@ -11,8 +11,6 @@ from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from innovation.auth.models import Role
-from innovation.auth.permissions import role_required
 from innovation.extensions import db
 from innovation.jobs import runner
 from innovation.jobs import services as jobs
@@ -20,6 +18,7 @@ from innovation.orgs.picker import opd_filter
 from innovation.reporting import export
 from innovation.reporting.views import bp
 from innovation.rules import available_years, latest_year
+from innovation.web import Role, role_required
 
 
 class ExportForm(FlaskForm):

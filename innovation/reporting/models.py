@@ -14,9 +14,10 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.extensions import UTCDateTime, db, utcnow
 from innovation.storage.models import StoredFile
+from innovation.web import Role
 
 
 class RegionalIndicatorValue(db.Model):

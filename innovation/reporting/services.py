@@ -16,7 +16,7 @@ from sqlalchemy import Integer, Select, and_, case, column, exists, false, func,
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from innovation.audit.services import record
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.innovations import scoring
 from innovation.innovations import services as innovations
@@ -25,6 +25,7 @@ from innovation.orgs.models import Opd
 from innovation.reporting.index import ChangeKind, IndexResult, InnovationLines, LineGap, compute_index_from_totals
 from innovation.reporting.models import RegionalIndicatorValue
 from innovation.rules import Rules, get_rules
+from innovation.web import Role
 
 CENT = Decimal("0.01")
 

@@ -7,8 +7,6 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from innovation.auth.models import Role
-from innovation.auth.permissions import ensure, role_required
 from innovation.extensions import csrf, db
 from innovation.innovations import services as innovations
 from innovation.innovations.evidence_views import require_csrf
@@ -23,6 +21,7 @@ from innovation.rules import available_years, get_rules, latest_year
 from innovation.storage import commit_or_delete
 from innovation.storage.responses import stored_file_response
 from innovation.storage.sniffing import format_mb, types_label
+from innovation.web import Role, ensure, role_required
 
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
 

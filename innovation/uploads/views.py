@@ -22,14 +22,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from innovation.auth.models import Role
-from innovation.auth.permissions import role_required
 from innovation.extensions import csrf, db
 from innovation.innovations.evidence_views import require_csrf
 from innovation.storage import commit_or_delete
 from innovation.uploads import services
 from innovation.uploads.models import PendingUpload
 from innovation.uploads.services import UploadError
+from innovation.web import Role, role_required
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 

@@ -112,10 +112,10 @@ class LiveServer:
         """An account made through ``auth.services.create_user``; operators get a new OPD unless given one."""
         from sqlalchemy import select
 
-        from innovation.auth.models import Role
         from innovation.auth.services import create_user
         from innovation.extensions import db
         from innovation.orgs.models import Opd
+        from innovation.web import Role
 
         if role == "operator" and opd_code is None:
             opd_code = self.add_opd()

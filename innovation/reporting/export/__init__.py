@@ -1,13 +1,13 @@
 """The Kemendagri export bundle (issue 4): ``write_bundle(out, ExportOptions(...))`` writes the ZIP.
 
 Used by the CLI (``flask export kemendagri``), by the admin page through a background job
-(kind ``kemendagri_export``, registered here) and by the tests, all through the same function.
+(kind ``kemendagri_export``, registered by ``create_app``) and by the tests, all through the same function.
 """
 from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-from innovation.jobs.runner import JobOutput, ProgressFn, register_kind
+from innovation.jobs.kinds import JobOutput, ProgressFn
 from innovation.reporting.export.bundle import (
     ExportError,
     ExportOptions,
@@ -49,5 +49,3 @@ def run_export_job(params: dict[str, Any], out: BinaryIO, progress: ProgressFn) 
     message = f"{report.exported} inovasi diekspor, {len(report.left_out)} dikeluarkan, {report.files} berkas bukti"
     return JobOutput(bundle_filename(options), "application/zip", message)
 
-
-register_kind(JOB_KIND, run_export_job)
