@@ -60,7 +60,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.home import bp as home_bp
     from innovation.innovations.views import bp as innovations_bp
     from innovation.jobs.views import bp as jobs_bp
-    from innovation.judging.views import bp as judging_bp
+    from innovation.judging import admin_views, results_views, rubric_views, views  # noqa: F401  (judging's routes)
+    from innovation.judging.blueprint import bp as judging_bp
     from innovation.orgs.views import bp as orgs_bp
     from innovation.reporting.views import bp as reporting_bp
     from innovation.uploads.views import bp as uploads_bp
