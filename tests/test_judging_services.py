@@ -1,6 +1,7 @@
 """Judging operations on a real database: rubrics, rounds, assignment, conflicts, scoring, advancement."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -382,3 +383,57 @@ def test_advancement_and_the_published_ranking_agree_where_raw_and_normalised_di
     assert {m.entry_id for m in moved} == {a.entry_id, c.entry_id}
     assert {re_.entry_id for re_ in rounds.round_entries(final)} == {a.entry_id, c.entry_id}
     assert b.status == RoundEntryStatus.ELIMINATED and b.decision_reason.startswith("Peringkat 3, rata-rata 4.5000")
+
+
+def test_advancement_per_category_follows_each_categorys_ranking(db, setup):
+    event, entries, judges, admin = setup(n_entries=5, n_judges=3)
+    now = utcnow()
+    rubrics.seed_builtin_rubrics(by=admin)
+    round_ = rounds.create_round(event, {
+        "name": "Penilaian", "kind": "penilaian", "opens_at": now - timedelta(hours=1),
+        "closes_at": now + timedelta(days=2), "judges_per_entry": 1, "advance_top_n": 1,
+        "advance_per_category": True,
+    }, rubric=rubrics.get_by_code(rubrics.IGA_CODE), by=admin)
+    _final_round(event, admin)
+    res = _fill(round_, entries[1:])  # categories 1, 0, 1, 0
+    for re_, value in zip(res, ["5", "4", "3", "2"]):
+        a = assignments.assign_judge(re_, judges[1], by=admin)
+        sheets.save_sheet(a, {c.id: value for c in round_.rubric.criteria}, {}, "", submit=True, by=judges[1])
+    rows = advancement.advancement_proposal(round_).rows
+    first, second = event.categories[0], event.categories[1]  # in the event's order, as the results
+    assert [(r.group, r.rank, r.round_entry.id) for r in rows] == [
+        (first.name, 1, res[1].id), (first.name, 2, res[3].id), (second.name, 1, res[0].id), (second.name, 2, res[2].id)]
+    assert {r.round_entry.id for r in rows if r.proposed} == {res[0].id, res[1].id}
+    found = results.compute(round_)
+    assert {e.round_entry_id for e in found.entries if e.category_rank == 1} == {res[0].id, res[1].id}
+
+
+def test_the_advancement_page_ranks_with_the_method_chosen_on_it(db, setup, login, client):
+    """GET shows the proposal for ``?method=``/``?aggregate=`` (the results' defaults otherwise); the
+    form posts the same choice back, so what is confirmed is what was shown."""
+    event, entries, judges, admin = setup(n_entries=5, n_judges=3)
+    now = utcnow()
+    round_ = _scored_round(db, event, admin, k=1, opens=now - timedelta(days=3), closes=now - timedelta(hours=1))
+    final = _final_round(event, admin)
+    a, b, c, d = _fill(round_, entries[1:])
+    round_.advance_top_n = 2
+    for re_, judge, value in ((a, judges[1], "5"), (b, judges[1], "4.5"), (c, judges[2], "3"), (d, judges[2], "2")):
+        assignment = assignments.assign_judge(re_, judge, by=admin)
+        sheets.save_sheet(assignment, {k.id: value for k in round_.rubric.criteria}, {}, "", submit=True, by=judge,
+                          now=now - timedelta(days=1))
+    db.session.commit()
+    login(admin)
+    url = f"/judging/rounds/{round_.id}/advance"
+
+    def checked(html: str) -> set[int]:
+        return {int(n) for n in re.findall(r'name="entry_id" value="(\d+)"[^>]*checked', html)}
+
+    page = client.get(url).get_data(as_text=True)
+    assert "Dasar peringkat" in page and checked(page) == {a.entry_id, b.entry_id}
+    page = client.get(url + "?method=normalised").get_data(as_text=True)
+    assert checked(page) == {a.entry_id, c.entry_id} and 'name="method" value="normalised"' in page
+    response = client.post(url, data={"method": "normalised", "aggregate": "mean",
+                                      "entry_id": [str(a.entry_id), str(c.entry_id)]})
+    assert response.status_code == 302
+    assert {re_.entry_id for re_ in rounds.round_entries(final)} == {a.entry_id, c.entry_id}
+    assert "Peringkat 2, rata-rata 3.0000 dari 1 juri" in c.decision_reason

@@ -119,7 +119,7 @@ def round_detail(round_id: int):
     by_entry: dict[int, list[Assignment]] = {}
     for a in assignments.round_assignments(round_):
         by_entry.setdefault(a.round_entry_id, []).append(a)
-    judges = panels.active_judges()
+    judges = policy.judges()
     panel = panels.panel_of(round_)
     eligible = {}
     if round_.is_scored:

@@ -13,13 +13,6 @@ from innovation.extensions import db
 from innovation.judging import policy
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import Assignment, AssignmentStatus, PanelMember, Round, RoundEntry
-from innovation.web import Role
-
-
-def active_judges() -> list[User]:
-    """Every judge account that may join a panel (``policy.can_judge``), by name."""
-    return list(db.session.scalars(select(User).where(User.role == Role.JUDGE, User.active.is_(True))
-                                   .order_by(User.full_name)))
 
 
 def panel_of(round_: Round) -> list[PanelMember]:

@@ -62,6 +62,12 @@ def can_judge(user: User) -> bool:
     return user.has_role(Role.JUDGE) and user.active
 
 
+def judges() -> list[User]:
+    """Every account ``can_judge`` says yes to, by name (what the panel and assign selects offer)."""
+    return list(db.session.scalars(select(User).where(User.role == Role.JUDGE, User.active.is_(True))
+                                   .order_by(User.full_name)))
+
+
 def may_view_entry(user: User, round_entry: RoundEntry) -> bool:
     """Admins always; a judge only with an active assignment and no conflict."""
     if user.is_admin:
