@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
@@ -38,7 +39,8 @@ class ProposalRow:
     at_cutoff_tie: bool = False  # such a tie across the cut-off: the admin decides
 
     @property
-    def score(self):
+    def score(self) -> Decimal | None:
+        """The chosen method's figure, what the round is ranked by."""
         return self.result.score if self.result else None
 
     @property
