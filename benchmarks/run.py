@@ -548,7 +548,8 @@ class SizeRun:
             gathered = time.perf_counter()
             payload = results.compute(round_, data=data) if data is not None else results.compute(round_)
             done = time.perf_counter()
-            entries = len(payload.get("entries", payload.get("rows", []))) if isinstance(payload, dict) else None
+            entries = (len(payload.get("entries", payload.get("rows", []))) if isinstance(payload, dict)
+                       else len(getattr(payload, "entries", [])))
             db.session.remove()
         return {"seconds": round(done - started, 3), "gather_seconds": round(gathered - started, 3),
                 "compute_seconds": round(done - gathered, 3), "entries": entries,

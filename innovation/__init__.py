@@ -65,7 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.innovations.views import bp as innovations_bp
     from innovation.jobs import views as jobs_routes  # noqa: F401  (routes on jobs_bp)
     from innovation.jobs.blueprint import bp as jobs_bp
-    from innovation.judging.views import bp as judging_bp
+    from innovation.judging import admin_views, results_views, rubric_views, views  # noqa: F401  (judging's routes)
+    from innovation.judging.blueprint import bp as judging_bp
     from innovation.orgs import views as orgs_routes  # noqa: F401  (routes on orgs_bp)
     from innovation.orgs.blueprint import bp as orgs_bp
     from innovation.reporting.views import bp as reporting_bp

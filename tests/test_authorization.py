@@ -219,9 +219,10 @@ def world(db, make_opd, make_user, make_innovation, make_event):
 
     results = build_round(db, event=event, entries=[entry], judges=[users["judge"]], grid={(0, 0): ["4"] * 5})
     publish(results.round, by=users["admin"])
+    from innovation.judging import assignments as judging_assignments
+    from innovation.judging import panels as judging_panels
     from innovation.judging import rounds as judging_rounds
     from innovation.judging import rubrics as judging_rubrics
-    from innovation.judging import services as judging
 
     judging_rubrics.seed_builtin_rubrics()
     now = utcnow()
@@ -237,8 +238,8 @@ def world(db, make_opd, make_user, make_innovation, make_event):
     judging_entry, admin_entry = RoundEntry(round=open_round, entry=entry), RoundEntry(round=admin_round, entry=entry)
     db.session.add_all([judging_entry, admin_entry])
     db.session.flush()
-    assignment = judging.assign_judge(judging_entry, users["judge"], by=users["admin"])
-    panel_member = judging.panel_of(open_round)[0]
+    assignment = judging_assignments.assign_judge(judging_entry, users["judge"], by=users["admin"])
+    panel_member = judging_panels.panel_of(open_round)[0]
     from innovation.jobs.models import Job, JobStatus  # a finished job of the admin's, with its result
     from innovation.storage import get_storage, new_key
     from innovation.storage.models import StoredFile

@@ -70,6 +70,5 @@ def test_demo_2025_round_is_scored_by_five_judges_without_conflicts(app, db):
     assert {u for u, _c in rows} == {"juri.lan", "juri.kemendagri", "juri.uncen", "juri.bappeda", "juri.distrik"}
     assert ("juri.bappeda", "BAPPEDA") not in rows and ("juri.distrik", "DIST-MIBA") not in rows
     assert len(rows) >= 8 * 4  # one sheet per judge and entry, less the conflicts
-    payload = compute(round_)
-    flags = {j["username"]: j["flag"] for j in payload["judges"]}
+    flags = {j.username: j.flag for j in compute(round_).judges}
     assert flags["juri.kemendagri"] == "lebih keras"

@@ -6,7 +6,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from innovation.judging.assignment import (
+from innovation.judging.assignment_plan import (
     EntryInfo,
     JudgeInfo,
     conflicted,

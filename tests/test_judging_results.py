@@ -1,19 +1,24 @@
 """Results: gathering, computing, publishing (frozen snapshot), pages, permissions, XLSX, CLI, certificates."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
-import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from innovation.extensions import utcnow
 from innovation.judging import results as services
+from innovation.judging import results_cache
+from innovation.judging.result_types import RoundResults
 from innovation.judging.statistics import krippendorff_alpha_interval
 from innovation.web import Role
 
@@ -133,7 +138,8 @@ def test_compute_by_hand_on_a_small_round(scored):
         (1, 0): ["3", "3", "3", "3", "3"], (1, 1): ["2", "2", "3", "3", "2"], (1, 2): ["3", "4", "3", "3", "3"],
     }
     built = scored(n_entries=2, n_judges=3, grid=grid)
-    payload = services.compute(built.round)
+    found = services.compute(built.round)
+    payload = found.to_payload()  # the snapshot's JSON: figures as four-place decimal strings
     first, second = payload["entries"]
     # entry 1 totals: 4.65 (5*.3+5*.25+4*.2+4*.15+5*.1), 4.00, 4.50 -> mean 13.15 / 3
     assert [s["total"] for s in first["sheets"]] == ["4.6500", "4.0000", "4.5000"]
@@ -145,49 +151,52 @@ def test_compute_by_hand_on_a_small_round(scored):
     kbr = payload["agreement"]["criteria"][0]
     assert kbr["alpha"] == str(krippendorff_alpha_interval([[D(5), D(4), D(5)], [D(3), D(2), D(3)]]).quantize(D("0.001")))
     assert payload["judges"][0]["label"] == "Juri 1"
+    # the typed value holds the same figures as Decimals
+    assert [s.total for s in found.entries[0].sheets] == [D("4.65"), D(4), D("4.5")]
+    assert found.entries[0].raw["mean"] == D("4.3833") and found.entries[1].rank == 2
 
 
 def test_planted_harsh_judge_is_flagged(scored):
     built = scored(harsh=3)
-    payload = services.compute(built.round)
-    flags = {j["label"]: j["flag"] for j in payload["judges"]}
+    found = services.compute(built.round)
+    flags = {j.label: j.flag for j in found.judges}
     assert flags == {"Juri 1": None, "Juri 2": None, "Juri 3": None, "Juri 4": "lebih keras", "Juri 5": None}
-    harsh = payload["judges"][3]
-    assert D(harsh["mean_deviation"]) < -1 and harsh["compared"] == 6
+    harsh = found.judges[3]
+    assert harsh.mean_deviation < -1 and harsh.compared == 6
 
 
 def test_outlier_single_score_is_flagged(scored):
     grid = standard_grid(6, 5)
     grid[(1, 1)] = ["1", "1", "1", "1", "1"]  # one wild sheet
     built = scored(grid=grid)
-    payload = services.compute(built.round)
-    wild = next(e for e in payload["entries"] if e["id"] == built.entries[1].id)
-    flagged = {s["label"]: s["flag_gap"] for s in wild["sheets"] if s["flag_gap"]}
-    assert list(flagged) == ["Juri 2"] and D(flagged["Juri 2"]) < -2
-    assert all(sc["flag_gap"] for sc in wild["sheets"][1]["scores"])  # every criterion too
-    assert wild["flags"] == 6
-    calm = next(e for e in payload["entries"] if e["id"] == built.entries[0].id)
-    assert not any(s["flag_gap"] for s in calm["sheets"])
+    found = services.compute(built.round)
+    wild = found.entry(built.entries[1].id)
+    flagged = {s.label: s.flag_gap for s in wild.sheets if s.flag_gap}
+    assert list(flagged) == ["Juri 2"] and flagged["Juri 2"] < -2
+    assert all(sc.flag_gap for sc in wild.sheets[1].scores)  # every criterion too
+    assert wild.flags == 6
+    calm = found.entry(built.entries[0].id)
+    assert not any(s.flag_gap for s in calm.sheets)
 
 
 def test_methods_and_aggregates_change_the_ranking_basis(scored):
     built = scored(harsh=3)
     raw = services.compute(built.round, method="raw", aggregate="median")
     normalised = services.compute(built.round, method="normalised", aggregate="trimmed")
-    assert raw["method"] == "raw" and all(e["score"] == e["raw"]["median"] for e in raw["entries"] if e["judges"])
-    assert all(e["score"] == e["normalised"] for e in normalised["entries"])
+    assert raw.method == "raw" and all(e.score == e.raw["median"] for e in raw.entries if e.judges)
+    assert all(e.score == e.normalised for e in normalised.entries)
     bogus = services.compute(built.round, method="x", aggregate="y")
-    assert (bogus["method"], bogus["aggregate"]) == ("raw", "mean")
+    assert (bogus.method, bogus.aggregate) == ("raw", "mean")
 
 
 def test_winners_are_top_n_per_category(scored):
     built = scored(n_entries=8, advance_top_n=2)
-    payload = services.compute(built.round)
-    for category in payload["categories"]:
-        winners = [e for e in payload["entries"] if e["category_id"] == category["id"] and e["winner"]]
-        assert sorted(e["category_rank"] for e in winners) == [1, 2]
+    found = services.compute(built.round)
+    for category in found.categories:
+        winners = [e for e in found.entries if e.category_id == category.id and e.winner]
+        assert sorted(e.category_rank for e in winners) == [1, 2]
     default = scored(n_entries=8)
-    assert services.compute(default.round)["winners_per_category"] == 3
+    assert services.compute(default.round).winners_per_category == 3
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -215,7 +224,7 @@ def test_publish_freezes_a_snapshot_and_later_changes_do_not_alter_it(scored, ma
     for score in sheet.scores:
         score.value = D(1)
     db.session.flush()
-    assert services.compute(built.round)["entries"] != snapshot.payload["entries"]
+    assert services.compute(built.round).to_payload()["entries"] != snapshot.payload["entries"]
     after = client.get(f"/judging/rounds/{built.round.id}/results").get_data(as_text=True)
     strip = lambda html: re.sub(r'name="csrf_token" value="[^"]*"', "", html)  # noqa: E731
     assert strip(after) == strip(before)
@@ -326,10 +335,10 @@ def test_operator_page_statements_do_not_grow_with_rows(scored, make_opd, make_u
 
 
 def test_live_result_is_cached_until_the_scores_change(scored, make_user, login, client, monkeypatch, db):
-    from innovation.judging.models import AssignmentStatus
+    from innovation.judging import assignments, sheets
 
-    services.payload_cache().clear()
-    built = scored()
+    results_cache.results_cache().clear()
+    built = scored(closed=False)  # still open: the judges may change their scores
     login(make_user(role=Role.ADMIN))
     computed = []
     real = services.compute
@@ -338,8 +347,8 @@ def test_live_result_is_cached_until_the_scores_change(scored, make_user, login,
     entry_id = built.entries[0].id
 
     def score_of_first():
-        payload, _snapshot = services.round_payload(built.round)
-        return next(e for e in payload["entries"] if e["id"] == entry_id)["raw"]["mean"]
+        found, _snapshot = services.round_results(built.round)
+        return found.entry(entry_id).raw["mean"]
 
     assert client.get(url).status_code == 200 and client.get(url).status_code == 200
     assert len(computed) == 1  # the second view read the cache
@@ -349,27 +358,25 @@ def test_live_result_is_cached_until_the_scores_change(scored, make_user, login,
     assert len(computed) == 2
 
     # a judge changes a score: the next view recomputes and shows it
-    sheet = built.sheets[(entry_id, built.judges[0].id)]
-    for score in sheet.scores:
-        score.value = D(1)
-    sheet.total = D("1.0000")
-    db.session.commit()  # the version moves with the commit
+    judge = built.judges[0]
+    assignment = built.sheets[(entry_id, judge.id)].assignment
+
+    def resubmit(value: str) -> None:
+        sheets.save_sheet(assignment, {c.id: value for c in built.criteria}, {}, "", submit=True, by=judge)
+        db.session.commit()  # as the view does
+
+    resubmit("1")
     changed = score_of_first()
     assert len(computed) == 3 and changed != before
-
-    # even when the sheet's timestamp does not move (a lagging clock), the totals' sum does
-    stamp = sheet.updated_at
-    sheet.total, sheet.updated_at = D("2.0000"), stamp
-    db.session.commit()  # the version moves with the commit
+    resubmit("2")  # and again
     assert score_of_first() != changed and len(computed) == 4
 
     # a recusal takes the judge's sheet out of the result
-    assignment = sheet.assignment
-    assignment.status = AssignmentStatus.RECUSED
-    db.session.commit()  # the version moves with the commit
-    payload, _snapshot = services.round_payload(built.round)
+    assignments.recuse(assignment, "Kerabat saya operatornya", by=judge)
+    db.session.commit()
+    found, _snapshot = services.round_results(built.round)
     assert len(computed) == 5
-    assert next(e for e in payload["entries"] if e["id"] == entry_id)["judges"] == len(built.judges) - 1
+    assert found.entry(entry_id).judges == len(built.judges) - 1
 
 
 def test_results_page_is_paged_and_details_are_per_entry(scored, make_user, login, client, monkeypatch):
@@ -380,27 +387,27 @@ def test_results_page_is_paged_and_details_are_per_entry(scored, make_user, logi
     login(make_user(role=Role.ADMIN))
     url = f"/judging/rounds/{built.round.id}/results"
     html = client.get(url).get_data(as_text=True)
-    payload, _snapshot = services.round_payload(built.round)
+    found, _snapshot = services.round_results(built.round)
     assert "Catatan juri" not in html  # no judge's sheet or comment on the ranking page
-    assert "Halaman 1 dari 3" in html and f"entry={payload['entries'][0]['id']}" in html
-    last = payload["entries"][-1]
+    assert "Halaman 1 dari 3" in html and f"entry={found.entries[0].id}" in html
+    last = found.entries[-1]
 
     def ranking(page_html):  # the paged ranking section
         return page_html.split('id="peringkat"')[1].split("Kesepakatan juri")[0]
 
-    assert f"entry={last['id']}\"" not in ranking(html)
-    assert f"entry={last['id']}\"" in ranking(client.get(url + "?page=3").get_data(as_text=True))
+    assert f"entry={last.id}\"" not in ranking(html)
+    assert f"entry={last.id}\"" in ranking(client.get(url + "?page=3").get_data(as_text=True))
     assert client.get(url + "?page=99").status_code == 200 and client.get(url + "?page=x").status_code == 200
 
-    category = payload["categories"][0]
-    full = client.get(url + f"?category={category['id']}").get_data(as_text=True)
-    assert f"Peringkat lengkap: {category['name']}" in full
+    category = found.categories[0]
+    full = client.get(url + f"?category={category.id}").get_data(as_text=True)
+    assert f"Peringkat lengkap: {category.name}" in full
     assert client.get(url + "?category=zz").status_code == 200
 
-    index = next(i for i, e in enumerate(built.entries) if e.id == last["id"])
-    detail = client.get(url + f"?entry={last['id']}")
+    index = next(i for i, e in enumerate(built.entries) if e.id == last.id)
+    detail = client.get(url + f"?entry={last.id}")
     text = detail.get_data(as_text=True)
-    assert detail.status_code == 200 and last["innovation"] in text
+    assert detail.status_code == 200 and last.innovation in text
     assert f"Catatan juri 1 untuk entri {index + 1}." in text and "Juri 5" in text
     assert "Perlu data dampak." in text  # criterion comments
     assert client.get(url + "?entry=999999").status_code == 404
@@ -434,15 +441,15 @@ def test_xlsx_reads_back_equal_to_the_computed_values(scored, make_user, login, 
     workbook = _read(response.data)
     assert workbook.sheetnames == ["Ringkasan", "Peringkat", "Nilai per Juri", "Nilai per Kriteria", "Komentar",
                                    "Kesepakatan"]
-    payload = services.compute(built.round)
+    found = services.compute(built.round)
     ranking = workbook["Peringkat"]
     assert ranking.freeze_panes == "A2" and ranking.column_dimensions["E"].width >= 30
     rows = list(ranking.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == len(payload["entries"])
-    for row, entry in zip(rows, payload["entries"]):
-        assert row[1] == entry["rank"] and row[4] == entry["innovation"]
-        assert isinstance(row[7], float) and row[7] == pytest.approx(float(entry["score"]))
-        assert row[11] == pytest.approx(float(entry["normalised"]))
+    assert len(rows) == len(found.entries)
+    for row, entry in zip(rows, found.entries):
+        assert row[1] == entry.rank and row[4] == entry.innovation
+        assert isinstance(row[7], float) and row[7] == pytest.approx(float(entry.score))
+        assert row[11] == pytest.approx(float(entry.normalised))
     per_criterion = list(workbook["Nilai per Kriteria"].iter_rows(min_row=2, values_only=True))
     assert len(per_criterion) == len(built.sheets) * 5
     sheet = built.sheets[(built.entries[0].id, built.judges[0].id)]
@@ -451,7 +458,7 @@ def test_xlsx_reads_back_equal_to_the_computed_values(scored, make_user, login, 
     comments = list(workbook["Komentar"].iter_rows(min_row=2, values_only=True))
     assert any(r[6] == "Catatan juri 1 untuk entri 1." for r in comments)
     agreement = list(workbook["Kesepakatan"].iter_rows(min_row=2, values_only=True))
-    assert agreement[0][2] == pytest.approx(float(payload["agreement"]["overall"]["alpha"]))
+    assert agreement[0][2] == pytest.approx(float(found.agreement.overall.alpha))
     assert any(r[6] == "lebih keras" for r in agreement)
 
 
@@ -466,15 +473,53 @@ def test_cli_writes_the_same_workbook(scored, app, tmp_path, db):
     assert bad.exit_code != 0 and "No event" in bad.output
 
 
-def _pdf_text(data: bytes) -> bytes:
-    """The PDF's bytes with every Flate stream inflated (fpdf2 compresses page content)."""
-    chunks = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            chunks.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
-    return b"".join(chunks)
+SNAPSHOT_V1 = Path(__file__).parent / "data" / "judging_snapshot_v1.json"
+
+
+def _payload_for_certificates() -> dict:
+    """A snapshot published by the first version of the results (normalised/median, a harsh judge,
+    one wild sheet, two winners per category), as stored: its payload and checksum."""
+    return json.loads(SNAPSHOT_V1.read_text(encoding="utf-8"))["payload"]
+
+
+def test_a_stored_snapshot_reads_back_and_still_verifies():
+    """Snapshots already published keep verifying, and reading one as ``RoundResults`` and writing it
+    again gives the same payload, key for key and in the same key order."""
+    stored = json.loads(SNAPSHOT_V1.read_text(encoding="utf-8"))
+    assert services.checksum(stored["payload"]) == stored["checksum"]
+    results = RoundResults.from_payload(stored["payload"])
+    again = results.to_payload()
+    assert json.dumps(again) == json.dumps(stored["payload"])  # same keys, order and values
+    assert services.checksum(again) == stored["checksum"]
+    assert results.published_at is not None and results.method == "normalised" and results.aggregate == "median"
+    assert [e.rank for e in results.entries] == list(range(1, len(results.entries) + 1))
+    assert results.entry(results.overall[0]) is results.entries[0]
+
+
+def test_a_computed_result_and_its_payload_agree(scored):
+    built = scored(harsh=3)
+    found = services.compute(built.round, method="normalised", aggregate="trimmed")
+    payload = found.to_payload()
+    assert "published_at" not in payload  # only a published snapshot says when
+    assert RoundResults.from_payload(json.loads(json.dumps(payload))).to_payload() == payload
+    entry = found.entries[0]
+    stored = payload["entries"][0]
+    assert stored["score"] == str(entry.score) and stored["submitted_at"] == entry.submitted_at.isoformat()
+    assert list(stored) == ["id", "round_entry_id", "innovation", "innovation_id", "opd", "opd_id", "category_id",
+                            "category", "submitted_at", "judges", "raw", "normalised", "z", "score", "sd", "range",
+                            "heaviest", "flags", "sheets", "rank", "tie_step", "category_rank",
+                            "category_tie_step", "winner"]
+
+
+def _pdf_page(data: bytes):
+    """The certificate's one page, read by pypdf (which inflates and decodes its content streams)."""
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    return reader.pages[0]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def test_certificate_is_an_a4_landscape_pdf_with_name_and_checksum(scored, make_user, login, client):
@@ -484,9 +529,25 @@ def test_certificate_is_an_a4_landscape_pdf_with_name_and_checksum(scored, make_
     winner = next(e for e in snapshot.payload["entries"] if e["winner"])
     response = client.get(f"/judging/rounds/{built.round.id}/certificates/{winner['id']}.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    text = _pdf_text(response.data)
-    assert winner["innovation"].encode() in text and snapshot.checksum.encode() in text
-    assert b"SERTIFIKAT PENGHARGAAN" in text and b"/MediaBox [0 0 841.89 595.28]" in text
+    page = _pdf_page(response.data)
+    text = _words(page.extract_text())
+    assert _words(winner["innovation"]) in text and snapshot.checksum in text
+    assert "SERTIFIKAT PENGHARGAAN" in text and f"Peringkat {winner['category_rank']} kategori" in text
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((841.89, 595.28))  # A4 landscape
     loser = next(e for e in snapshot.payload["entries"] if not e["winner"])
     assert client.get(f"/judging/rounds/{built.round.id}/certificates/{loser['id']}.pdf").status_code == 404
     assert client.get(f"/judging/rounds/{built.round.id}/certificates/999999.pdf").status_code == 404
+
+
+def test_certificate_text_reads_back_whatever_the_checksum(app, db):
+    """The certificate's text is read with a real PDF parser, so no checksum, name or compressed stream
+    (fpdf2's Flate output may end in any byte, ``\\r`` included) loses it."""
+    from innovation.judging.certificates import certificate_pdf
+
+    results = RoundResults.from_payload(_payload_for_certificates())
+    entry = results.entries[0]
+    for n in range(40):
+        checksum = hashlib.sha256(str(n).encode()).hexdigest()
+        entry.innovation = f"Inovasi Uji {n} \u00e9"
+        text = _words(_pdf_page(certificate_pdf(results, entry, checksum=checksum)).extract_text())
+        assert checksum in text and f"Inovasi Uji {n} \u00e9" in text, n

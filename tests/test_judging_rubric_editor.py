@@ -11,7 +11,7 @@ from sqlalchemy import select
 from innovation.audit.models import AuditEvent
 from innovation.events.models import Entry, EntryStatus
 from innovation.extensions import utcnow
-from innovation.judging import rounds, rubrics, scoring, services
+from innovation.judging import assignments, panels, rounds, rubrics, sheets
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import Criterion, RoundEntry, ScoreSheet
 from innovation.web import Role
@@ -58,9 +58,9 @@ def _new_criterion(round_, **fields):
 
 def _scored_sheet(db, make_user, round_entry, values):
     judge = make_user(role=Role.JUDGE)
-    assignment = services.assign_judge(round_entry, judge, by=None)
+    assignment = assignments.assign_judge(round_entry, judge, by=None)
     criteria = round_entry.round.rubric.criteria
-    return scoring.save_sheet(assignment, {c.id: v for c, v in zip(criteria, values, strict=True)}, {}, "",
+    return sheets.save_sheet(assignment, {c.id: v for c, v in zip(criteria, values, strict=True)}, {}, "",
                               submit=True, by=judge)
 
 
@@ -257,11 +257,11 @@ def test_assign_select_lists_only_eligible_judges(scene, login, client, db, make
     inactive = make_user(role=Role.JUDGE, active=False)
     db.session.flush()
     for judge in (no_opd, conflicted, recused, assigned):
-        services.add_panel_member(round_, judge, by=admin)
-    services.add_panel_member(round_, eligible, category=event.categories[0], by=admin)
-    services.add_panel_member(round_, other_panel, category=event.categories[1], by=admin)
-    services.assign_judge(round_entry, assigned, by=admin)
-    services.recuse(services.assign_judge(round_entry, recused, by=admin), "Saudara kandung", by=recused)
+        panels.add_panel_member(round_, judge, by=admin)
+    panels.add_panel_member(round_, eligible, category=event.categories[0], by=admin)
+    panels.add_panel_member(round_, other_panel, category=event.categories[1], by=admin)
+    assignments.assign_judge(round_entry, assigned, by=admin)
+    assignments.recuse(assignments.assign_judge(round_entry, recused, by=admin), "Saudara kandung", by=recused)
     login(admin)
     html = client.get(f"/judging/rounds/{round_.id}").get_data(as_text=True)
     assert _options(html, round_entry.id) == {eligible.id, no_opd.id}

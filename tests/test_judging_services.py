@@ -1,6 +1,7 @@
-"""Judging services on a real database: rubrics, rounds, assignment, conflicts, scoring, ranking."""
+"""Judging operations on a real database: rubrics, rounds, assignment, conflicts, scoring, advancement."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from innovation.audit.models import AuditEvent
+from innovation.web import Role
 from innovation.events.models import Entry, EntryStatus
 from innovation.extensions import utcnow
-from innovation.judging import rounds, rubrics, scoring, services, totals
+from innovation.judging import advancement, assignments, panels, policy, results, rounds, rubrics, sheets, totals
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import (
     AssignmentStatus,
@@ -19,7 +21,8 @@ from innovation.judging.models import (
     RoundKind,
     SheetStatus,
 )
-from innovation.web import Role
+from innovation.judging.progress import progress as round_progress
+from innovation.judging.queue import queue_page
 
 
 @pytest.fixture
@@ -103,10 +106,10 @@ def test_changing_weights_recomputes_totals_and_is_logged(db, setup):
     round_ = _scored_round(db, event, admin, k=1)
     re_ = _fill(round_, entries[1:2])[0]
     judge = judges[1]
-    assignment = services.assign_judge(re_, judge, by=admin)
+    assignment = assignments.assign_judge(re_, judge, by=admin)
     crit = round_.rubric.criteria
     values = {c.id: str(i + 1) for i, c in enumerate(crit)}  # 1,2,3,4,5
-    sheet = scoring.save_sheet(assignment, values, {}, "", submit=True, by=judge)
+    sheet = sheets.save_sheet(assignment, values, {}, "", submit=True, by=judge)
     # 1*30 + 2*25 + 3*20 + 4*15 + 5*10 = 250 -> 2.5
     assert sheet.total == Decimal("2.5")
     rows = [{"id": str(c.id), "weight": "20"} for c in crit]
@@ -122,10 +125,10 @@ def test_independent_criterion_is_scored_not_counted(db, setup):
     re_ = _fill(round_, entries[1:2])[0]
     crit = round_.rubric.criteria
     rubrics.add_criterion(round_.rubric, code="inklusif", title="Inklusif", independent=True, by=admin)
-    assignment = services.assign_judge(re_, judges[1], by=admin)
+    assignment = assignments.assign_judge(re_, judges[1], by=admin)
     values = {c.id: "4" for c in crit}
     values[round_.rubric.criteria[-1].id] = "1"
-    sheet = scoring.save_sheet(assignment, values, {}, "", submit=True, by=judges[1])
+    sheet = sheets.save_sheet(assignment, values, {}, "", submit=True, by=judges[1])
     assert sheet.total == Decimal(4)
 
 
@@ -133,9 +136,9 @@ def test_removing_a_scored_criterion_is_refused(db, setup):
     event, entries, judges, admin = setup()
     round_ = _scored_round(db, event, admin, k=1)
     re_ = _fill(round_, entries[1:2])[0]
-    assignment = services.assign_judge(re_, judges[1], by=admin)
+    assignment = assignments.assign_judge(re_, judges[1], by=admin)
     first = round_.rubric.criteria[0]
-    scoring.save_sheet(assignment, {first.id: "3"}, {}, "", submit=False, by=judges[1])
+    sheets.save_sheet(assignment, {first.id: "3"}, {}, "", submit=False, by=judges[1])
     with pytest.raises(JudgingError, match="sudah dinilai"):
         rubrics.remove_criterion(first, by=admin)
     # an unscored criterion: refused only because the weights would no longer total 100
@@ -197,16 +200,16 @@ def test_administrative_selection_and_advancement(db, setup):
     rounds.decide(res[0], False, "Profil kosong", by=admin)
     for re_ in res[1:]:
         rounds.decide(re_, True, "", by=admin)
-    proposal = rounds.advancement_proposal(made[0])
-    assert {r.round_entry.entry_id for r in proposal if r.proposed} == {e.id for e in entries[1:]}
+    proposal = advancement.advancement_proposal(made[0])
+    assert {r.round_entry.entry_id for r in proposal.rows if r.proposed} == {e.id for e in entries[1:]}
     with pytest.raises(JudgingError, match="tidak lolos"):
-        rounds.advance(made[0], {entries[0].id}, by=admin)
-    moved = rounds.advance(made[0], {e.id for e in entries[1:]}, by=admin)
+        advancement.advance(made[0], {entries[0].id}, by=admin)
+    moved = advancement.advance(made[0], {e.id for e in entries[1:]}, by=admin)
     assert {m.entry_id for m in moved} == {e.id for e in entries[1:]}
     assert res[0].status == RoundEntryStatus.ELIMINATED and res[0].decision_reason == "Profil kosong"
     assert res[1].status == RoundEntryStatus.ADVANCED
     with pytest.raises(JudgingError, match="sudah berisi"):
-        rounds.advance(made[0], {entries[1].id}, by=admin)
+        advancement.advance(made[0], {entries[1].id}, by=admin)
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "judging.advance")) == 1
 
 
@@ -218,11 +221,11 @@ def test_manual_assignment_refuses_conflicts_of_the_opd_family(db, setup):
     res = _fill(round_, entries)
     # judges[0] works for Dinas Kesehatan; entries[0] comes from a Puskesmas under it (a child unit)
     with pytest.raises(JudgingError, match="konflik"):
-        services.assign_judge(res[0], judges[0], by=admin)
-    assert not res[0].can_view(judges[0])
-    services.assign_judge(res[1], judges[0], by=admin)
+        assignments.assign_judge(res[0], judges[0], by=admin)
+    assert not policy.may_view_entry(judges[0], res[0])
+    assignments.assign_judge(res[1], judges[0], by=admin)
     with pytest.raises(JudgingError, match="sudah ditugaskan"):
-        services.assign_judge(res[1], judges[0], by=admin)
+        assignments.assign_judge(res[1], judges[0], by=admin)
 
 
 def test_auto_assign_is_balanced_conflict_free_and_explains(db, setup):
@@ -230,8 +233,8 @@ def test_auto_assign_is_balanced_conflict_free_and_explains(db, setup):
     round_ = _scored_round(db, event, admin, k=3)
     res = _fill(round_, entries)
     for judge in judges:
-        services.add_panel_member(round_, judge, by=admin)
-    result = services.auto_assign(round_, seed=7, by=admin)
+        panels.add_panel_member(round_, judge, by=admin)
+    result = assignments.auto_assign(round_, seed=7, by=admin)
     pairs = {(a.round_entry_id, a.judge_id) for a in result.created}
     assert (res[0].id, judges[0].id) not in pairs
     assert [u.entry_id for u in result.unmet] == [res[0].id]
@@ -245,26 +248,26 @@ def test_recusal_flags_and_reassignment_keeps_balance(db, setup):
     round_ = _scored_round(db, event, admin, k=2)
     res = _fill(round_, entries[1:])
     for judge in judges[1:]:
-        services.add_panel_member(round_, judge, by=admin)
-    services.auto_assign(round_, seed=1, by=admin)
+        panels.add_panel_member(round_, judge, by=admin)
+    assignments.auto_assign(round_, seed=1, by=admin)
     judge = judges[1]
-    mine = [a for a in services.round_assignments(round_) if a.judge_id == judge.id]
+    mine = [a for a in assignments.round_assignments(round_) if a.judge_id == judge.id]
     with pytest.raises(JudgingError, match="alasan"):
-        services.recuse(mine[0], "", by=judge)
+        assignments.recuse(mine[0], "", by=judge)
     with pytest.raises(JudgingError, match="Hanya juri"):
-        services.recuse(mine[0], "Saudara saya", by=judges[2])
-    services.recuse(mine[0], "Saudara saya operatornya", by=judge)
+        assignments.recuse(mine[0], "Saudara saya", by=judges[2])
+    assignments.recuse(mine[0], "Saudara saya operatornya", by=judge)
     assert mine[0].status == AssignmentStatus.RECUSED and mine[0].needs_reassignment
-    assert mine[0].id not in {a.id for a in db.session.scalars(services.queue_query(judge))}
-    progress = services.progress(round_)
-    assert [a.id for a in progress.flagged] == [mine[0].id]
-    services.auto_assign(round_, seed=1, by=admin)
-    active = [a for a in services.round_assignments(round_) if a.status == AssignmentStatus.ACTIVE]
+    assert mine[0].id not in {row.assignment_id for row in queue_page(judge, 1, 100).items}
+    shown = round_progress(round_)
+    assert [a.id for a in shown.flagged] == [mine[0].id]
+    assignments.auto_assign(round_, seed=1, by=admin)
+    active = [a for a in assignments.round_assignments(round_) if a.status == AssignmentStatus.ACTIVE]
     assert sum(1 for a in active if a.round_entry_id == mine[0].round_entry_id) == 2
     assert (mine[0].round_entry_id, judge.id) not in {(a.round_entry_id, a.judge_id) for a in active}
     loads = [sum(1 for a in active if a.judge_id == j.id) for j in judges[1:]]
     assert max(loads) - min(loads) <= 1
-    assert not services.progress(round_).flagged
+    assert not round_progress(round_).flagged
 
 
 def test_queue_never_shows_a_conflicted_entry_even_if_assigned(db, setup):
@@ -275,8 +278,8 @@ def test_queue_never_shows_a_conflicted_entry_even_if_assigned(db, setup):
 
     db.session.add(Assignment(round_entry=res[0], judge=judges[0]))  # bypassing the service
     db.session.flush()
-    assert list(db.session.scalars(services.queue_query(judges[0]))) == []
-    assert not res[0].can_view(judges[0]) and not res[0].can_score(judges[0])
+    assert queue_page(judges[0], 1, 100).items == []
+    assert not policy.may_view_entry(judges[0], res[0]) and not policy.may_score(res[0], judges[0])
 
 
 # --- scoring ----------------------------------------------------------------------------------
@@ -286,51 +289,151 @@ def test_scores_validated_drafts_submit_idempotent_and_closed(db, setup):
     round_ = _scored_round(db, event, admin, k=1)
     re_ = _fill(round_, entries[1:2])[0]
     judge = judges[1]
-    assignment = services.assign_judge(re_, judge, by=admin)
+    assignment = assignments.assign_judge(re_, judge, by=admin)
     crit = round_.rubric.criteria
     with pytest.raises(JudgingError, match="antara 1 dan 5"):
-        scoring.save_sheet(assignment, {crit[0].id: "6"}, {}, "", submit=False, by=judge)
+        sheets.save_sheet(assignment, {crit[0].id: "6"}, {}, "", submit=False, by=judge)
     with pytest.raises(JudgingError, match="dua angka desimal"):
-        scoring.save_sheet(assignment, {crit[0].id: "3.333"}, {}, "", submit=False, by=judge)
+        sheets.save_sheet(assignment, {crit[0].id: "3.333"}, {}, "", submit=False, by=judge)
     with pytest.raises(JudgingError, match="angka"):
-        scoring.save_sheet(assignment, {crit[0].id: "abc"}, {}, "", submit=False, by=judge)
+        sheets.save_sheet(assignment, {crit[0].id: "abc"}, {}, "", submit=False, by=judge)
     assert assignment.sheet is None  # nothing half-saved
-    sheet = scoring.save_sheet(assignment, {crit[0].id: "4,5"}, {crit[0].id: "Bagus"}, "Catatan", submit=False, by=judge)
+    sheet = sheets.save_sheet(assignment, {crit[0].id: "4,5"}, {crit[0].id: "Bagus"}, "Catatan", submit=False, by=judge)
     assert sheet.status == SheetStatus.DRAFT and sheet.total is None
     assert sheet.score_for(crit[0].id).value == Decimal("4.50")
     with pytest.raises(JudgingError, match="semua kriteria"):
-        scoring.save_sheet(assignment, {crit[0].id: "4.5"}, {}, "", submit=True, by=judge)
+        sheets.save_sheet(assignment, {crit[0].id: "4.5"}, {}, "", submit=True, by=judge)
     values = {c.id: "4.5" for c in crit}
-    sheet = scoring.save_sheet(assignment, values, {crit[0].id: "Bagus"}, "Catatan", submit=True, by=judge)
+    sheet = sheets.save_sheet(assignment, values, {crit[0].id: "Bagus"}, "Catatan", submit=True, by=judge)
     assert sheet.status == SheetStatus.SUBMITTED and sheet.total == Decimal("4.5")
     submitted_at, logs = sheet.submitted_at, db.session.scalar(select(func.count()).select_from(AuditEvent))
-    again = scoring.save_sheet(assignment, values, {crit[0].id: "Bagus"}, "Catatan", submit=True, by=judge)
+    again = sheets.save_sheet(assignment, values, {crit[0].id: "Bagus"}, "Catatan", submit=True, by=judge)
     assert again is sheet and sheet.submitted_at == submitted_at
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == logs
     assert len(sheet.scores) == len(crit)
     with pytest.raises(JudgingError, match="sudah terkirim"):
-        scoring.save_sheet(assignment, values, {}, "", submit=False, by=judge)
+        sheets.save_sheet(assignment, values, {}, "", submit=False, by=judge)
     with pytest.raises(JudgingError, match="ditutup"):
-        scoring.save_sheet(assignment, values, {}, "", submit=True, by=judge, now=round_.closes_at)
+        sheets.save_sheet(assignment, values, {}, "", submit=True, by=judge, now=round_.closes_at)
     with pytest.raises(JudgingError, match="tidak ditugaskan"):
-        scoring.save_sheet(assignment, values, {}, "", submit=True, by=judges[2])
+        sheets.save_sheet(assignment, values, {}, "", submit=True, by=judges[2])
 
 
-def test_rank_entries_mean_and_ties_and_cutoff(db, setup):
+def _final_round(event, admin):
+    return rounds.create_round(event, {"name": "Final", "kind": "final", "opens_at": utcnow(),
+                                       "closes_at": utcnow() + timedelta(days=3)},
+                               rubric=rubrics.get_by_code(rubrics.IGA_CODE), by=admin)
+
+
+def test_advancement_ranks_as_the_results_do_and_flags_the_tie_at_the_cut_off(db, setup):
+    """Strict ranks from the results' tie-break: of two entries with the same mean the one submitted
+    first ranks higher, exactly N are proposed, and the tie across the cut-off is flagged."""
     event, entries, judges, admin = setup(n_entries=4, n_judges=3)
     round_ = _scored_round(db, event, admin, k=1)
-    rounds.create_round(event, {"name": "Final", "kind": "final", "opens_at": utcnow(),
-                                "closes_at": utcnow() + timedelta(days=3)},
-                        rubric=rubrics.get_by_code(rubrics.IGA_CODE), by=admin)
+    _final_round(event, admin)
     res = _fill(round_, entries[1:])  # 3 entries; top 2 advance
     for re_, value in zip(res, ["4", "3", "3"]):
-        a = services.assign_judge(re_, judges[1], by=admin)
-        scoring.save_sheet(a, {c.id: value for c in round_.rubric.criteria}, {}, "", submit=True, by=judges[1])
-    ranked = rounds.rank_entries(round_)
-    assert [(r.rank, r.mean, r.tied) for r in ranked] == [(1, Decimal(4), False), (2, Decimal(3), True),
-                                                          (2, Decimal(3), True)]
-    proposal = rounds.advancement_proposal(round_)
-    assert all(r.proposed for r in proposal)  # the tie at the cut-off is proposed and flagged
-    assert [r.at_cutoff_tie for r in proposal] == [False, True, True]
-    rounds.advance(round_, {res[0].entry_id, res[1].entry_id}, by=admin)
-    assert res[2].status == RoundEntryStatus.ELIMINATED and "Peringkat 2" in res[2].decision_reason
+        a = assignments.assign_judge(re_, judges[1], by=admin)
+        sheets.save_sheet(a, {c.id: value for c in round_.rubric.criteria}, {}, "", submit=True, by=judges[1])
+    proposal = advancement.advancement_proposal(round_)
+    assert (proposal.method, proposal.aggregate, proposal.published) == ("raw", "mean", False)
+    rows = proposal.rows
+    assert [r.round_entry.id for r in rows] == [res[0].id, res[1].id, res[2].id]  # res[1] was submitted first
+    assert [(r.rank, r.score, r.tied) for r in rows] == [(1, Decimal(4), False), (2, Decimal(3), True),
+                                                         (3, Decimal(3), True)]
+    assert [r.proposed for r in rows] == [True, True, False]  # the tie-break decided
+    assert [r.at_cutoff_tie for r in rows] == [False, True, True]  # ... and the admin sees it
+    found, _snapshot = results.round_results(round_)
+    assert [r.round_entry.entry_id for r in rows] == found.overall  # the results' own order
+    advancement.advance(round_, {res[0].entry_id, res[1].entry_id}, by=admin)
+    assert res[2].status == RoundEntryStatus.ELIMINATED
+    assert res[2].decision_reason == "Peringkat 3, rata-rata 3.0000 dari 1 juri (seri)"
+    log = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "judging.advance"))
+    assert log.changes["peringkat"] == "raw/mean"
+
+
+def test_advancement_and_the_published_ranking_agree_where_raw_and_normalised_differ(db, setup):
+    """A lenient judge scored A and B, a harsh one C and D: by the raw mean A, B lead; normalised per
+    judge, A and C do. The proposal follows the method chosen, and once published, the snapshot's."""
+    event, entries, judges, admin = setup(n_entries=5, n_judges=3)
+    now = utcnow()
+    round_ = _scored_round(db, event, admin, k=1, opens=now - timedelta(days=3), closes=now - timedelta(hours=1))
+    final = _final_round(event, admin)
+    a, b, c, d = _fill(round_, entries[1:])
+    lenient, harsh = judges[1], judges[2]
+    for re_, judge, value in ((a, lenient, "5"), (b, lenient, "4.5"), (c, harsh, "3"), (d, harsh, "2")):
+        assignment = assignments.assign_judge(re_, judge, by=admin)
+        sheets.save_sheet(assignment, {k.id: value for k in round_.rubric.criteria}, {}, "", submit=True, by=judge,
+                          now=now - timedelta(days=1))
+
+    def proposed(**method) -> list[int]:
+        return [r.round_entry.id for r in advancement.advancement_proposal(round_, **method).rows if r.proposed]
+
+    assert proposed() == [a.id, b.id]
+    assert proposed(method="normalised") == [a.id, c.id]
+    for method in ("raw", "normalised"):
+        found = results.compute(round_, method=method)
+        assert proposed(method=method) == [found.entry(i).round_entry_id for i in found.overall[:2]]
+
+    snapshot = results.publish(round_, by=admin, method="normalised")
+    proposal = advancement.advancement_proposal(round_)  # asked with the defaults: the snapshot decides
+    assert proposal.published and (proposal.method, proposal.aggregate) == ("normalised", "mean")
+    assert [r.round_entry.entry_id for r in proposal.rows] == snapshot.payload["overall"]
+    moved = advancement.advance(round_, {a.entry_id, c.entry_id}, by=admin)
+    assert {m.entry_id for m in moved} == {a.entry_id, c.entry_id}
+    assert {re_.entry_id for re_ in rounds.round_entries(final)} == {a.entry_id, c.entry_id}
+    assert b.status == RoundEntryStatus.ELIMINATED and b.decision_reason.startswith("Peringkat 3, rata-rata 4.5000")
+
+
+def test_advancement_per_category_follows_each_categorys_ranking(db, setup):
+    event, entries, judges, admin = setup(n_entries=5, n_judges=3)
+    now = utcnow()
+    rubrics.seed_builtin_rubrics(by=admin)
+    round_ = rounds.create_round(event, {
+        "name": "Penilaian", "kind": "penilaian", "opens_at": now - timedelta(hours=1),
+        "closes_at": now + timedelta(days=2), "judges_per_entry": 1, "advance_top_n": 1,
+        "advance_per_category": True,
+    }, rubric=rubrics.get_by_code(rubrics.IGA_CODE), by=admin)
+    _final_round(event, admin)
+    res = _fill(round_, entries[1:])  # categories 1, 0, 1, 0
+    for re_, value in zip(res, ["5", "4", "3", "2"]):
+        a = assignments.assign_judge(re_, judges[1], by=admin)
+        sheets.save_sheet(a, {c.id: value for c in round_.rubric.criteria}, {}, "", submit=True, by=judges[1])
+    rows = advancement.advancement_proposal(round_).rows
+    first, second = event.categories[0], event.categories[1]  # in the event's order, as the results
+    assert [(r.group, r.rank, r.round_entry.id) for r in rows] == [
+        (first.name, 1, res[1].id), (first.name, 2, res[3].id), (second.name, 1, res[0].id), (second.name, 2, res[2].id)]
+    assert {r.round_entry.id for r in rows if r.proposed} == {res[0].id, res[1].id}
+    found = results.compute(round_)
+    assert {e.round_entry_id for e in found.entries if e.category_rank == 1} == {res[0].id, res[1].id}
+
+
+def test_the_advancement_page_ranks_with_the_method_chosen_on_it(db, setup, login, client):
+    """GET shows the proposal for ``?method=``/``?aggregate=`` (the results' defaults otherwise); the
+    form posts the same choice back, so what is confirmed is what was shown."""
+    event, entries, judges, admin = setup(n_entries=5, n_judges=3)
+    now = utcnow()
+    round_ = _scored_round(db, event, admin, k=1, opens=now - timedelta(days=3), closes=now - timedelta(hours=1))
+    final = _final_round(event, admin)
+    a, b, c, d = _fill(round_, entries[1:])
+    round_.advance_top_n = 2
+    for re_, judge, value in ((a, judges[1], "5"), (b, judges[1], "4.5"), (c, judges[2], "3"), (d, judges[2], "2")):
+        assignment = assignments.assign_judge(re_, judge, by=admin)
+        sheets.save_sheet(assignment, {k.id: value for k in round_.rubric.criteria}, {}, "", submit=True, by=judge,
+                          now=now - timedelta(days=1))
+    db.session.commit()
+    login(admin)
+    url = f"/judging/rounds/{round_.id}/advance"
+
+    def checked(html: str) -> set[int]:
+        return {int(n) for n in re.findall(r'name="entry_id" value="(\d+)"[^>]*checked', html)}
+
+    page = client.get(url).get_data(as_text=True)
+    assert "Dasar peringkat" in page and checked(page) == {a.entry_id, b.entry_id}
+    page = client.get(url + "?method=normalised").get_data(as_text=True)
+    assert checked(page) == {a.entry_id, c.entry_id} and 'name="method" value="normalised"' in page
+    response = client.post(url, data={"method": "normalised", "aggregate": "mean",
+                                      "entry_id": [str(a.entry_id), str(c.entry_id)]})
+    assert response.status_code == 302
+    assert {re_.entry_id for re_ in rounds.round_entries(final)} == {a.entry_id, c.entry_id}
+    assert "Peringkat 2, rata-rata 3.0000 dari 1 juri" in c.decision_reason

@@ -9,7 +9,7 @@ import pytest
 from innovation.events.models import Entry, EntryStatus
 from innovation.extensions import utcnow
 from innovation.innovations import evidence
-from innovation.judging import rounds, rubrics, services
+from innovation.judging import assignments, rounds, rubrics
 from innovation.judging.models import RoundEntry, SheetStatus
 from innovation.web import Role
 
@@ -37,7 +37,7 @@ def scene(db, make_opd, make_user, make_innovation, make_event):
             re_ = RoundEntry(round=round_, entry=entry)
             db.session.add(re_)
             db.session.flush()
-            services.assign_judge(re_, judge, by=admin)
+            assignments.assign_judge(re_, judge, by=admin)
             res.append(re_)
         return admin, judge, judge_opd, round_, res
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from fpdf import FPDF
 
+from innovation.judging.result_types import EntryResult, RoundResults
 from innovation.timeutil import to_local
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -22,10 +23,9 @@ def indonesian_date(value: datetime) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
 
 
-def certificate_pdf(payload: dict, entry: dict, *, checksum: str) -> bytes:
-    published = datetime.fromisoformat(payload.get("published_at") or payload["computed_at"])
+def certificate_pdf(results: RoundResults, entry: EntryResult, *, checksum: str) -> bytes:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(_latin1(f"Sertifikat {entry['innovation']}"))
+    pdf.set_title(_latin1(f"Sertifikat {entry.innovation}"))
     pdf.set_author("Bappeda")
     pdf.set_auto_page_break(False)
     pdf.add_page()
@@ -43,17 +43,17 @@ def certificate_pdf(payload: dict, entry: dict, *, checksum: str) -> bytes:
 
     pdf.set_y(28)
     line("SERTIFIKAT PENGHARGAAN", 28, "B", 14, (11, 93, 122))
-    line(payload["event"]["name"], 16, "", 9)
+    line(results.event.name, 16, "", 9)
     pdf.ln(6)
     line("diberikan kepada", 12, "I", 8, (91, 102, 117))
-    line(entry["opd"], 20, "B", 11)
+    line(entry.opd, 20, "B", 11)
     line("atas inovasi", 12, "I", 8, (91, 102, 117))
-    line(f'"{entry["innovation"]}"', 18, "B", 10)
+    line(f'"{entry.innovation}"', 18, "B", 10)
     pdf.ln(4)
-    line(f"Peringkat {entry['category_rank']} kategori {entry['category']}", 16, "B", 9, (11, 93, 122))
-    line(f"{payload['round']['name']} - nilai {entry['score']}", 12, "", 7)
+    line(f"Peringkat {entry.category_rank} kategori {entry.category}", 16, "B", 9, (11, 93, 122))
+    line(f"{results.round.name} - nilai {entry.score}", 12, "", 7)
     pdf.ln(6)
-    line(f"Ditetapkan pada {indonesian_date(published)}", 12, "", 7)
+    line(f"Ditetapkan pada {indonesian_date(results.stamped_at)}", 12, "", 7)
     pdf.set_y(178)
     line("Hasil resmi yang diumumkan; keaslian dapat diperiksa dengan checksum SHA-256 hasil:", 8, "", 4,
          (91, 102, 117))

@@ -1,6 +1,6 @@
 """Judging demo data for Innovation Week 2025: the default rounds, administrative selection, and a
 completed *Penilaian presentasi* scored by the five demo judges (one noticeably harsher), through the
-judging services, so the results pages show something real. Idempotent: an event that already has
+judging operations, so the results pages show something real. Idempotent: an event that already has
 rounds is left as it is. The round is left unpublished, so publishing can be shown.
 """
 from __future__ import annotations
@@ -10,8 +10,7 @@ from datetime import timedelta
 
 from innovation.auth.models import User
 from innovation.events.models import Event
-from innovation.judging import rounds as round_services
-from innovation.judging import scoring, services
+from innovation.judging import advancement, assignments, rounds, sheets
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import RoundKind
 
@@ -36,22 +35,22 @@ CRITERION = {
 
 def ensure_judging_demo(event: Event, admin: User, judges: list[User]) -> bool:
     """Create the scored 2025 round once; False when the event already had rounds."""
-    if round_services.rounds_of(event):
+    if rounds.rounds_of(event):
         return False
-    made = round_services.create_default_rounds(event, by=admin, now=event.closes_at)
+    made = rounds.create_default_rounds(event, by=admin, now=event.closes_at)
     selection, presentation = made[0], made[1]
     in_selection = selection.opens_at + timedelta(hours=4)
-    for round_entry in round_services.round_entries(selection):
-        round_services.decide(round_entry, True, "Persyaratan administrasi lengkap.", by=admin, now=in_selection)
-    round_services.advance(selection, {re.entry_id for re in round_services.round_entries(selection)}, by=admin,
+    for round_entry in rounds.round_entries(selection):
+        rounds.decide(round_entry, True, "Persyaratan administrasi lengkap.", by=admin, now=in_selection)
+    advancement.advance(selection, {re.entry_id for re in rounds.round_entries(selection)}, by=admin,
                            now=selection.closes_at)
     in_presentation = presentation.opens_at + timedelta(days=2)
-    entries = sorted(round_services.round_entries(presentation), key=lambda re: re.entry_id)
+    entries = sorted(rounds.round_entries(presentation), key=lambda re: re.entry_id)
     for position, round_entry in enumerate(entries):
         quality = 4.4 - 1.6 * position / max(len(entries) - 1, 1)  # a spread of strong and weaker entries
         for judge in judges:
             try:
-                assignment = services.assign_judge(round_entry, judge, by=admin)
+                assignment = assignments.assign_judge(round_entry, judge, by=admin)
             except JudgingError:
                 continue  # a conflict of interest (the judge's own OPD family): never scored
             rng = random.Random(f"{round_entry.entry_id}-{judge.username}")
@@ -64,9 +63,9 @@ def ensure_judging_demo(event: Event, admin: User, judges: list[User]) -> bool:
                 if rng.random() < 0.45:
                     comments[criterion.id] = good if value >= 4 else weak
             overall = OVERALL[(position + len(judge.username)) % len(OVERALL)] if quality >= 3.4 else OVERALL[4]
-            scoring.save_sheet(assignment, values, comments, overall, submit=True, by=judge, now=in_presentation)
+            sheets.save_sheet(assignment, values, comments, overall, submit=True, by=judge, now=in_presentation)
     return True
 
 
 def judging_round_for_results(event: Event):
-    return next((r for r in round_services.rounds_of(event) if r.kind == RoundKind.PENILAIAN), None)
+    return next((r for r in rounds.rounds_of(event) if r.kind == RoundKind.PENILAIAN), None)

@@ -1,9 +1,15 @@
-"""The judging area's one error type: a broken rule, with a message for the user (Indonesian)."""
+"""The judging area's error types: a broken rule, with a message for the user (Indonesian).
+
+Both are ``DomainError``s, so ``innovation.web.attempt`` rolls back and shows them.
+"""
 from __future__ import annotations
 
+from innovation.errors import DomainError
 
-class JudgingError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+
+class JudgingError(DomainError):
+    """A judging rule was broken (rounds, rubrics, panels, assignments, score sheets, advancement)."""
+
+
+class ResultsError(JudgingError):
+    """A results rule was broken (publishing an open round, a round without sheets, twice)."""

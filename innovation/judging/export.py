@@ -15,7 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from innovation.events.models import Event
-from innovation.judging import results as services
+from innovation.judging import results
+from innovation.judging.result_types import RoundResults
 
 HEADER_FILL = PatternFill("solid", fgColor="E8F3F7")
 READING = {"baik": "baik (≥ 0,800)", "cukup": "cukup (0,667-0,800)", "lemah": "lemah (< 0,667)", None: "-"}
@@ -26,9 +27,9 @@ def export_filename(event: Event) -> str:
     return f"hasil-{event.slug}.xlsx"
 
 
-def _n(value: str | None) -> float | None:
-    """A payload figure (a decimal string) as a spreadsheet number."""
-    return None if value is None else float(Decimal(value))
+def _n(value: Decimal | None) -> float | None:
+    """A figure as a spreadsheet number."""
+    return None if value is None else float(value)
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], widths: list[int]):
@@ -45,72 +46,71 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], 
     return ws
 
 
-def round_payloads(event: Event) -> list[tuple[dict, str | None]]:
-    """[(payload, checksum or None)] for every scored round of the event, in order."""
+def event_results(event: Event) -> list[tuple[RoundResults, str | None]]:
+    """[(results, checksum or None)] for every scored round of the event, in order."""
     found = []
-    for round_ in services.scored_rounds(event):
-        payload, snapshot = services.round_payload(round_)
-        found.append((payload, snapshot.checksum if snapshot else None))
+    for round_ in results.scored_rounds(event):
+        values, snapshot = results.round_results(round_)
+        found.append((values, snapshot.checksum if snapshot else None))
     return found
 
 
 def write_results_xlsx(event: Event, stream: IO[bytes]) -> None:
-    write_payloads_xlsx(event.name, round_payloads(event), stream)
+    write_rounds_xlsx(event.name, event_results(event), stream)
 
 
-def write_payloads_xlsx(event_name: str, payloads: list[tuple[dict, str | None]], stream: IO[bytes]) -> None:
+def write_rounds_xlsx(event_name: str, rounds: list[tuple[RoundResults, str | None]], stream: IO[bytes]) -> None:
     workbook = Workbook()
     workbook.remove(workbook.active)
     summary, ranking, per_judge, per_criterion, comments, agreement = [], [], [], [], [], []
-    for payload, checksum in payloads:
-        name = payload["round"]["name"]
-        criteria = {c["id"]: c for c in payload["criteria"]}
-        judges = {j["id"]: j for j in payload["judges"]}
+    for found, checksum in rounds:
+        name = found.round.name
         summary.append([
-            name, payload["rubric"]["name"], f"{payload['rubric']['scale_min']}-{payload['rubric']['scale_max']}",
-            "normalisasi" if payload["method"] == "normalised" else "mentah", payload["aggregate"],
-            len(payload["entries"]), len(payload["judges"]),
+            name, found.rubric.name, f"{found.rubric.scale_min}-{found.rubric.scale_max}",
+            "normalisasi" if found.method == "normalised" else "mentah", found.aggregate,
+            len(found.entries), len(found.judges),
             "diumumkan" if checksum else "belum diumumkan (dihitung saat ekspor)",
-            payload.get("published_at") or payload["computed_at"], checksum or "",
-            _n(payload["normalisation"]["panel_mean"]), _n(payload["normalisation"]["panel_sd"]),
+            found.stamped_at.isoformat(), checksum or "",
+            _n(found.normalisation.panel_mean), _n(found.normalisation.panel_sd),
         ])
-        for entry in payload["entries"]:
+        for entry in found.entries:
             ranking.append([
-                name, entry["rank"], entry.get("category_rank"), entry["category"], entry["innovation"], entry["opd"],
-                entry["judges"], _n(entry["score"]), _n(entry["raw"]["mean"]), _n(entry["raw"]["median"]),
-                _n(entry["raw"]["trimmed"]), _n(entry["normalised"]), _n(entry["sd"]), _n(entry["range"]),
-                _n(entry["heaviest"]), entry["flags"], entry.get("tie_step"), "ya" if entry.get("winner") else "",
+                name, entry.rank, entry.category_rank, entry.category, entry.innovation, entry.opd,
+                entry.judges, _n(entry.score), _n(entry.raw["mean"]), _n(entry.raw["median"]),
+                _n(entry.raw["trimmed"]), _n(entry.normalised), _n(entry.sd), _n(entry.range),
+                _n(entry.heaviest), entry.flags, entry.tie_step, "ya" if entry.winner else "",
             ])
-            for sheet in entry["sheets"]:
-                judge = judges.get(sheet["judge_id"], {})
+            for sheet in entry.sheets:
+                judge = found.judge(sheet.judge_id)
+                judge_name = judge.name if judge else ""
                 per_judge.append([
-                    name, entry["innovation"], entry["opd"], entry["category"], sheet["label"], judge.get("name", ""),
-                    _n(sheet["total"]), _n(sheet["z"]), _n(sheet["flag_gap"]),
+                    name, entry.innovation, entry.opd, entry.category, sheet.label, judge_name,
+                    _n(sheet.total), _n(sheet.z), _n(sheet.flag_gap),
                 ])
-                if sheet["comment"]:
-                    comments.append([name, entry["innovation"], entry["opd"], sheet["label"], judge.get("name", ""),
-                                     "Keseluruhan", sheet["comment"]])
-                for score in sheet["scores"]:
-                    criterion = criteria[score["criterion_id"]]
+                if sheet.comment:
+                    comments.append([name, entry.innovation, entry.opd, sheet.label, judge_name,
+                                     "Keseluruhan", sheet.comment])
+                for score in sheet.scores:
+                    criterion = found.criterion(score.criterion_id)
                     per_criterion.append([
-                        name, entry["innovation"], entry["opd"], sheet["label"], judge.get("name", ""),
-                        criterion["code"], criterion["title"], _n(criterion["weight"]), _n(score["value"]),
-                        _n(score["flag_gap"]),
+                        name, entry.innovation, entry.opd, sheet.label, judge_name,
+                        criterion.code, criterion.title, _n(criterion.weight), _n(score.value),
+                        _n(score.flag_gap),
                     ])
-                    if score["comment"]:
-                        comments.append([name, entry["innovation"], entry["opd"], sheet["label"],
-                                         judge.get("name", ""), criterion["title"], score["comment"]])
-        overall = payload["agreement"]["overall"]
-        agreement.append([name, "Nilai total (berbobot)", _n(overall["alpha"]), READING[overall["reading"]],
-                          overall["units"], "", "", ""])
-        for item in payload["agreement"]["criteria"]:
-            criterion = criteria[item["criterion_id"]]
-            agreement.append([name, criterion["title"], _n(item["alpha"]), READING[item["reading"]], item["units"],
+                    if score.comment:
+                        comments.append([name, entry.innovation, entry.opd, sheet.label,
+                                         judge_name, criterion.title, score.comment])
+        overall = found.agreement.overall
+        agreement.append([name, "Nilai total (berbobot)", _n(overall.alpha), READING[overall.reading],
+                          overall.units, "", "", ""])
+        for item in found.agreement.criteria:
+            criterion = found.criterion(item.criterion_id)
+            agreement.append([name, criterion.title, _n(item.alpha), READING[item.reading], item.units,
                               "", "", ""])
-        for judge in payload["judges"]:
-            agreement.append([name, f"{judge['label']}: {judge['name']}", None, "", judge["entries"],
-                              _n(judge["mean_deviation"]), FLAG.get(judge["flag"], judge["flag"]),
-                              judge["normalisation"]])
+        for judge in found.judges:
+            agreement.append([name, f"{judge.label}: {judge.name}", None, "", judge.entries,
+                              _n(judge.mean_deviation), FLAG.get(judge.flag, judge.flag),
+                              judge.normalisation])
 
     _sheet(workbook, "Ringkasan", [
         "Babak", "Rubrik", "Skala", "Metode peringkat", "Agregat", "Entri", "Juri", "Status", "Waktu (UTC)",

@@ -1,7 +1,7 @@
 """Forms of the judging area. Times are typed in local time (WIT); the views convert with timeutil.
 
 The score sheet is a plain HTML form (one field per criterion of the round's rubric), parsed in the
-view and checked by ``scoring.save_sheet``.
+view and checked by ``sheets.save_sheet``.
 """
 from __future__ import annotations
 

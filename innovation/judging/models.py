@@ -1,4 +1,5 @@
-"""Judging: rubrics, rounds, panels, assignments and score sheets (see ``services`` for the rules).
+"""Judging: rubrics, rounds, panels, assignments and score sheets (the rules: ``policy`` and the
+operations modules, see docs/ARCHITECTURE.md).
 
 A round uses its own copy of a rubric (``rubrics.copy_rubric``), so editing one round's weights never
 changes another round or a built-in. Scores are stored exactly (``Numeric``); a sheet keeps its
@@ -12,13 +13,25 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, Select, String, Text, UniqueConstraint, bindparam, select
-from sqlalchemy.orm import Mapped, joinedload, lazyload, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Numeric,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    cast,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, joinedload, lazyload, mapped_column, relationship
 
 from innovation.auth.models import User
-from innovation.events.models import Category, Entry, Event
+from innovation.events.models import Category, DeadlineExtension, Entry, Event
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
-from innovation.web import Role
 
 
 class Rubric(db.Model):
@@ -110,9 +123,22 @@ class Round(db.Model):
     advance_per_category: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Bumped in the same transaction as every change that feeds the round's results (results_version.py):
-    # the live results' cache key, read with the round instead of aggregating its score sheets.
+    # Bumped by every judging operation that changes what the round's results read (``results_cache.mark_changed``):
+    # part of the live results' cache key, read with the round instead of aggregating its score sheets.
     results_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # What the live results read from the events area, which cannot mark a round changed (it sits
+    # below judging): loaded with the round only for the results' cache key (``results_cache.WITH_KEY``).
+    categories_signature: Mapped[str | None] = column_property(
+        select(func.aggregate_strings(
+            cast(Category.id, String) + ":" + cast(Category.position, String) + ":" + Category.name, "|"))
+        .where(Category.event_id == event_id).correlate_except(Category).scalar_subquery(),
+        deferred=True, group="results_key",
+    )
+    extensions_close: Mapped[datetime | None] = column_property(
+        select(func.max(DeadlineExtension.closes_at)).where(DeadlineExtension.event_id == event_id)
+        .correlate_except(DeadlineExtension).scalar_subquery(),
+        deferred=True, group="results_key",
+    )
 
     event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
     rubric: Mapped[Rubric | None] = relationship()
@@ -178,24 +204,6 @@ class RoundEntry(db.Model):
         if found is not None:
             known[user.id] = found
         return found
-
-    def judge_conflicted(self, user: User) -> bool:
-        """A judge never sees an entry of the OPD they work for, its parent or its children."""
-        if user.opd_id is None:
-            return False
-        return self.entry.opd_id in user.opd.family_ids()
-
-    def can_view(self, user: User) -> bool:
-        """Admins always; a judge only with an active assignment and no OPD conflict."""
-        if user.role == Role.ADMIN:
-            return True
-        if user.role != Role.JUDGE or self.judge_conflicted(user):
-            return False
-        return self.active_assignment_for(user) is not None
-
-    def can_score(self, user: User, now: datetime | None = None) -> bool:
-        """A judge who may view it, while the round is open."""
-        return user.role == Role.JUDGE and self.can_view(user) and self.round.is_open(now)
 
 
 class PanelMember(db.Model):

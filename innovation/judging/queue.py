@@ -1,7 +1,7 @@
 """The judge's queue page as plain rows: the page's assignments by one statement over the four tables
 the filter needs, then the names it shows by four small ``IN`` statements, read with Core, not as ORM
-objects. The ORM version of the same statements (``services.queue_query``, kept for checks) spent
-about 17 ms a page building objects and applying loader options, three times the SQL itself."""
+objects. An ORM version of the same statements spent about 17 ms a page building objects and applying
+loader options, three times the SQL itself."""
 from __future__ import annotations
 
 import math
@@ -15,7 +15,7 @@ from innovation.events.models import Category, Entry, Event
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Innovation
 from innovation.judging.models import Assignment, AssignmentStatus, Round, RoundEntry, ScoreSheet, SheetStatus
-from innovation.judging.services import judge_family
+from innovation.judging.policy import judge_family
 from innovation.orgs.models import Opd
 from innovation.pagination import ListPage
 
@@ -32,7 +32,7 @@ class QueueRow:
     blind: bool
     opens_at: datetime
     closes_at: datetime
-    sheet_state: str  # todo / draft / submitted, as services.sheet_state
+    sheet_state: str  # todo / draft / submitted, as sheets.sheet_state
 
     def is_closed(self, now: datetime | None = None) -> bool:  # what the round_deadline macro asks
         return (now or utcnow()) >= self.closes_at

@@ -1,30 +1,27 @@
 """A round's results: gather its submitted scores in a few queries, compute, publish a frozen snapshot.
 
-The computed result is a plain JSON-able ``payload`` (Decimals as strings, ids as numbers, names
-copied in), so the live page, the published snapshot, the XLSX export and the certificates all read
-the same structure. Publishing stores the payload in a ``ResultSnapshot`` with the sha256 of its
-canonical JSON (keys sorted, no spaces, UTF-8); after publication every page reads the snapshot, so
-later score changes never alter what was published. Formulas: ``innovation.judging.statistics``
-(computed in float64; the payload's figures are Decimals rounded to four places, as strings).
+``compute`` gives a ``RoundResults`` (``result_types``), which the live page, the published snapshot,
+the XLSX export, the certificates and advancement all read. Publishing stores its payload
+(``RoundResults.to_payload``) in a ``ResultSnapshot`` with the sha256 of its canonical JSON (keys
+sorted, no spaces, UTF-8); after publication every page reads the snapshot, so later score changes
+never alter what was published. Formulas: ``innovation.judging.statistics`` (computed in float64; the
+results' figures are Decimals rounded to four places). The ranking is ``statistics.rank``, and only
+there: the results' order, the winners and the entries proposed to advance all come from it.
 
 Until publication the page computes live. The computation is linear in the round's score sheets and
-cached in the process (``round_payload``): an LRU keyed by the round, the method and the round's
-``results_version`` (bumped in the same transaction as every change that feeds the figures, by
-``results_version.py``), so a repeated view reads only the round, and a score change, a recusal or a
-new entry invalidates the cached result in every worker on its next view.
+cached in the process (``round_results``, ``results_cache``), so a repeated view reads only the round,
+and a score change, a recusal or a new entry recomputes it in every worker on its next view.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload, load_only
@@ -34,7 +31,10 @@ from innovation.auth.models import User
 from innovation.events.models import Category, Entry, Event
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Innovation
+from innovation.judging import result_types as rt
+from innovation.judging import results_cache
 from innovation.judging import statistics as st
+from innovation.judging.errors import ResultsError
 from innovation.judging.models import (
     Assignment,
     AssignmentStatus,
@@ -49,32 +49,40 @@ from innovation.judging.models import (
 )
 from innovation.orgs.models import Opd
 
-PAYLOAD_VERSION = 1
+__all__ = ["ResultsError"]
+
 DEFAULT_WINNERS = 3
 FOUR_PLACES = Decimal("0.0001")
 
 
-class ResultsError(Exception):
-    """A results rule was broken (shown to the user as it is)."""
-
-
-def _d(value: Decimal | float | None, places: Decimal = FOUR_PLACES) -> str | None:
+def _q(value: Decimal | float | None, places: Decimal = FOUR_PLACES) -> Decimal | None:
     """A figure as shown and stored: a Decimal rounded half-up (floats lose their binary noise first)."""
-    return None if value is None else str(st.to_decimal(value).quantize(places, rounding=ROUND_HALF_UP))
+    return None if value is None else st.to_decimal(value).quantize(places, rounding=ROUND_HALF_UP)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def choose(aggregate: str | None, method: str | None) -> tuple[str, str]:
+    """The aggregate and method asked for, or the defaults (mean, raw) for anything unknown."""
+    return (aggregate if aggregate in st.AGGREGATES else "mean", method if method in st.METHODS else "raw")
 
 
 # --- gathering -------------------------------------------------------------------------------
+
+
+class SheetRow(NamedTuple):
+    id: int
+    entry_id: int
+    judge_id: int
+    total: Decimal
+    comment: str
+    submitted_at: datetime | None
+
 
 @dataclass
 class RoundData:
     round: Round
     criteria: list[Criterion]
     round_entries: list[RoundEntry]
-    sheets: list[dict[str, Any]]  # sheet id, entry id, judge id, total, comment, submitted_at
+    sheets: list[SheetRow]
     scores: list[tuple[int, int, Decimal | None, str]]  # sheet id, criterion id, value, comment
     judges: list[User]
 
@@ -84,7 +92,7 @@ def gather(round_: Round) -> RoundData:
     criteria = list(db.session.scalars(
         select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
     )) if round_.rubric_id else []
-    # only the columns the payload copies: the default joined chain would also fetch every
+    # only the columns the results copy: the default joined chain would also fetch every
     # innovation's long texts and the event twice per row
     round_entries = list(db.session.scalars(
         select(RoundEntry).where(RoundEntry.round_id == round_.id).order_by(RoundEntry.id)
@@ -109,9 +117,8 @@ def gather(round_: Round) -> RoundData:
                Assignment.status == AssignmentStatus.ACTIVE, ScoreSheet.total.is_not(None))
         .order_by(ScoreSheet.id)
     )
-    sheets = [dict(id=r[0], entry_id=r[1], judge_id=r[2], total=Decimal(r[3]), comment=r[4] or "",
-                   submitted_at=r[5]) for r in db.session.execute(counted)]
-    sheet_ids = {s["id"] for s in sheets}
+    sheets = [SheetRow(r[0], r[1], r[2], Decimal(r[3]), r[4] or "", r[5]) for r in db.session.execute(counted)]
+    sheet_ids = {s.id for s in sheets}
     scores = [
         (r[0], r[1], None if r[2] is None else Decimal(r[2]), r[3] or "")
         for r in db.session.execute(
@@ -125,163 +132,184 @@ def gather(round_: Round) -> RoundData:
         )
         if r[0] in sheet_ids
     ]
-    judge_ids = sorted({s["judge_id"] for s in sheets})
+    judge_ids = sorted({s.judge_id for s in sheets})
     judges = list(db.session.scalars(select(User).where(User.id.in_(judge_ids)).order_by(User.id))) if judge_ids else []
     return RoundData(round_, criteria, round_entries, sheets, scores, judges)
 
 
 # --- computing -------------------------------------------------------------------------------
 
-def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data: RoundData | None = None) -> dict:
-    """The round's full result as a JSON-able payload (see the module docstring)."""
-    if aggregate not in st.AGGREGATES:
-        aggregate = "mean"
-    if method not in st.METHODS:
-        method = "raw"
+
+@dataclass
+class _Scores:
+    """The round's submitted scores indexed for the computation."""
+
+    values: dict[int, dict[int, Decimal]]  # sheet id -> criterion id -> value
+    comments: dict[int, dict[int, str]]  # sheet id -> criterion id -> comment
+    by_entry: dict[int, list[SheetRow]]  # entry id -> its sheets
+
+
+def _index(data: RoundData) -> _Scores:
+    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    comments: dict[int, dict[int, str]] = defaultdict(dict)
+    for sheet_id, criterion_id, value, comment in data.scores:
+        if value is not None:
+            values[sheet_id][criterion_id] = value
+        if comment:
+            comments[sheet_id][criterion_id] = comment
+    by_entry: dict[int, list[SheetRow]] = defaultdict(list)
+    for s in data.sheets:
+        by_entry[s.entry_id].append(s)
+    return _Scores(values, comments, by_entry)
+
+
+@dataclass
+class _Flags:
+    totals: dict[tuple[int, int], float]  # (entry id, judge id) -> gap
+    criteria: dict[tuple[int, int, int], float]  # (entry id, judge id, criterion id) -> gap
+    per_entry: Counter  # entry id -> flagged scores
+
+
+def _flags(data: RoundData, scores: _Scores, scale: tuple[Decimal, Decimal]) -> _Flags:
+    """Flagged single scores: per entry, on totals and on each criterion."""
+    totals: dict[tuple[int, int], float] = {}
+    criteria: dict[tuple[int, int, int], float] = {}
+    for entry_id, own in scores.by_entry.items():
+        for judge_id, gap in st.outlier_scores({s.judge_id: s.total for s in own}, scale).items():
+            totals[(entry_id, judge_id)] = gap
+        for criterion in data.criteria:
+            values = {s.judge_id: scores.values[s.id][criterion.id] for s in own if criterion.id in scores.values[s.id]}
+            for judge_id, gap in st.outlier_scores(values, scale).items():
+                criteria[(entry_id, judge_id, criterion.id)] = gap
+    # counted once: scanning every flag for every entry made the round quadratic
+    return _Flags(totals, criteria, Counter(k[0] for k in totals) + Counter(k[0] for k in criteria))
+
+
+def _agreement(units: list[list[Decimal]]) -> rt.Agreement:
+    alpha = st.krippendorff_alpha_interval(units)
+    return rt.Agreement(_q(alpha, Decimal("0.001")), st.alpha_reading(alpha), sum(1 for u in units if len(u) >= 2))
+
+
+def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data: RoundData | None = None
+            ) -> rt.RoundResults:
+    """The round's full result (see the module docstring)."""
+    aggregate, method = choose(aggregate, method)
     data = data or gather(round_)
     rubric = round_.rubric
     scale = (Decimal(rubric.scale_min), Decimal(rubric.scale_max)) if rubric else (Decimal(0), Decimal(100))
     low, high = float(scale[0]), float(scale[1])
     counted = [c for c in data.criteria if not c.independent]
-    infos = [st.CriterionInfo(c.id, Decimal(c.weight), c.position) for c in counted]
-    heaviest = st.heaviest_criterion(infos)
+    heaviest = st.heaviest_criterion([st.CriterionInfo(c.id, Decimal(c.weight), c.position) for c in counted])
 
-    values_by_sheet: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    comments_by_sheet: dict[int, dict[int, str]] = defaultdict(dict)
-    for sheet_id, criterion_id, value, comment in data.scores:
-        if value is not None:
-            values_by_sheet[sheet_id][criterion_id] = value
-        if comment:
-            comments_by_sheet[sheet_id][criterion_id] = comment
-    sheets = [st.Sheet(s["entry_id"], s["judge_id"], s["total"], values_by_sheet[s["id"]]) for s in data.sheets]
-    by_entry: dict[int, list[dict]] = defaultdict(list)
-    for s in data.sheets:
-        by_entry[s["entry_id"]].append(s)
-
+    scores = _index(data)
+    sheets = [st.Sheet(s.entry_id, s.judge_id, s.total, scores.values[s.id]) for s in data.sheets]
     norm = st.normalise(sheets, scale)
     deviations = st.judge_deviations(sheets, scale)
     labels = {j.id: f"Juri {n}" for n, j in enumerate(data.judges, start=1)}
-
-    # flagged single scores: per entry, on totals and on each criterion
-    total_flags: dict[tuple[int, int], Decimal] = {}
-    criterion_flags: dict[tuple[int, int, int], Decimal] = {}
-    for entry_id, own in by_entry.items():
-        for judge_id, gap in st.outlier_scores({s["judge_id"]: s["total"] for s in own}, scale).items():
-            total_flags[(entry_id, judge_id)] = gap
-        for criterion in data.criteria:
-            values = {s["judge_id"]: values_by_sheet[s["id"]][criterion.id]
-                      for s in own if criterion.id in values_by_sheet[s["id"]]}
-            for judge_id, gap in st.outlier_scores(values, scale).items():
-                criterion_flags[(entry_id, judge_id, criterion.id)] = gap
-    # counted once: scanning every flag for every entry made the round quadratic
-    flag_count = Counter(k[0] for k in total_flags) + Counter(k[0] for k in criterion_flags)
-    sheets_per_judge = Counter(s["judge_id"] for s in data.sheets)
+    flags = _flags(data, scores, scale)
     criterion_ids = [c.id for c in data.criteria]  # plain ints: attribute access per score adds up
 
-    entries_out = []
+    # every entry's figures, and the key it is ranked by
+    figures: dict[int, dict[str, Any]] = {}
     keys = []
     for round_entry in data.round_entries:
         entry = round_entry.entry
-        own = by_entry.get(entry.id, [])
-        totals = [s["total"] for s in own]
+        own = scores.by_entry.get(entry.id, [])
+        totals = [s.total for s in own]
         raw = {name: st.aggregate(totals, name) for name in st.AGGREGATES}
-        zs = [norm.z[(entry.id, s["judge_id"])] for s in own]
-        z_agg = st.aggregate(zs, aggregate)
-        normalised = (min(max(norm.panel_mean + norm.panel_sd * z_agg, low), high)
-                      if z_agg is not None else None)
+        z_agg = st.aggregate([norm.z[(entry.id, s.judge_id)] for s in own], aggregate)
+        normalised = min(max(norm.panel_mean + norm.panel_sd * z_agg, low), high) if z_agg is not None else None
         sd, width = st.spread(totals)
-        heavy_values = [values_by_sheet[s["id"]][heaviest.id] for s in own
-                        if heaviest and heaviest.id in values_by_sheet[s["id"]]]
-        heavy = st.aggregate(heavy_values, "mean")
-        flags = flag_count[entry.id]
+        heavy = st.aggregate([scores.values[s.id][heaviest.id] for s in own
+                              if heaviest and heaviest.id in scores.values[s.id]], "mean")
         chosen = raw[aggregate] if method == "raw" else normalised
         other = normalised if method == "raw" else raw[aggregate]
-        keys.append(st.RankKey(entry.id, chosen, other, heavy, flags, entry.submitted_at))
-        entries_out.append({
-            "id": entry.id, "round_entry_id": round_entry.id, "innovation": entry.innovation.nama,
-            "innovation_id": entry.innovation_id, "opd": entry.opd.name, "opd_id": entry.opd_id,
-            "category_id": entry.category_id, "category": entry.category.name,
-            "submitted_at": _iso(entry.submitted_at), "judges": len(own),
-            "raw": {name: _d(value) for name, value in raw.items()},
-            "normalised": _d(normalised), "z": _d(z_agg), "score": _d(chosen),
-            "sd": _d(sd), "range": _d(width), "heaviest": _d(heavy), "flags": flags,
-            "sheets": [{
-                "judge_id": s["judge_id"], "label": labels[s["judge_id"]], "total": _d(s["total"]),
-                "z": _d(norm.z[(entry.id, s["judge_id"])]), "comment": s["comment"],
-                "submitted_at": _iso(s["submitted_at"]),
-                "flag_gap": _d(total_flags.get((entry.id, s["judge_id"]))),
-                "scores": [{
-                    "criterion_id": c, "value": _d(values_by_sheet[s["id"]].get(c)),
-                    "comment": comments_by_sheet[s["id"]].get(c, ""),
-                    "flag_gap": _d(criterion_flags.get((entry.id, s["judge_id"], c))),
-                } for c in criterion_ids],
-            } for s in sorted(own, key=lambda s: labels[s["judge_id"]])],
-        })
+        keys.append(st.RankKey(entry.id, chosen, other, heavy, flags.per_entry[entry.id], entry.submitted_at))
+        figures[entry.id] = dict(raw=raw, z=z_agg, normalised=normalised, chosen=chosen, sd=sd, range=width,
+                                 heavy=heavy)
 
-    by_id = {e["id"]: e for e in entries_out}
+    # the ranking: overall, and within each category (the event's order of categories)
     overall = st.rank(keys)
-    for entry_id, position, step in overall:
-        by_id[entry_id].update(rank=position, tie_step=step)
-    winners_n = round_.advance_top_n or DEFAULT_WINNERS
-    categories = []
+    ranks = {entry_id: (position, step) for entry_id, position, step in overall}
+    category_of = {re.entry.id: re.entry.category_id for re in data.round_entries}
     category_order = {c.id: c.position for c in round_.event.categories}
-    for category_id in sorted({e["category_id"] for e in entries_out}, key=lambda c: (category_order.get(c, 0), c)):
-        ranked = st.rank(k for k in keys if by_id[k.entry_id]["category_id"] == category_id)
-        for entry_id, position, step in ranked:
-            entry_out = by_id[entry_id]
-            entry_out.update(category_rank=position, category_tie_step=step,
-                             winner=position <= winners_n and entry_out["score"] is not None)
-        categories.append({"id": category_id, "name": by_id[ranked[0][0]]["category"],
-                           "ranking": [e for e, _p, _s in ranked]})
+    winners_n = round_.advance_top_n or DEFAULT_WINNERS
+    category_ranks: dict[int, tuple[int, int | None]] = {}
+    category_rankings: list[tuple[int, list[int]]] = []
+    for category_id in sorted(set(category_of.values()), key=lambda c: (category_order.get(c, 0), c)):
+        ranked = st.rank(k for k in keys if category_of[k.entry_id] == category_id)
+        category_ranks.update({entry_id: (position, step) for entry_id, position, step in ranked})
+        category_rankings.append((category_id, [e for e, _p, _s in ranked]))
 
-    def agreement(units: list[list[Decimal]]) -> dict:
-        alpha = st.krippendorff_alpha_interval(units)
-        return {"alpha": _d(alpha, Decimal("0.001")), "reading": st.alpha_reading(alpha),
-                "units": sum(1 for u in units if len(u) >= 2)}
+    entries = []
+    for round_entry in data.round_entries:
+        entry = round_entry.entry
+        own = scores.by_entry.get(entry.id, [])
+        f = figures[entry.id]
+        rank, step = ranks[entry.id]
+        category_rank, category_step = category_ranks[entry.id]
+        entries.append(rt.EntryResult(
+            id=entry.id, round_entry_id=round_entry.id, innovation=entry.innovation.nama,
+            innovation_id=entry.innovation_id, opd=entry.opd.name, opd_id=entry.opd_id,
+            category_id=entry.category_id, category=entry.category.name, submitted_at=entry.submitted_at,
+            judges=len(own), raw={name: _q(value) for name, value in f["raw"].items()},
+            normalised=_q(f["normalised"]), z=_q(f["z"]), score=_q(f["chosen"]), sd=_q(f["sd"]),
+            range=_q(f["range"]), heaviest=_q(f["heavy"]), flags=flags.per_entry[entry.id],
+            sheets=[rt.SheetResult(
+                judge_id=s.judge_id, label=labels[s.judge_id], total=_q(s.total),
+                z=_q(norm.z[(entry.id, s.judge_id)]), comment=s.comment, submitted_at=s.submitted_at,
+                flag_gap=_q(flags.totals.get((entry.id, s.judge_id))),
+                scores=[rt.ScoreResult(c, _q(scores.values[s.id].get(c)), scores.comments[s.id].get(c, ""),
+                                       _q(flags.criteria.get((entry.id, s.judge_id, c))))
+                        for c in criterion_ids],
+            ) for s in sorted(own, key=lambda s: labels[s.judge_id])],
+            rank=rank, tie_step=step, category_rank=category_rank, category_tie_step=category_step,
+            winner=category_rank <= winners_n and f["chosen"] is not None,
+        ))
+    by_id = {e.id: e for e in entries}
 
+    # agreement: on the totals, and on each criterion
+    sheet_values = [[scores.values[s.id] for s in own] for own in scores.by_entry.values()]
     criteria_agreement = []
-    sheet_values = [[values_by_sheet[s["id"]] for s in own] for own in by_entry.values()]
     for c in criterion_ids:
         units = [[values[c] for values in own if c in values] for own in sheet_values]
-        criteria_agreement.append({"criterion_id": c, **agreement(units)})
+        criteria_agreement.append(rt.CriterionAgreement(c, **vars(_agreement(units))))
 
-    judges_out = []
+    sheets_per_judge = Counter(s.judge_id for s in data.sheets)
+    judges = []
     for judge in data.judges:
         deviation = deviations.get(judge.id)
-        judges_out.append({
-            "id": judge.id, "name": judge.full_name, "username": judge.username, "label": labels[judge.id],
-            "entries": sheets_per_judge[judge.id],
-            "mean_deviation": _d(deviation.mean_deviation if deviation else None),
-            "compared": deviation.compared if deviation else 0,
-            "flag": deviation.flag if deviation else None,
-            "normalisation": "panel" if judge.id in norm.fallback_judges else
-                             "flat" if judge.id in norm.flat_judges else "own",
-        })
+        judges.append(rt.JudgeResult(
+            id=judge.id, name=judge.full_name, username=judge.username, label=labels[judge.id],
+            entries=sheets_per_judge[judge.id], mean_deviation=_q(deviation.mean_deviation if deviation else None),
+            compared=deviation.compared if deviation else 0, flag=deviation.flag if deviation else None,
+            normalisation="panel" if judge.id in norm.fallback_judges else
+                          "flat" if judge.id in norm.flat_judges else "own",
+        ))
 
     event = round_.event
-    return {
-        "version": PAYLOAD_VERSION,
-        "event": {"id": event.id, "slug": event.slug, "name": event.name, "year": event.year},
-        "round": {"id": round_.id, "name": round_.name, "kind": round_.kind.value, "position": round_.position},
-        "rubric": {"name": rubric.name if rubric else "", "scale_min": _d(scale[0], Decimal(1)),
-                   "scale_max": _d(scale[1], Decimal(1))},
-        "method": method, "aggregate": aggregate, "computed_at": _iso(utcnow()),
-        "criteria": [{"id": c.id, "code": c.code, "title": c.title, "title_en": c.title_en,
-                      "weight": _d(Decimal(c.weight), Decimal("0.01")), "independent": c.independent,
-                      "heaviest": heaviest is not None and c.id == heaviest.id} for c in data.criteria],
-        "judges": judges_out,
-        "entries": sorted(entries_out, key=lambda e: e["rank"]),
-        "overall": [e for e, _p, _s in overall],
-        "categories": categories,
-        "winners_per_category": winners_n,
-        "agreement": {"overall": agreement([[s["total"] for s in own] for own in by_entry.values()]),
-                      "criteria": criteria_agreement},
-        "normalisation": {"panel_mean": _d(norm.panel_mean), "panel_sd": _d(norm.panel_sd)},
-        "tie_break": list(st.TIE_BREAK_RULES),
-        "thresholds": {"judge_flag_share": str(st.JUDGE_FLAG_SHARE), "score_flag_share": str(st.SCORE_FLAG_SHARE),
-                       "score_flag_sds": str(st.SCORE_FLAG_SDS), "alpha_good": str(st.ALPHA_GOOD),
-                       "alpha_fair": str(st.ALPHA_FAIR)},
-    }
+    return rt.RoundResults(
+        version=rt.PAYLOAD_VERSION,
+        event=rt.EventInfo(event.id, event.slug, event.name, event.year),
+        round=rt.RoundInfo(round_.id, round_.name, round_.kind.value, round_.position),
+        rubric=rt.RubricInfo(rubric.name if rubric else "", _q(scale[0], Decimal(1)), _q(scale[1], Decimal(1))),
+        method=method, aggregate=aggregate, computed_at=utcnow(),
+        criteria=[rt.CriterionResult(c.id, c.code, c.title, c.title_en, _q(Decimal(c.weight), Decimal("0.01")),
+                                     c.independent, heaviest is not None and c.id == heaviest.id)
+                  for c in data.criteria],
+        judges=judges,
+        entries=sorted(entries, key=lambda e: e.rank),
+        overall=[e for e, _p, _s in overall],
+        categories=[rt.CategoryRanking(category_id, by_id[ranking[0]].category, ranking)
+                    for category_id, ranking in category_rankings],
+        winners_per_category=winners_n,
+        agreement=rt.AgreementResults(_agreement([[s.total for s in own] for own in scores.by_entry.values()]),
+                                      criteria_agreement),
+        normalisation=rt.NormalisationResults(_q(norm.panel_mean), _q(norm.panel_sd)),
+        tie_break=list(st.TIE_BREAK_RULES),
+        thresholds={"judge_flag_share": st.JUDGE_FLAG_SHARE, "score_flag_share": st.SCORE_FLAG_SHARE,
+                    "score_flag_sds": st.SCORE_FLAG_SDS, "alpha_good": st.ALPHA_GOOD, "alpha_fair": st.ALPHA_FAIR},
+    )
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -316,10 +344,11 @@ def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "
         raise ResultsError(_("Hasil babak ini sudah diumumkan dan dibekukan."))
     if not round_.is_closed(now):
         raise ResultsError(_("Babak masih berlangsung: hasil dapat diumumkan setelah babak ditutup."))
-    payload = compute(round_, aggregate=aggregate, method=method)
-    if not any(e["judges"] for e in payload["entries"]):
+    results = compute(round_, aggregate=aggregate, method=method)
+    if not results.any_sheets:
         raise ResultsError(_("Belum ada lembar nilai yang dikirim juri."))
-    payload["published_at"] = _iso(now)
+    results.published_at = now
+    payload = results.to_payload()
     snapshot = ResultSnapshot(round_id=round_.id, created_at=now, created_by_id=by.id, method=f"{method}/{aggregate}",
                               payload=payload, checksum=checksum(payload))
     db.session.add(snapshot)
@@ -331,118 +360,64 @@ def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "
     return snapshot
 
 
-# --- the live result, cached per process ------------------------------------------------------
-
-CACHE_SIZE = 16  # payloads kept per process (a round with 6,000 entries is a few MB)
-_CACHE_KEY = "judging_results_cache"
+# --- what the pages read ----------------------------------------------------------------------
 
 
-class PayloadCache:
-    """A small thread-safe LRU of computed payloads (one per app, in ``app.extensions``)."""
+def cached_compute(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> rt.RoundResults:
+    """``compute``, or the results computed earlier in this process for the same cache key.
 
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple, dict] = OrderedDict()
-        self._memos: dict[int, dict] = {}  # id(payload) -> what pages derived from it
-        self._lock = threading.Lock()
-
-    def memo(self, payload: dict) -> dict:
-        """A scratch dict living as long as the cached payload (a fresh one for any other payload)."""
-        with self._lock:
-            return self._memos.get(id(payload), {})
-
-    def get(self, key: tuple) -> dict | None:
-        with self._lock:
-            payload = self._items.get(key)
-            if payload is not None:
-                self._items.move_to_end(key)
-            return payload
-
-    def put(self, key: tuple, payload: dict) -> None:
-        with self._lock:
-            # older fingerprints of the same round and method are stale for good
-            for old in [k for k in self._items if k[:3] == key[:3]]:
-                self._memos.pop(id(self._items.pop(old)), None)
-            self._items[key] = payload
-            self._memos[id(payload)] = {}
-            while len(self._items) > self.size:
-                _key, evicted = self._items.popitem(last=False)
-                self._memos.pop(id(evicted), None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._memos.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
+    The results are shared: callers read them and never change them (``publish`` computes afresh)."""
+    aggregate, method = choose(aggregate, method)
+    cache = results_cache.results_cache()
+    key = ("live", round_.id, aggregate, method, results_cache.cache_key(round_))
+    results = cache.get(key)
+    if results is None:
+        results = compute(round_, aggregate=aggregate, method=method)
+        cache.put(key, results)
+    return results
 
 
-def payload_cache() -> PayloadCache:
-    return current_app.extensions.setdefault(_CACHE_KEY, PayloadCache())
+def published_results(snapshot: ResultSnapshot) -> rt.RoundResults:
+    """A snapshot's results, read from its payload once per process (a snapshot never changes)."""
+    cache = results_cache.results_cache()
+    key = ("snapshot", snapshot.id, snapshot.checksum)
+    results = cache.get(key)
+    if results is None:
+        results = rt.RoundResults.from_payload(snapshot.payload)
+        cache.put(key, results)
+    return results
 
 
-def payload_memo(payload: dict) -> dict:
-    """Where a page keeps what it derives from a cached payload (e.g. the sorted flagged scores),
-    so a repeated view does not redo it; empty for a payload that is not cached (a snapshot)."""
-    return payload_cache().memo(payload)
-
-
-def fingerprint(round_: Round) -> tuple:
-    """What the live result depends on: the round's ``results_version`` (bumped in the same transaction
-    as every score sheet, assignment, entry or criterion change that feeds it, see ``results_version``)
-    and the round's own settings. Read with the round: no statement of its own."""
-    # created_at: a round deleted and another created with the same id (SQLite reuses the highest
-    # rowid) must not find the first one's cached result.
-    return (round_.results_version, str(round_.created_at), round_.name, round_.kind.value, round_.position,
-            round_.rubric_id, round_.advance_top_n)
-
-
-def cached_compute(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> dict:
-    """``compute``, or the payload computed earlier in this process for the same fingerprint.
-
-    The payload is shared: callers read it and never change it (``publish`` computes afresh)."""
-    if aggregate not in st.AGGREGATES:
-        aggregate = "mean"
-    if method not in st.METHODS:
-        method = "raw"
-    cache = payload_cache()
-    key = (round_.id, aggregate, method, fingerprint(round_))
-    payload = cache.get(key)
-    if payload is None:
-        payload = compute(round_, aggregate=aggregate, method=method)
-        cache.put(key, payload)
-    return payload
-
-
-def round_payload(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> tuple[dict, ResultSnapshot | None]:
+def round_results(round_: Round, *, aggregate: str = "mean", method: str = "raw"
+                  ) -> tuple[rt.RoundResults, ResultSnapshot | None]:
     """What a page shows: the published snapshot once there is one, otherwise a live computation
-    (cached while the round's scores stay the same, see ``cached_compute``)."""
+    (cached while nothing it reads changes, see ``results_cache``)."""
     snapshot = latest_snapshot(round_) if round_.published_at is not None else None
     if snapshot is not None:
-        return snapshot.payload, snapshot
+        return published_results(snapshot), snapshot
     return cached_compute(round_, aggregate=aggregate, method=method), None
 
 
 def scored_rounds(event: Event) -> list[Round]:
+    """The event's scored rounds, in order, each with its results' cache key facts."""
     return list(db.session.scalars(
         select(Round).where(Round.event_id == event.id, Round.kind != RoundKind.ADMINISTRASI).order_by(Round.position)
+        .options(results_cache.WITH_KEY)
     ))
 
 
 # --- what an operator may see ----------------------------------------------------------------
 
-def operator_view(payload: dict, opd_id: int | None) -> dict:
+def operator_view(results: rt.RoundResults, opd_id: int | None) -> rt.OperatorView:
     """The published result as an OPD sees it: its own entries in full with anonymous judges,
     everyone else only in the public ranking (rank, innovation, OPD, category, score)."""
-    public_fields = ("id", "innovation", "opd", "category_id", "category", "score", "rank", "category_rank", "winner")
-    criteria = {c["id"]: c for c in payload["criteria"]}
-    own = []
-    for entry in payload["entries"]:
-        if opd_id is not None and entry["opd_id"] == opd_id:
-            own.append({**entry, "sheets": [
-                {"label": s["label"], "total": s["total"], "comment": s["comment"],
-                 "scores": [{**sc, "criterion": criteria[sc["criterion_id"]]} for sc in s["scores"]]}
-                for s in entry["sheets"]]})
-    public = [{k: e.get(k) for k in public_fields} for e in payload["entries"]]
-    return {"own": own, "public": public}
+    own = [
+        rt.OwnEntry(e.id, e.innovation, e.category, e.category_rank, e.score, e.winner, [
+            rt.OwnSheet(s.label, s.total, s.comment,
+                        [rt.OwnScore(results.criterion(sc.criterion_id), sc.value, sc.comment) for sc in s.scores])
+            for s in e.sheets])
+        for e in results.entries if opd_id is not None and e.opd_id == opd_id
+    ]
+    public = [rt.PublicRow(e.id, e.innovation, e.opd, e.category_id, e.category, e.score, e.rank, e.category_rank,
+                           e.winner) for e in results.entries]
+    return rt.OperatorView(own, public)

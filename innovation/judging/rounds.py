@@ -1,18 +1,17 @@
-"""Rounds of an event: the default plan, add/edit/reorder, the administrative selection, ranking and
-advancement to the next round. Plain functions; they flush, log, and never commit.
+"""Rounds of an event: the default plan, add/edit/reorder/delete, filling the first round, and the
+administrative selection (the admin's pass/fail). Advancing to the next round is ``advancement``.
+Plain functions; they flush, log, and never commit.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
-from innovation.audit.services import record
+from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
 from innovation.events.models import Entry, EntryStatus, Event
 from innovation.extensions import db, utcnow
@@ -21,21 +20,15 @@ from innovation.judging import rubrics
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import (
     Assignment,
-    AssignmentStatus,
     Round,
     RoundEntry,
     RoundEntryStatus,
     RoundKind,
     Rubric,
     ScoreSheet,
-    SheetStatus,
 )
+from innovation.judging.results_cache import mark_changed
 
-ROUND_KIND_LABELS = {
-    RoundKind.ADMINISTRASI: "Seleksi administrasi",
-    RoundKind.PENILAIAN: "Penilaian",
-    RoundKind.FINAL: "Final",
-}
 DEFAULT_FINALISTS = 5
 
 
@@ -59,10 +52,12 @@ def previous_round(round_: Round) -> Round | None:
     )
 
 
+def round_entries_query(round_: Round) -> Select:
+    return select(RoundEntry).where(RoundEntry.round_id == round_.id).order_by(RoundEntry.entry_id)
+
+
 def round_entries(round_: Round) -> list[RoundEntry]:
-    return list(db.session.scalars(
-        select(RoundEntry).where(RoundEntry.round_id == round_.id).order_by(RoundEntry.entry_id)
-    ).unique())
+    return list(db.session.scalars(round_entries_query(round_)).unique())
 
 
 def has_scores(round_: Round) -> bool:
@@ -130,8 +125,6 @@ FIELDS = ["name", "kind", "opens_at", "closes_at", "judges_per_entry", "blind", 
 
 def update_round(round_: Round, data: dict[str, Any], *, rubric: Rubric | None = None, by: User) -> Round:
     """Change a round. Its rubric can be replaced only while nobody has scored in it."""
-    from innovation.audit.services import diff, snapshot
-
     values = _clean(round_.event, data, round_)
     if values["kind"] != round_.kind and has_scores(round_):
         raise JudgingError(_("Jenis babak tidak dapat diubah karena sudah ada nilai."), "kind")
@@ -231,6 +224,7 @@ def populate_first_round(round_: Round, *, by: User) -> list[RoundEntry]:
     if added:
         record("judging.round_populate", actor=by, obj=round_,
                summary=f"{len(added)} entri terkirim masuk ke babak {round_.name}")
+        mark_changed(round_)
     return added
 
 
@@ -272,150 +266,3 @@ def decide(round_entry: RoundEntry, passed: bool, reason: str, *, by: User, now:
            summary=f"{round_entry.entry.innovation.nama}: {'lolos' if passed else 'tidak lolos'} "
                    f"seleksi administrasi ({reason[:200]})")
     return round_entry
-
-
-# --- ranking and advancement ------------------------------------------------------------------
-
-@dataclass
-class RankedEntry:
-    round_entry: RoundEntry
-    mean: Decimal | None
-    sheets: int
-    rank: int | None = None
-    tied: bool = False
-    group: str = ""
-    proposed: bool = False
-    at_cutoff_tie: bool = False
-
-
-def _aggregate(values: list[Decimal]) -> Decimal | None:
-    """The mean of an entry's totals, in Decimal (28 digits): entries with equal means tie, which
-    float arithmetic (``statistics``) could split in the last bit."""
-    return sum(values, Decimal(0)) / len(values) if values else None
-
-
-def rank_entries(round_: Round) -> list[RankedEntry]:
-    """Entries of a scored round by the mean of their submitted weighted totals, best first.
-
-    Entries with equal means share a rank (``tied``); entries without a submitted sheet come last,
-    unranked. Two statements whatever the number of entries.
-    """
-    entries = round_entries(round_)
-    totals_by_entry: dict[int, list[Decimal]] = defaultdict(list)
-    rows = db.session.execute(
-        select(Assignment.round_entry_id, ScoreSheet.total)
-        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
-        .where(RoundEntry.round_id == round_.id, Assignment.status == AssignmentStatus.ACTIVE,
-               ScoreSheet.status == SheetStatus.SUBMITTED, ScoreSheet.total.is_not(None))
-    )
-    for round_entry_id, total in rows:
-        totals_by_entry[round_entry_id].append(Decimal(total))
-    ranked = [RankedEntry(re, _aggregate(totals_by_entry[re.id]), len(totals_by_entry[re.id])) for re in entries]
-    ranked.sort(key=lambda r: (r.mean is None, -(r.mean or 0), r.round_entry.entry_id))
-    _assign_ranks(ranked)
-    return ranked
-
-
-def _assign_ranks(ranked: list[RankedEntry]) -> None:
-    previous, rank = None, 0
-    for index, row in enumerate(ranked, start=1):
-        if row.mean is None:
-            continue
-        if row.mean != previous:
-            rank, previous = index, row.mean
-        row.rank = rank
-    counts: dict[Decimal, int] = defaultdict(int)
-    for row in ranked:
-        if row.mean is not None:
-            counts[row.mean] += 1
-    for row in ranked:
-        row.tied = row.mean is not None and counts[row.mean] > 1
-
-
-def advancement_proposal(round_: Round) -> list[RankedEntry]:
-    """Who would go to the next round, and why.
-
-    Administrative round: every entry that passed. Scored round: the top N (overall, or per category
-    when ``advance_per_category``) by ``rank_entries``; an entry tied with the last one in is
-    proposed too and flagged ``at_cutoff_tie`` so the admin decides.
-    """
-    if round_.kind == RoundKind.ADMINISTRASI:
-        rows = [RankedEntry(re, None, 0, group="", proposed=re.status == RoundEntryStatus.PASSED)
-                for re in round_entries(round_)]
-        return rows
-    ranked = rank_entries(round_)
-    groups: dict[str, list[RankedEntry]] = defaultdict(list)
-    for row in ranked:
-        row.group = row.round_entry.entry.category.name if round_.advance_per_category else ""
-        groups[row.group].append(row)
-    n = round_.advance_top_n or DEFAULT_FINALISTS
-    for rows in groups.values():
-        _assign_ranks(rows)
-        scored = [r for r in rows if r.rank is not None]
-        if not scored:
-            continue
-        inside = scored[:n]
-        cutoff = inside[-1].mean
-        for row in scored:
-            if row in inside or row.mean == cutoff:
-                row.proposed = True
-            if row.mean == cutoff and sum(1 for r in scored if r.mean == cutoff) > 1 and len(
-                    [r for r in scored if r.mean >= cutoff]) > n:
-                row.at_cutoff_tie = True
-    order = sorted(groups)
-    return [row for g in order for row in groups[g]]
-
-
-def advance(round_: Round, entry_ids: set[int], *, by: User, now: datetime | None = None) -> list[RoundEntry]:
-    """The admin's confirmed list: chosen entries go to the next round, the rest are eliminated.
-
-    ``entry_ids``: Entry ids chosen (the confirmed proposal, maybe adjusted at the cut-off). Each
-    decision keeps its reason (rank and mean, or the administrative decision), and is logged.
-    """
-    target = next_round(round_)
-    if target is None:
-        raise JudgingError(_("Tidak ada babak berikutnya. Tambahkan babak dulu."))
-    proposal = {row.round_entry.entry_id: row for row in advancement_proposal(round_)}
-    unknown = entry_ids - proposal.keys()
-    if unknown:
-        raise JudgingError(_("Sebagian entri yang dipilih bukan peserta babak ini."))
-    if not entry_ids:
-        raise JudgingError(_("Pilih minimal satu entri yang lolos."))
-    if round_.kind == RoundKind.ADMINISTRASI:
-        pending = [r for r in proposal.values() if r.round_entry.status == RoundEntryStatus.PENDING]
-        if pending:
-            raise JudgingError(_("Masih ada %(n)d entri yang belum diputuskan di seleksi administrasi.", n=len(pending)))
-        failed = [proposal[i] for i in entry_ids if proposal[i].round_entry.status == RoundEntryStatus.FAILED]
-        if failed:
-            raise JudgingError(_("Entri yang tidak lolos seleksi administrasi tidak dapat diteruskan."))
-    elif any(proposal[i].mean is None for i in entry_ids):
-        raise JudgingError(_("Entri tanpa nilai terkirim tidak dapat diteruskan."))
-    if round_entries(target):
-        raise JudgingError(_("Babak %(name)s sudah berisi entri; keputusan lolos sudah dibuat.", name=target.name))
-    now = now or utcnow()
-    moved = []
-    names = []
-    for entry_id, row in proposal.items():
-        re_ = row.round_entry
-        chosen = entry_id in entry_ids
-        if round_.kind == RoundKind.ADMINISTRASI:
-            why = re_.decision_reason
-        else:
-            why = _("Peringkat %(rank)s, rata-rata %(mean)s dari %(n)d juri", rank=row.rank or "-",
-                    mean=row.mean if row.mean is not None else "-", n=row.sheets)
-            if row.tied:
-                why += " (" + _("seri") + ")"
-        re_.status = RoundEntryStatus.ADVANCED if chosen else RoundEntryStatus.ELIMINATED
-        re_.decision_reason = str(why)[:2000]
-        re_.decided_by_id = by.id
-        re_.decided_at = now
-        if chosen:
-            moved.append(RoundEntry(round=target, entry=re_.entry))
-            names.append(f"{re_.entry.innovation.nama} ({why})")
-    db.session.add_all(moved)
-    db.session.flush()
-    record("judging.advance", actor=by, obj=round_,
-           changes={"lolos": sorted(entry_ids), "tidak_lolos": sorted(proposal.keys() - entry_ids)},
-           summary=f"{len(moved)} entri lolos dari {round_.name} ke {target.name}: " + "; ".join(names))
-    return moved

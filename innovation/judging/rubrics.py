@@ -40,7 +40,9 @@ from innovation.judging.models import (
     Score,
     ScoreSheet,
 )
+from innovation.judging.results_cache import mark_rubric_changed
 from innovation.judging.rubric_data import BUILTIN_RUBRICS, IGA_CODE, KIPP_CODE  # noqa: F401
+from innovation.judging.sheets import refresh_total
 
 MAX_LEVELS_WITH_DESCRIPTORS = 11  # 1-5, 1-10 and 0-10 get one descriptor per level
 DESCRIPTOR_BANDS = 5  # longer scales (0-100): five bands
@@ -171,8 +173,6 @@ def _decimal(value: Any, label: str, low: Decimal, high: Decimal) -> Decimal:
 
 def recompute_totals(rubric: Rubric) -> int:
     """Recompute every sheet's total after a weight change. Returns how many sheets changed."""
-    from innovation.judging.scoring import refresh_total
-
     db.session.flush()
     sheets = db.session.scalars(
         select(ScoreSheet)
@@ -198,6 +198,7 @@ def update_criteria(rubric: Rubric, rows: list[dict[str, Any]], *, by: User) -> 
     """
     _refuse_builtin(rubric)
     by_id = {c.id: c for c in rubric.criteria}
+    before = _shown(rubric)
     changes: dict[str, list[Any]] = {}
     for row in rows:
         criterion = by_id.get(int(row["id"])) if str(row.get("id", "")).isdigit() else None
@@ -224,7 +225,14 @@ def update_criteria(rubric: Rubric, rows: list[dict[str, Any]], *, by: User) -> 
     recomputed = recompute_totals(rubric) if changes else 0
     record("judging.rubric_update", actor=by, obj=rubric, changes=changes or None,
            summary=f"Rubrik {rubric.name} diubah; {recomputed} total nilai dihitung ulang")
+    if _shown(rubric) != before:
+        mark_rubric_changed(rubric)
     return rubric
+
+
+def _shown(rubric: Rubric) -> list[tuple]:
+    """What the results show of a rubric's criteria (their titles, weights and whether they count)."""
+    return [(c.id, c.code, c.title, c.title_en, c.weight, c.independent, c.position) for c in rubric.criteria]
 
 
 def _refuse_builtin(rubric: Rubric) -> None:
@@ -351,6 +359,7 @@ def add_criterion(
     recomputed = recompute_totals(rubric)
     record("judging.criterion_add", actor=by, obj=rubric, changes=changes,
            summary=f"Kriteria {title} ditambahkan ke {rubric.name}; {recomputed} total nilai dihitung ulang")
+    mark_rubric_changed(rubric)
     return criterion
 
 
@@ -424,6 +433,7 @@ def update_criterion(
         recomputed = recompute_totals(rubric)
     record("judging.criterion_update", actor=by, obj=rubric, changes=changes,
            summary=f"Kriteria {old_code} di {rubric.name} diubah; {recomputed} total nilai dihitung ulang")
+    mark_rubric_changed(rubric)
     return criterion
 
 
@@ -449,3 +459,4 @@ def remove_criterion(criterion: Criterion, *, by: User) -> None:
     recompute_totals(rubric)
     record("judging.criterion_remove", actor=by, obj=rubric,
            summary=f"Kriteria {criterion.title} dihapus dari {rubric.name}")
+    mark_rubric_changed(rubric)

@@ -18,8 +18,11 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload, lazyload
 
+from innovation.events.models import Category, Entry
 from innovation.extensions import db
+from innovation.innovations.models import Innovation
 from innovation.innovations.services import (
     EvidenceRow,
     assess_values,
@@ -27,7 +30,7 @@ from innovation.innovations.services import (
     current_evidence_rows,
     profile_values,
 )
-from innovation.judging.models import Assignment, RoundEntry, Rubric, Score, ScoreSheet
+from innovation.judging.models import Assignment, Round, RoundEntry, Rubric, Score, ScoreSheet
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,32 @@ def evidence_items(round_entry: RoundEntry, rows: list[EvidenceRow], blind: bool
         out.append(EvidenceItem(label, name, True, inline, row.file_extension == "pdf",
                                 f"{base}{row.id}?inline={1 if inline else 0}", f"{base}{row.id}", None, ""))
     return out
+
+
+@cache
+def _round_entry_statement() -> Select:
+    """Built once: the options tree costs about a millisecond to build and key on every view, and a
+    statement object keeps its cache key. Built on first use, when the mappers are configured."""
+    return select(RoundEntry).where(RoundEntry.id == bindparam("round_entry_id")).options(
+        lazyload(RoundEntry.decided_by),
+        joinedload(RoundEntry.round, innerjoin=True).options(
+            lazyload(Round.event),
+            joinedload(Round.rubric).selectinload(Rubric.criteria),
+        ),
+        joinedload(RoundEntry.entry, innerjoin=True).options(
+            lazyload(Entry.event),
+            joinedload(Entry.innovation, innerjoin=True).lazyload(Innovation.opd),
+            joinedload(Entry.category, innerjoin=True).load_only(Category.id, Category.name),
+            joinedload(Entry.opd, innerjoin=True),
+        ),
+    )
+
+
+def round_entry_for_judging(round_entry_id: int) -> RoundEntry | None:
+    """A round entry as the score sheet shows it, in two statements: the round with its rubric, the
+    entry with its innovation (whole: the page shows its texts), category and OPD; the criteria.
+    The event, the decision's author and the innovation's OPD are not needed and not joined."""
+    return db.session.scalar(_round_entry_statement(), {"round_entry_id": round_entry_id})
 
 
 @cache

@@ -1,5 +1,6 @@
 """Score sheets: save a draft, submit, edit until the round closes. Exact Decimals, one score per
-judge, entry and criterion; submitting the same values twice changes nothing.
+judge, entry and criterion; submitting the same values twice changes nothing. Who may score is
+``policy.scoring_refusal`` (the one may-score rule).
 """
 from __future__ import annotations
 
@@ -13,18 +14,25 @@ from flask_babel import gettext as _
 from innovation.audit.services import record
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
-from innovation.judging import totals
+from innovation.judging import policy, totals
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import (
     Assignment,
-    AssignmentStatus,
     Rubric,
     Score,
     ScoreSheet,
     SheetStatus,
 )
+from innovation.judging.results_cache import mark_changed
 
 TWO_PLACES = Decimal("0.01")
+
+
+def sheet_state(assignment: Assignment) -> str:
+    """'todo' (belum dinilai), 'draft', or 'submitted'."""
+    if assignment.sheet is None:
+        return "todo"
+    return "submitted" if assignment.sheet.status == SheetStatus.SUBMITTED else "draft"
 
 
 def refresh_total(sheet: ScoreSheet, rubric: Rubric) -> Decimal | None:
@@ -50,22 +58,6 @@ def parse_value(raw: Any, rubric: Rubric, title: str) -> Decimal | None:
     return value.quantize(TWO_PLACES)
 
 
-def require_can_score(assignment: Assignment, by: User, now: datetime | None = None) -> None:
-    round_entry = assignment.round_entry
-    round_ = round_entry.round
-    if assignment.judge_id != by.id or assignment.status != AssignmentStatus.ACTIVE:
-        raise JudgingError(_("Anda tidak ditugaskan menilai entri ini."))
-    if round_entry.judge_conflicted(by):
-        raise JudgingError(_("Entri ini berasal dari unit kerja Anda (atau induk/bawahannya); Anda tidak boleh menilainya."))
-    if round_.rubric is None:
-        raise JudgingError(_("Babak ini tidak dinilai dengan rubrik."))
-    now = now or utcnow()
-    if now < round_.opens_at:
-        raise JudgingError(_("Penilaian babak ini belum dibuka."))
-    if round_.is_closed(now):
-        raise JudgingError(_("Babak %(name)s sudah ditutup; nilai tidak dapat diubah lagi.", name=round_.name))
-
-
 def save_sheet(
     assignment: Assignment,
     values: dict[int, Any],
@@ -81,7 +73,7 @@ def save_sheet(
     Everything is checked before anything changes, so a bad value leaves the stored sheet as it was.
     A submitted sheet stays submitted: it can be changed (and re-submitted) until the round closes.
     """
-    require_can_score(assignment, by, now)
+    policy.require_may_score(assignment, by, now)
     now = now or utcnow()
     rubric = assignment.round_entry.round.rubric
     parsed: dict[int, tuple[Decimal | None, str]] = {}
@@ -135,4 +127,6 @@ def save_sheet(
     record("judging.score_submit" if submit else "judging.score_draft", actor=by, obj=sheet,
            opd_id=entry.opd_id, changes=changes or None,
            summary=f"Nilai {by.full_name} untuk {entry.innovation.nama} ({assignment.round_entry.round.name}) {verb}")
+    if sheet.status == SheetStatus.SUBMITTED:  # the results read submitted sheets only: drafts do not bump
+        mark_changed(assignment.round_entry.round)
     return sheet

@@ -1,0 +1,339 @@
+"""A round's results as a typed value: ``RoundResults`` and its parts, plain dataclasses with no
+database and no formatting.
+
+``results.compute`` makes one; the results pages, the XLSX export, the certificates and advancement
+read its attributes. ``RoundResults.to_payload()`` is the one way to the frozen snapshot's JSON
+(``ResultSnapshot.payload``, checksummed by ``results.checksum``), and ``RoundResults.from_payload``
+reads a stored snapshot back. The payload's shape is fixed by the snapshots already published (their
+checksums must keep verifying): figures are Decimal strings (four places; alpha three; weights two;
+the scale none), times ISO 8601 strings, ids numbers, names copied in, keys in the order below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+PAYLOAD_VERSION = 1
+
+Figure = Decimal | None  # a figure as shown and stored (already rounded)
+
+
+def _figure(value: str | None) -> Figure:
+    return None if value is None else Decimal(value)
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _plain(value: Any) -> Any:
+    """A value as the payload stores it (dataclasses as dicts in field order)."""
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+@dataclass
+class EventInfo:
+    id: int
+    slug: str
+    name: str
+    year: int
+
+
+@dataclass
+class RoundInfo:
+    id: int
+    name: str
+    kind: str
+    position: int
+
+
+@dataclass
+class RubricInfo:
+    name: str
+    scale_min: Decimal
+    scale_max: Decimal
+
+
+@dataclass
+class CriterionResult:
+    id: int
+    code: str
+    title: str
+    title_en: str
+    weight: Decimal  # percent
+    independent: bool  # scored, not counted in the total
+    heaviest: bool  # the tie-break's criterion
+
+
+@dataclass
+class JudgeResult:
+    id: int
+    name: str
+    username: str
+    label: str  # "Juri 1": what operators see instead of the name
+    entries: int  # sheets counted
+    mean_deviation: Figure  # signed, from the other judges on the same entries
+    compared: int  # entries compared
+    flag: str | None  # "lebih keras" / "lebih murah"
+    normalisation: str  # "own" z-scores, "panel" (one entry) or "flat" (all totals equal)
+
+
+@dataclass
+class ScoreResult:
+    criterion_id: int
+    value: Figure
+    comment: str
+    flag_gap: Figure  # distance from the other judges' mean when flagged
+
+
+@dataclass
+class SheetResult:
+    judge_id: int
+    label: str
+    total: Figure
+    z: Figure
+    comment: str
+    submitted_at: datetime | None
+    flag_gap: Figure
+    scores: list[ScoreResult]  # one per criterion of the rubric, in the criteria's order
+
+
+@dataclass
+class EntryResult:
+    id: int  # the entry's id
+    round_entry_id: int
+    innovation: str
+    innovation_id: int
+    opd: str
+    opd_id: int
+    category_id: int
+    category: str
+    submitted_at: datetime | None
+    judges: int  # submitted sheets counted
+    raw: dict[str, Figure]  # aggregate name -> the judges' totals aggregated
+    normalised: Figure
+    z: Figure
+    score: Figure  # the chosen method's figure: what ranks
+    sd: Figure
+    range: Figure
+    heaviest: Figure  # mean score on the heaviest criterion
+    flags: int  # flagged single scores
+    sheets: list[SheetResult]
+    rank: int  # overall, strict (the tie-break always decides)
+    tie_step: int | None  # the tie-break rule that put it below the entry above
+    category_rank: int
+    category_tie_step: int | None
+    winner: bool  # within its category's winners
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None
+
+
+@dataclass
+class CategoryRanking:
+    id: int
+    name: str
+    ranking: list[int]  # entry ids, best first
+
+
+@dataclass
+class Agreement:
+    alpha: Figure  # Krippendorff's alpha, interval metric
+    reading: str | None  # "baik" / "cukup" / "lemah"
+    units: int  # entries with two or more values
+
+
+@dataclass
+class CriterionAgreement:
+    criterion_id: int
+    alpha: Figure
+    reading: str | None
+    units: int
+
+
+@dataclass
+class AgreementResults:
+    overall: Agreement
+    criteria: list[CriterionAgreement]
+
+
+@dataclass
+class NormalisationResults:
+    panel_mean: Figure
+    panel_sd: Figure
+
+
+@dataclass
+class RoundResults:
+    version: int
+    event: EventInfo
+    round: RoundInfo
+    rubric: RubricInfo
+    method: str  # "raw" or "normalised"
+    aggregate: str  # "mean", "median" or "trimmed"
+    computed_at: datetime
+    criteria: list[CriterionResult]
+    judges: list[JudgeResult]
+    entries: list[EntryResult]  # by overall rank
+    overall: list[int]  # entry ids by overall rank
+    categories: list[CategoryRanking]  # in the event's order of categories
+    winners_per_category: int
+    agreement: AgreementResults
+    normalisation: NormalisationResults
+    tie_break: list[str]
+    thresholds: dict[str, Decimal]
+    published_at: datetime | None = None  # set in a published snapshot only
+    _index: dict[str, dict[int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def entry(self, entry_id: int) -> EntryResult | None:
+        return self._lookup("entries", self.entries).get(entry_id)
+
+    def criterion(self, criterion_id: int) -> CriterionResult:
+        return self._lookup("criteria", self.criteria)[criterion_id]
+
+    def judge(self, judge_id: int) -> JudgeResult | None:
+        return self._lookup("judges", self.judges).get(judge_id)
+
+    def _lookup(self, name: str, items: list) -> dict[int, Any]:
+        found = self._index.get(name)
+        if found is None:
+            found = self._index[name] = {item.id: item for item in items}
+        return found
+
+    @property
+    def any_sheets(self) -> bool:
+        return any(entry.judges for entry in self.entries)
+
+    @property
+    def stamped_at(self) -> datetime:
+        """When these figures were fixed: the publication, else the computation."""
+        return self.published_at or self.computed_at
+
+    # --- the snapshot's payload ----------------------------------------------------------------------
+
+    def to_payload(self) -> dict[str, Any]:
+        """The JSON stored in a ``ResultSnapshot`` (and checksummed): the one way to it."""
+        payload = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if not f.name.startswith("_")}
+        if payload["published_at"] is None:
+            del payload["published_at"]  # a live result has no such key
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> RoundResults:
+        """A stored snapshot's payload, read back."""
+        agreement = payload["agreement"]
+        return cls(
+            version=payload["version"],
+            event=EventInfo(**payload["event"]),
+            round=RoundInfo(**payload["round"]),
+            rubric=RubricInfo(payload["rubric"]["name"], Decimal(payload["rubric"]["scale_min"]),
+                              Decimal(payload["rubric"]["scale_max"])),
+            method=payload["method"],
+            aggregate=payload["aggregate"],
+            computed_at=_time(payload["computed_at"]),
+            criteria=[CriterionResult(c["id"], c["code"], c["title"], c["title_en"], Decimal(c["weight"]),
+                                      c["independent"], c["heaviest"]) for c in payload["criteria"]],
+            judges=[JudgeResult(j["id"], j["name"], j["username"], j["label"], j["entries"],
+                                _figure(j["mean_deviation"]), j["compared"], j["flag"], j["normalisation"])
+                    for j in payload["judges"]],
+            entries=[_entry_from(e) for e in payload["entries"]],
+            overall=list(payload["overall"]),
+            categories=[CategoryRanking(c["id"], c["name"], list(c["ranking"])) for c in payload["categories"]],
+            winners_per_category=payload["winners_per_category"],
+            agreement=AgreementResults(
+                overall=Agreement(_figure(agreement["overall"]["alpha"]), agreement["overall"]["reading"],
+                                  agreement["overall"]["units"]),
+                criteria=[CriterionAgreement(a["criterion_id"], _figure(a["alpha"]), a["reading"], a["units"])
+                          for a in agreement["criteria"]],
+            ),
+            normalisation=NormalisationResults(_figure(payload["normalisation"]["panel_mean"]),
+                                               _figure(payload["normalisation"]["panel_sd"])),
+            tie_break=list(payload["tie_break"]),
+            thresholds={k: Decimal(v) for k, v in payload["thresholds"].items()},
+            published_at=_time(payload.get("published_at")),
+        )
+
+
+def _entry_from(e: dict[str, Any]) -> EntryResult:
+    return EntryResult(
+        id=e["id"], round_entry_id=e["round_entry_id"], innovation=e["innovation"], innovation_id=e["innovation_id"],
+        opd=e["opd"], opd_id=e["opd_id"], category_id=e["category_id"], category=e["category"],
+        submitted_at=_time(e["submitted_at"]), judges=e["judges"],
+        raw={name: _figure(value) for name, value in e["raw"].items()},
+        normalised=_figure(e["normalised"]), z=_figure(e["z"]), score=_figure(e["score"]), sd=_figure(e["sd"]),
+        range=_figure(e["range"]), heaviest=_figure(e["heaviest"]), flags=e["flags"],
+        sheets=[SheetResult(
+            judge_id=s["judge_id"], label=s["label"], total=_figure(s["total"]), z=_figure(s["z"]),
+            comment=s["comment"], submitted_at=_time(s["submitted_at"]), flag_gap=_figure(s["flag_gap"]),
+            scores=[ScoreResult(sc["criterion_id"], _figure(sc["value"]), sc["comment"], _figure(sc["flag_gap"]))
+                    for sc in s["scores"]],
+        ) for s in e["sheets"]],
+        rank=e["rank"], tie_step=e.get("tie_step"), category_rank=e["category_rank"],
+        category_tie_step=e.get("category_tie_step"), winner=bool(e.get("winner")),
+    )
+
+
+# --- what an operator sees -------------------------------------------------------------------------
+
+
+@dataclass
+class OwnScore:
+    criterion: CriterionResult
+    value: Figure
+    comment: str
+
+
+@dataclass
+class OwnSheet:
+    label: str  # the judge, anonymised
+    total: Figure
+    comment: str
+    scores: list[OwnScore]
+
+
+@dataclass
+class OwnEntry:
+    id: int
+    innovation: str
+    category: str
+    category_rank: int
+    score: Figure
+    winner: bool
+    sheets: list[OwnSheet]
+
+
+@dataclass
+class PublicRow:
+    id: int
+    innovation: str
+    opd: str
+    category_id: int
+    category: str
+    score: Figure
+    rank: int
+    category_rank: int
+    winner: bool
+
+
+@dataclass
+class OperatorView:
+    """The published result as an OPD sees it: its own entries in full with anonymous judges, everyone
+    else only in the public ranking."""
+
+    own: list[OwnEntry]
+    public: list[PublicRow]
