@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 
 import evidence_files as files
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
 from innovation.extensions import db as _db
 from innovation.innovations import evidence as ev
 from innovation.innovations.models import Evidence, IndicatorAnswer
 from innovation.innovations.services import InnovationError
 from innovation.storage import get_storage
 from innovation.storage import services as storage_services
+from innovation.web import Role
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,8 @@ import pytest
 from evidence_files import pdf as pdf_bytes
 from evidence_files import png as png_bytes
 
-from innovation.auth.models import Role
 from innovation.extensions import utcnow
+from innovation.web import Role
 
 NAME_ACCENTS = "Inovasi ‘Sehat’ – Distrik Agimuga: Pelayanan Ibu & Anak “Kampung” — Café Noël"
 

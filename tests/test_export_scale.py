@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from test_export_bundle import _CountingSink, export_zip, seed_innovation
 
-from innovation.auth.models import Role
 from innovation.reporting.export.archive import SpillingZipFile
+from innovation.web import Role
 
 
 def _zip_peak(zip_class, entries: int) -> int:

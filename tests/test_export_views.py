@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from test_export_bundle import seed_innovation
 
-from innovation.auth.models import Role
+from innovation.web import Role
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from test_export_bundle import NAME_ACCENTS, export_zip, seed_innovation, words
 
-from innovation.auth.models import Role
 from innovation.extensions import utcnow
+from innovation.web import Role
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
 from innovation.innovations import services
 from innovation.innovations.models import Evidence, Innovation
 from innovation.storage.models import StoredFile
+from innovation.web import Role
 
 
 def _attach_fake_evidence(db, innovation, no):

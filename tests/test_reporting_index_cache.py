@@ -8,12 +8,12 @@ import io
 import pytest
 from evidence_files import pdf as pdf_bytes
 
-from innovation.auth.models import Role
 from innovation.extensions import utcnow
 from innovation.innovations import evidence
 from innovation.innovations import services as innovations
 from innovation.reporting import index_cache, regional
 from innovation.reporting import services as reporting
+from innovation.web import Role
 
 
 @pytest.fixture(autouse=True)

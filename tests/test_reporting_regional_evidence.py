@@ -12,13 +12,13 @@ from evidence_files import png as png_bytes
 from sqlalchemy import func, select
 
 from innovation.audit.models import AuditEvent
-from innovation.auth.models import Role
 from innovation.demo import demo_pdf
 from innovation.extensions import db as _db
 from innovation.reporting import regional
 from innovation.reporting.models import RegionalEvidence, RegionalIndicatorValue
 from innovation.reporting.services import ReportingError
 from innovation.storage import get_storage
+from innovation.web import Role
 
 YEAR = 2026
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"

@@ -16,13 +16,13 @@ from decimal import Decimal
 import pytest
 from test_reporting_services import attach
 
-from innovation.auth.models import Role
 from innovation.extensions import utcnow
 from innovation.innovations import services as innovations
 from innovation.innovations.models import IndicatorAnswer, VerificationStatus
 from innovation.reporting import regional, services
 from innovation.reporting.index import ChangeKind, compute_index
 from innovation.rules import get_rules
+from innovation.web import Role
 
 RULES = get_rules(2026)
 NAMES = ("alpha", "Alpha", "Beta", "beta", "Ärzte", "Zebra", "zebra", "Sistem Antrean", "Sistem antrean")

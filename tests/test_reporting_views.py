@@ -4,11 +4,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from innovation.auth.models import Role
 from innovation.innovations import services as innovations
 from innovation.innovations.models import VerificationStatus
 from innovation.reporting import services
 from innovation.reporting.models import RegionalIndicatorValue
+from innovation.web import Role
 from test_reporting_services import attach
 
 

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 import evidence_files as files
-from innovation.auth.models import Role
 from innovation.extensions import utcnow
 from innovation.innovations.models import Evidence
 from innovation.storage import get_storage
 from innovation.uploads import services
 from innovation.uploads.models import PendingUpload
+from innovation.web import Role
 
 TUS = {"Tus-Resumable": "1.0.0"}
 OCTETS = "application/offset+octet-stream"

@@ -126,15 +126,6 @@ def history(innovation: Innovation, *, indicator_no: int | None = None, slot: st
     return sorted(rows, key=lambda e: (e.superseded_at or e.removed_at or e.created_at, e.id), reverse=True)
 
 
-def can_download(evidence: Evidence, user: User) -> bool:
-    """Who may open an evidence file (current or historic). The one place to widen (judges later)."""
-    return evidence.innovation.can_view(user)
-
-
-def get_evidence(evidence_id: int) -> Evidence | None:
-    return db.session.get(Evidence, evidence_id)
-
-
 # --- names -------------------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

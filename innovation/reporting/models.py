@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
 from innovation.extensions import UTCDateTime, db, utcnow
 from innovation.storage.models import StoredFile
 
@@ -49,11 +49,6 @@ class RegionalIndicatorValue(db.Model):
     def __repr__(self) -> str:
         return f"<RegionalIndicatorValue {self.year} #{self.indicator_no} {self.score}>"
 
-    @staticmethod
-    def can_edit(user: User) -> bool:
-        """The planning office (verifiers) and admins enter regional values."""
-        return user.role in (Role.ADMIN, Role.VERIFIER)
-
 
 class RegionalEvidence(db.Model):
     """One uploaded file (PDF, JPG or PNG) supporting a regional indicator value: a Perkada, an SK, a report.
@@ -87,8 +82,3 @@ class RegionalEvidence(db.Model):
     @property
     def is_current(self) -> bool:
         return self.removed_at is None
-
-    @staticmethod
-    def can_download(user: User) -> bool:
-        """The same people who enter regional values (admins and verifiers) open their files."""
-        return RegionalIndicatorValue.can_edit(user)

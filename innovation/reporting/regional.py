@@ -23,6 +23,7 @@ from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.innovations.evidence import clean_filename, is_seekable, spool_upload
 from innovation.reporting.models import RegionalEvidence, RegionalIndicatorValue
+from innovation.reporting.policy import can_edit_regional
 from innovation.reporting.services import CENT, ReportingError
 from innovation.rules import RegionalIndicator, get_rules
 from innovation.storage import get_storage, new_key
@@ -71,7 +72,7 @@ def save_regional_values(year: int, values: dict[int, dict[str, Any]], *, by: Us
     Every line is checked before anything changes (all or nothing). Returns the number of lines changed;
     each changed line is logged with its old and new values.
     """
-    if not RegionalIndicatorValue.can_edit(by):
+    if not can_edit_regional(by):
         raise ReportingError(_("Hanya admin dan verifikator yang boleh mengisi indikator daerah."))
     rules = get_rules(year)
     known = {r.no: r for r in rules.regional_indicators}
@@ -148,10 +149,6 @@ def current_evidence(year: int) -> dict[int, list[RegionalEvidence]]:
     return found
 
 
-def get_regional_evidence(evidence_id: int) -> RegionalEvidence | None:
-    return db.session.get(RegionalEvidence, evidence_id)
-
-
 def _value_for_update(year: int, no: int) -> RegionalIndicatorValue | None:
     """The value row, locked on PostgreSQL so two uploads to one indicator count files one after the other."""
     return db.session.scalar(
@@ -174,7 +171,7 @@ def attach_regional_file(year: Any, indicator_no: Any, *, stream: BinaryIO, file
     ``MAX_DOCUMENT_BYTES``. An indicator without a value row gets one (score 0). At most
     ``MAX_CURRENT_FILES`` current files per indicator. No blob stays behind when this raises.
     """
-    if not RegionalIndicatorValue.can_edit(by):
+    if not can_edit_regional(by):
         raise ReportingError(_("Hanya admin dan verifikator yang boleh mengisi indikator daerah."))
     indicator = regional_indicator(year, indicator_no)
     year = int(year)
@@ -230,7 +227,7 @@ def attach_regional_file(year: Any, indicator_no: Any, *, stream: BinaryIO, file
 
 def remove_regional_file(item: RegionalEvidence, *, by: User) -> RegionalEvidence:
     """Take a file out of the indicator's current evidence; the row and the blob stay (audit, history)."""
-    if not RegionalIndicatorValue.can_edit(by):
+    if not can_edit_regional(by):
         raise ReportingError(_("Hanya admin dan verifikator yang boleh mengisi indikator daerah."))
     if not item.is_current:
         raise ReportingError(_("Berkas bukti ini sudah dihapus."))

@@ -16,7 +16,8 @@ from sqlalchemy import Integer, Select, and_, case, column, exists, false, func,
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from innovation.audit.services import record
-from innovation.auth.models import Role, User
+from innovation.auth.models import User
+from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
 from innovation.innovations import scoring
 from innovation.innovations import services as innovations
@@ -24,27 +25,14 @@ from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation,
 from innovation.orgs.models import Opd
 from innovation.reporting.index import ChangeKind, IndexResult, InnovationLines, LineGap, compute_index_from_totals
 from innovation.reporting.models import RegionalIndicatorValue
+from innovation.reporting.policy import can_register, can_verify
 from innovation.rules import Rules, get_rules
 
 CENT = Decimal("0.01")
 
 
-class ReportingError(Exception):
+class ReportingError(DomainError):
     """A broken rule in reporting; ``field`` names the form field when there is one."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-# --- permissions -------------------------------------------------------------------------------
-
-def can_verify(user: User) -> bool:
-    return user.role in (Role.ADMIN, Role.VERIFIER)
-
-
-def can_register(user: User) -> bool:
-    return user.role == Role.ADMIN
 
 
 # --- regional indicators -------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from innovation.auth.models import User
+from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
 from innovation.innovations import evidence as evidence_services
 from innovation.innovations.models import Evidence, Innovation
@@ -43,7 +44,7 @@ MAX_OPEN_PER_USER = 20
 OPPORTUNISTIC_CLEANUP = 20
 
 
-class UploadError(Exception):
+class UploadError(DomainError):
     """A refused tus request; ``status`` is the HTTP status, the message is for the user."""
 
     def __init__(self, message: str, status: int = 400):
