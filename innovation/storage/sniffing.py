@@ -26,6 +26,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from innovation.config import MB
+from innovation.errors import DomainError
 
 HEADER_BYTES = 8192
 
@@ -64,11 +65,11 @@ OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 
 
-class SniffError(Exception):
-    """An upload that may not be stored; the message is for the user."""
+class SniffError(DomainError):
+    """An upload that may not be stored; the message is for the user, ``status`` the HTTP status."""
 
     def __init__(self, message: str, status: int = 415):
-        super().__init__(message)
+        super().__init__(message, "file")
         self.status = status
 
 

@@ -2,7 +2,8 @@
 
 A ``PendingUpload`` row holds the target and the confirmed offset; its bytes sit in
 ``UPLOAD_STAGING_DIR/<id>`` until the last byte arrives, then ``finish_upload`` hands the staged
-file to ``innovations.evidence.attach_file`` (which sniffs it and stores it). The offset in the row
+file to ``innovations.evidence.attach_file`` (which stores it through ``storage.intake.store_upload``,
+like a plain form upload). The offset in the row
 is the truth the client sees (HEAD); bytes on disk past it (a crash before the commit) are cut off
 before the next append. A lock on the staging file serialises PATCHes of one upload (a phone on a
 flaky link often retries while the server still receives the old request).
@@ -36,6 +37,7 @@ from innovation.innovations import evidence as evidence_services
 from innovation.innovations.models import Evidence, Innovation
 from innovation.innovations.services import InnovationError
 from innovation.storage import CHUNK
+from innovation.storage.intake import clean_filename
 from innovation.storage.sniffing import SniffError, check_declared_size
 from innovation.uploads.models import PendingUpload
 
@@ -153,7 +155,7 @@ def create_upload(*, user: User, length: int | None, metadata: dict[str, str]) -
         raise UploadError(_("Terlalu banyak unggahan yang belum selesai. Selesaikan atau tunggu yang lama kedaluwarsa."), 429)
     upload = PendingUpload(
         id=secrets.token_hex(16), user_id=user.id, length=length, offset=0,
-        filename=evidence_services.clean_filename(metadata.get("filename")),
+        filename=clean_filename(metadata.get("filename")),
         target={
             "innovation_id": destination.innovation.id,
             "indicator_no": destination.target.indicator_no,
