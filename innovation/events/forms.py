@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from innovation.events.models import DEFAULT_CATEGORIES, EntryStatus
@@ -55,7 +56,7 @@ class CategoryForm(FlaskForm):
 
 
 class MoveCategoryForm(FlaskForm):
-    direction = SelectField(choices=[("up", _l("Naik")), ("down", _l("Turun"))])
+    direction = SelectField(choices=[SelectChoice("up", _l("Naik")), SelectChoice("down", _l("Turun"))])
 
 
 class ExtensionForm(FlaskForm):

@@ -21,6 +21,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from innovation.auth.models import Role
 from innovation.auth.permissions import ensure, role_required
@@ -134,8 +135,8 @@ def _fail(error: EventError) -> None:
     flash(str(error), "error")
 
 
-def _category_choices(event: Event) -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in event.categories]
+def _category_choices(event: Event) -> list[SelectChoice]:
+    return [SelectChoice(c.id, c.name) for c in event.categories]
 
 
 # --- everyone --------------------------------------------------------------------------------
@@ -300,7 +301,7 @@ def extensions(slug: str):
     event = _event_or_404(slug)
     form = ExtensionForm()
     opds = list(db.session.scalars(select(Opd).where(Opd.active.is_(True)).order_by(Opd.name)))
-    form.opd_id.choices = [("", _("— pilih OPD —"))] + [(o.id, o.name) for o in opds]
+    form.opd_id.choices = [SelectChoice("", _("— pilih OPD —"))] + [SelectChoice(o.id, o.name) for o in opds]
     if form.validate_on_submit():
         opd = db.session.get(Opd, form.opd_id.data)
         try:
@@ -367,9 +368,10 @@ def entries(slug: str):
     event = _event_or_404(slug)
     form = EntryFilterForm(request.args)
     opds = list(db.session.scalars(select(Opd).order_by(Opd.name)))
-    form.category.choices = [("", _("Semua kategori"))] + _category_choices(event)
-    form.status.choices = [("", _("Semua status"))] + [(s.value, ENTRY_STATUS_LABELS[s]) for s in EntryStatus]
-    form.opd.choices = [("", _("Semua OPD"))] + [(o.id, o.name) for o in opds]
+    form.category.choices = [SelectChoice("", _("Semua kategori"))] + _category_choices(event)
+    form.status.choices = [SelectChoice("", _("Semua status"))] + [
+        SelectChoice(s.value, ENTRY_STATUS_LABELS[s]) for s in EntryStatus]
+    form.opd.choices = [SelectChoice("", _("Semua OPD"))] + [SelectChoice(o.id, o.name) for o in opds]
     form.validate()
     # A filter that is not one of the choices is ignored rather than an error page.
     category_id = form.category.data if not form.category.errors else None

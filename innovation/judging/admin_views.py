@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from innovation.auth.models import Role, User
 from innovation.auth.permissions import role_required
@@ -70,7 +71,8 @@ def default_rounds(slug: str):
 def _round_form(form: RoundForm) -> None:
     if not rubrics.builtin_rubrics():
         rubrics.seed_builtin_rubrics(by=None)  # saved with the round the form creates
-    form.rubric.choices = [("", _("— pilih —"))] + [(r.code, r.name) for r in rubrics.builtin_rubrics()]
+    form.rubric.choices = [SelectChoice("", _("— pilih —"))] + [
+        SelectChoice(r.code, r.name) for r in rubrics.builtin_rubrics()]
 
 
 def _round_data(form: RoundForm) -> dict:
