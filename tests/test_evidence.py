@@ -133,6 +133,13 @@ def test_replace_must_name_the_same_target(db, innovation, operator):
         attach_pdf(innovation, operator, indicator_no=17, replaces=first)
 
 
+@pytest.mark.parametrize("replaces", ["0", "-3", "x", str(2**31), str(2**63)])
+def test_replacing_an_unknown_or_impossible_id_is_refused(db, innovation, operator, replaces):
+    with pytest.raises(ev.EvidenceError) as error:  # not a database error for ids past the column's range
+        ev.evidence_for_update(innovation, replaces)
+    assert error.value.status == 409
+
+
 def test_remove_keeps_the_file(db, innovation, operator):
     item = attach_pdf(innovation, operator)
     ev.remove_evidence(item, by=operator)

@@ -193,6 +193,16 @@ def test_the_registration_form_shows_for_admins_only(client, make_user, login, l
 
 
 @pytest.mark.parametrize("huge", [2**31, 2**63])
+def test_bulk_registration_of_impossible_ids_is_refused(client, make_user, login, line, huge):
+    innovation, _ = line
+    login(make_user(role=Role.ADMIN))
+    response = client.post("/reporting/registration", data={"innovation_id": [str(innovation.id), str(huge)],
+                                                            "action": "register"}, follow_redirects=True)
+    assert response.status_code == 200 and "tidak ditemukan" in response.get_data(as_text=True)
+    assert innovation.registered_at is None
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63])
 def test_ids_past_the_column_range_are_404(app, client, make_user, login, huge):
     """Every route of the area with an id: 404, not a database error (PostgreSQL refuses 2**31 for an
     INTEGER, SQLite 2**63 for any integer)."""

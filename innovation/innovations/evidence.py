@@ -27,6 +27,7 @@ from innovation.innovations.models import Evidence, Innovation
 from innovation.innovations.services import InnovationError, refresh_derived
 from innovation.storage.intake import CONTROL_CHARACTERS, MAX_NAME_LENGTH, store_upload
 from innovation.storage.sniffing import SniffError, format_mb, max_bytes_for, types_label
+from innovation.web import id_in_range
 
 MAX_URL_LENGTH = 1000
 MAX_CURRENT_PER_TARGET = 20
@@ -223,10 +224,10 @@ def evidence_for_update(innovation: Innovation, evidence_id: int | str | None) -
     try:
         number = int(evidence_id)
     except (TypeError, ValueError):
-        raise EvidenceError(_("Bukti yang akan diganti tidak ditemukan atau sudah diganti."), status=409)
+        number = None
     evidence = db.session.scalar(
         select(Evidence).where(Evidence.id == number, Evidence.innovation_id == innovation.id)
-    )
+    ) if id_in_range(Evidence, number) else None
     if evidence is None:
         raise EvidenceError(_("Bukti yang akan diganti tidak ditemukan atau sudah diganti."), status=409)
     return evidence

@@ -27,6 +27,7 @@ from innovation.reporting.index import ChangeKind, IndexResult, InnovationLines,
 from innovation.reporting.models import RegionalIndicatorValue
 from innovation.reporting.policy import can_register, can_verify
 from innovation.rules import Rules, get_rules
+from innovation.web import id_in_range
 
 CENT = Decimal("0.01")
 
@@ -177,6 +178,8 @@ def set_registration(innovation_ids: Iterable[int], *, registered: bool, by: Use
     ids = sorted({int(i) for i in innovation_ids})
     if not ids:
         raise ReportingError(_("Pilih setidaknya satu inovasi."))
+    if not all(id_in_range(Innovation, i) for i in ids):
+        raise ReportingError(_("Sebagian inovasi yang dipilih tidak ditemukan."))
     rows = list(db.session.scalars(select(Innovation).where(Innovation.id.in_(ids))))
     if len(rows) != len(ids):
         raise ReportingError(_("Sebagian inovasi yang dipilih tidak ditemukan."))

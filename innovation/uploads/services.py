@@ -40,6 +40,7 @@ from innovation.storage import CHUNK
 from innovation.storage.intake import clean_filename
 from innovation.storage.sniffing import SniffError, check_declared_size
 from innovation.uploads.models import PendingUpload
+from innovation.web import id_in_range
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 MAX_OPEN_PER_USER = 20
@@ -109,7 +110,7 @@ def _destination(target: dict[str, Any], user: User) -> Destination:
         innovation_id = int(target.get("innovation_id") or 0)
     except (TypeError, ValueError):
         innovation_id = 0
-    innovation = db.session.get(Innovation, innovation_id) if innovation_id > 0 else None
+    innovation = db.session.get(Innovation, innovation_id) if id_in_range(Innovation, innovation_id) else None
     if innovation is None:
         raise UploadError(_("Inovasi tujuan tidak ditemukan."), 404)
     if not innovation.can_edit(user):
