@@ -7,8 +7,7 @@ from sqlalchemy import select
 from innovation.audit.models import AuditEvent
 from innovation.innovations import services as innovations
 from innovation.innovations.models import Evidence, VerificationStatus
-from innovation.reporting import regional, services
-from innovation.reporting import policy
+from innovation.reporting import policy, regional, services
 from innovation.reporting.services import ReportingError
 from innovation.storage.models import StoredFile
 from innovation.web import Role

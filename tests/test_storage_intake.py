@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 
+import evidence_files as files
 import pytest
 
-import evidence_files as files
 from innovation.storage import get_storage
 from innovation.storage.intake import clean_filename, store_upload
 from innovation.storage.sniffing import SniffError
