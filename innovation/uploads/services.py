@@ -2,10 +2,9 @@
 
 A ``PendingUpload`` row holds the target and the confirmed offset; its bytes sit in
 ``UPLOAD_STAGING_DIR/<id>`` until the last byte arrives, then ``finish_upload`` hands the staged
-file to ``innovations.evidence.attach_file`` (which stores it through ``storage.intake.store_upload``,
-like a plain form upload). The offset in the row
-is the truth the client sees (HEAD); bytes on disk past it (a crash before the commit) are cut off
-before the next append. A lock on the staging file serialises PATCHes of one upload (a phone on a
+file to ``innovations.evidence.attach_file``, which stores it through ``storage.intake.store_upload``
+like a plain form upload. The offset in the row is the truth the client sees (HEAD); bytes on disk
+past it (a crash before the commit) are cut off before the next append. A lock on the staging file serialises PATCHes of one upload (a phone on a
 flaky link often retries while the server still receives the old request).
 
 Services never commit; the views do.
