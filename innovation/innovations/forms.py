@@ -29,11 +29,12 @@ class CheckboxListWidget:
 
 class OnePassSelect(Select):
     """The same HTML as WTForms' ``Select`` for a plain single select, in one pass: its option renderer
-    builds a dict, sorts it and escapes every attribute per option. The profile form's seven selects
-    (38 urusan among them) take about 0.6 ms this way and 1.6-2.0 ms with WTForms 3.3's widget, on every
-    view of the form: 1.0-1.4 ms saved in every run of ``python -m benchmarks.profile_form`` (medians of
-    41 alternating rounds), some 5% of the page's 20 ms. Groups, ``multiple`` and options with their own
-    attributes go to WTForms' widget."""
+    builds a dict, sorts it and escapes every attribute per option. ``python -m benchmarks.profile_form``
+    (medians of 41 alternating rounds, an idle machine): the profile form's seven selects (38 urusan among
+    them) 0.41 ms this way, 1.32 ms with WTForms 3.3's widget (rounds' spread 0.05 / 0.15 ms); the whole
+    page through the test client 7.4 vs 8.6 ms. About 1 ms on every view of the form, some 5% of its
+    20 ms p50 under gunicorn. Groups, ``multiple`` and options with their own attributes go to WTForms'
+    widget."""
 
     def __call__(self, field, **kwargs):
         choices = list(field.iter_choices())
