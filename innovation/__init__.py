@@ -62,15 +62,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.events import views as events_routes  # noqa: F401  (routes on events_bp)
     from innovation.events.blueprint import bp as events_bp
     from innovation.home import bp as home_bp
-    from innovation.innovations.views import bp as innovations_bp
+    from innovation.innovations import evidence_views as innovation_evidence_routes  # noqa: F401
+    from innovation.innovations import views as innovation_routes  # noqa: F401
+    from innovation.innovations.blueprint import bp as innovations_bp
     from innovation.jobs import views as jobs_routes  # noqa: F401  (routes on jobs_bp)
     from innovation.jobs.blueprint import bp as jobs_bp
     from innovation.judging import admin_views, results_views, rubric_views, views  # noqa: F401  (judging's routes)
     from innovation.judging.blueprint import bp as judging_bp
     from innovation.orgs import views as orgs_routes  # noqa: F401  (routes on orgs_bp)
     from innovation.orgs.blueprint import bp as orgs_bp
-    from innovation.reporting.views import bp as reporting_bp
-    from innovation.uploads.views import bp as uploads_bp
+    from innovation.reporting import export_views as reporting_export_routes  # noqa: F401
+    from innovation.reporting import regional_views as reporting_regional_routes  # noqa: F401
+    from innovation.reporting import views as reporting_routes  # noqa: F401
+    from innovation.reporting.blueprint import bp as reporting_bp
+    from innovation.uploads import views as upload_routes  # noqa: F401
+    from innovation.uploads.blueprint import bp as uploads_bp
 
     for blueprint in (
         home_bp, auth_bp, orgs_bp, audit_bp, innovations_bp, uploads_bp, events_bp, judging_bp, reporting_bp, jobs_bp,

@@ -60,8 +60,10 @@ def docx() -> bytes:
     return out.getvalue()
 
 
-def ole2(stream_name: str = "PowerPoint Document") -> bytes:
-    """A minimal compound file: header, one FAT sector, one directory sector, one data sector."""
+def ole2(stream_name: str = "PowerPoint Document", inside: str | None = None) -> bytes:
+    """A minimal compound file: header, one FAT sector, one directory sector, one data sector.
+    ``inside``: the stream sits in a storage of that name (an object embedded in a Word file), next to
+    a ``WordDocument`` stream at the root."""
     sector = 512
     header = bytearray(512)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -74,17 +76,21 @@ def ole2(stream_name: str = "PowerPoint Document") -> bytes:
     struct.pack_into("<109I", header, 0x4C, 0, *([0xFFFFFFFF] * 108))
     fat = struct.pack("<128I", 0xFFFFFFFD, 0xFFFFFFFE, 0xFFFFFFFE, *([0xFFFFFFFF] * 125))
 
-    def entry(name: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF) -> bytes:
+    def entry(name: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF) -> bytes:
         raw = bytearray(128)
         encoded = (name + "\x00").encode("utf-16-le")
         raw[: len(encoded)] = encoded
         struct.pack_into("<HBB", raw, 0x40, len(encoded), kind, 1)
-        struct.pack_into("<III", raw, 0x44, 0xFFFFFFFF, 0xFFFFFFFF, child)
+        struct.pack_into("<III", raw, 0x44, 0xFFFFFFFF, right, child)
         struct.pack_into("<II", raw, 0x74, start, size)
         return bytes(raw)
 
-    directory = (entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1) + entry(stream_name, 2, 2, 4096)
-                 + bytes(128) + bytes(128))
+    if inside is None:
+        directory = (entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1) + entry(stream_name, 2, 2, 4096)
+                     + bytes(128) + bytes(128))
+    else:
+        directory = (entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1) + entry("WordDocument", 2, 2, 4096, right=2)
+                     + entry(inside, 1, 0, 0, child=3) + entry(stream_name, 2, 2, 4096))
     data = bytes(sector)
     return bytes(header) + fat + directory + data
 

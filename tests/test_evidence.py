@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 
 import evidence_files as files
 from innovation.audit.models import AuditEvent
-from innovation.web import Role
 from innovation.extensions import db as _db
 from innovation.innovations import evidence as ev
 from innovation.innovations.models import Evidence, IndicatorAnswer
 from innovation.innovations.services import InnovationError
 from innovation.storage import get_storage
 from innovation.storage import services as storage_services
+from innovation.web import Role
 
 
 @pytest.fixture(autouse=True)
@@ -131,6 +131,13 @@ def test_replace_must_name_the_same_target(db, innovation, operator):
     first = attach_pdf(innovation, operator, indicator_no=16)
     with pytest.raises(InnovationError):
         attach_pdf(innovation, operator, indicator_no=17, replaces=first)
+
+
+@pytest.mark.parametrize("replaces", ["0", "-3", "x", str(2**31), str(2**63)])
+def test_replacing_an_unknown_or_impossible_id_is_refused(db, innovation, operator, replaces):
+    with pytest.raises(ev.EvidenceError) as error:  # not a database error for ids past the column's range
+        ev.evidence_for_update(innovation, replaces)
+    assert error.value.status == 409
 
 
 def test_remove_keeps_the_file(db, innovation, operator):

@@ -4,11 +4,12 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 from wtforms.fields import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from innovation.innovations.forms import MultiCheckboxField
 
-CHOICES = [("x", "Ex <b>"), ("y&", 'Why "q"'), ("z", "Zed ‘Ü’")]
+CHOICES = [SelectChoice("x", "Ex <b>"), SelectChoice("y&", 'Why "q"'), SelectChoice("z", "Zed ‘Ü’")]
 
 
 class _Reference(SelectMultipleField):
@@ -36,7 +37,7 @@ def test_one_pass_select_renders_what_wtforms_select_renders():
 
     from innovation.innovations.forms import FastSelectField
 
-    choices = [("", "— pilih —"), *CHOICES, ("0", "")]
+    choices = [SelectChoice("", "— pilih —"), *CHOICES, SelectChoice("0", "")]
 
     class Selects(Form):
         fast = FastSelectField("A", choices=choices)

@@ -150,6 +150,19 @@ def test_permission_methods(make_user, make_innovation):
     assert not innovation.can_view(judge)  # judges see entries through judging, not the registry
 
 
+def test_policy_rules(db, make_user, make_innovation):
+    from innovation.innovations import policy
+
+    owner, other = make_user(), make_user()
+    admin, verifier, judge = (make_user(role=role) for role in (Role.ADMIN, Role.VERIFIER, Role.JUDGE))
+    assert policy.own_opd_id(owner) == owner.opd_id
+    assert [policy.own_opd_id(u) for u in (admin, verifier, judge)] == [None, None, None]
+    assert [policy.can_create(u) for u in (owner, admin, verifier, judge)] == [True, True, False, False]
+    item = _attach_fake_evidence(db, make_innovation(opd=owner.opd), 16)
+    assert [policy.can_download_evidence(item, u) for u in (owner, other, admin, verifier, judge)] == [
+        True, False, True, True, False]
+
+
 # --- views ------------------------------------------------------------------------------------
 
 def test_operator_creates_and_edits_an_innovation(client, make_user, login):
@@ -219,6 +232,51 @@ def test_admin_creates_for_an_opd(client, make_user, make_opd, login):
     assert response.status_code == 302
     listing = client.get(f"/innovations/?opd={opd.id}").get_data(as_text=True)
     assert "Bansos Tepat" in listing
+
+
+def test_an_operator_lists_their_own_opd_only(client, make_user, make_innovation, login):
+    owner = make_user()
+    make_innovation(opd=owner.opd, nama="Punya Kami")
+    theirs = make_innovation(nama="Punya Mereka")
+    login(owner)
+    page = client.get(f"/innovations/?opd={theirs.opd_id}").get_data(as_text=True)  # the filter cannot widen it
+    assert "Punya Kami" in page and "Punya Mereka" not in page
+    assert f"· {owner.opd.name}" in page and 'href="/innovations/new"' in page
+    assert 'name="opd"' not in page  # no OPD filter for an operator
+
+
+def test_a_verifier_lists_every_opd_and_cannot_add(client, make_user, make_innovation, login):
+    first = make_innovation(nama="Inovasi Satu")
+    make_innovation(nama="Inovasi Dua")
+    login(make_user(role=Role.VERIFIER))
+    page = client.get("/innovations/").get_data(as_text=True)
+    assert "Inovasi Satu" in page and "Inovasi Dua" in page and 'name="opd"' in page
+    assert 'href="/innovations/new"' not in page
+    only = client.get(f"/innovations/?opd={first.opd_id}").get_data(as_text=True)
+    assert "Inovasi Satu" in only and "Inovasi Dua" not in only
+    assert "Inovasi Dua" in client.get(f"/innovations/?opd={2**31}").get_data(as_text=True)  # out of range: all
+
+
+def test_an_operator_of_an_inactive_opd_sees_why_nothing_was_created(client, make_user, make_opd, login):
+    operator = make_user(opd=make_opd(active=False))
+    login(operator)
+    response = client.post("/innovations/new", data={"nama": "Tidak Jadi", "rules_year": "2026"})
+    assert response.status_code == 200 and "OPD ini tidak aktif." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63])
+def test_ids_past_the_column_range_are_404(app, client, make_user, login, huge):
+    """Every route of the area with an id: 404, not a database error (PostgreSQL refuses 2**31 for an
+    INTEGER, SQLite 2**63 for any integer)."""
+    login(make_user(role=Role.ADMIN))
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("innovations.") and r.arguments]
+    assert rules
+    for rule in rules:
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<int:{name}>", str(huge))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert client.open(path, method=method).status_code == 404, (method, path)
 
 
 def test_list_statement_count_does_not_grow(client, db, make_user, make_innovation, login, count_statements):

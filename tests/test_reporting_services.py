@@ -7,8 +7,7 @@ from sqlalchemy import select
 from innovation.audit.models import AuditEvent
 from innovation.innovations import services as innovations
 from innovation.innovations.models import Evidence, VerificationStatus
-from innovation.reporting import regional, services
-from innovation.reporting.models import RegionalIndicatorValue
+from innovation.reporting import policy, regional, services
 from innovation.reporting.services import ReportingError
 from innovation.storage.models import StoredFile
 from innovation.web import Role
@@ -240,7 +239,7 @@ def test_regional_values_need_the_planning_office(db, make_user):
         regional.save_regional_values(2026, {1: {"score": "1"}}, by=make_user())
     with pytest.raises(ReportingError):
         regional.save_regional_values(2026, {99: {"score": "1"}}, by=make_user(role=Role.ADMIN))
-    assert RegionalIndicatorValue.can_edit(make_user(role=Role.VERIFIER))
+    assert policy.can_edit_regional(make_user(role=Role.VERIFIER))
 
 
 # --- the district index from the database -------------------------------------------------------

@@ -4,11 +4,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from innovation.web import Role
 from innovation.innovations import services as innovations
 from innovation.innovations.models import VerificationStatus
 from innovation.reporting import services
 from innovation.reporting.models import RegionalIndicatorValue
+from innovation.web import Role
 from test_reporting_services import attach
 
 
@@ -169,3 +169,49 @@ def test_statement_count_does_not_grow_with_rows(client, db, make_user, make_opd
     with count_statements() as many:
         assert client.get(url.format(opd=opd.id)).status_code == 200
     assert few.count == many.count
+
+
+def test_policy_rules(make_user):
+    from innovation.reporting import policy
+
+    operator, judge, verifier, admin = (make_user(role=r) for r in (Role.OPERATOR, Role.JUDGE, Role.VERIFIER,
+                                                                     Role.ADMIN))
+    users = (operator, judge, verifier, admin)
+    assert [policy.can_verify(u) for u in users] == [False, False, True, True]
+    assert [policy.can_register(u) for u in users] == [False, False, False, True]
+    assert [policy.can_edit_regional(u) for u in users] == [False, False, True, True]
+    assert [policy.can_download_regional(u) for u in users] == [False, False, True, True]
+
+
+def test_the_registration_form_shows_for_admins_only(client, make_user, login, line):
+    innovation, operator = line
+    login(make_user(role=Role.VERIFIER))
+    assert "register-form" not in client.get(f"/innovations/{innovation.id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    login(make_user(role=Role.ADMIN))
+    assert "register-form" in client.get(f"/innovations/{innovation.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63])
+def test_bulk_registration_of_impossible_ids_is_refused(client, make_user, login, line, huge):
+    innovation, _ = line
+    login(make_user(role=Role.ADMIN))
+    response = client.post("/reporting/registration", data={"innovation_id": [str(innovation.id), str(huge)],
+                                                            "action": "register"}, follow_redirects=True)
+    assert response.status_code == 200 and "tidak ditemukan" in response.get_data(as_text=True)
+    assert innovation.registered_at is None
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63])
+def test_ids_past_the_column_range_are_404(app, client, make_user, login, huge):
+    """Every route of the area with an id: 404, not a database error (PostgreSQL refuses 2**31 for an
+    INTEGER, SQLite 2**63 for any integer)."""
+    login(make_user(role=Role.ADMIN))
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("reporting.") and r.arguments]
+    assert rules
+    for rule in rules:
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<int:{name}>", str(huge))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert client.open(path, method=method).status_code == 404, (method, path)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import time
 
 import pytest
 
@@ -40,6 +42,7 @@ def test_known_types_are_recognised_from_bytes(data, extension, content_type):
         b"Ini hanya teks biasa, bukan PDF.\n" * 10,
         files.docx(),                     # a ZIP, but not a presentation
         files.ole2("WordDocument"),       # OLE2, but Word, not PowerPoint
+        files.ole2(inside="ObjectPool"),  # a Word file with a presentation embedded in it
         b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + bytes(64),  # QuickTime only
         b"PK\x03\x04" + bytes(100),       # a broken ZIP
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),  # a truncated OLE2
@@ -48,6 +51,47 @@ def test_known_types_are_recognised_from_bytes(data, extension, content_type):
 )
 def test_other_content_is_not_recognised(data):
     assert sniff(io.BytesIO(data)) is None
+
+
+def _patched(data: bytes, offset: int, fmt: str, *values) -> bytes:
+    changed = bytearray(data)
+    struct.pack_into(fmt, changed, offset, *values)
+    return bytes(changed)
+
+
+DIRECTORY = 1024  # the test file's directory sector (after the header and the FAT sector)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _patched(files.ole2(), 0x1E, "<H", 30),                   # a 1 GB sector size
+        _patched(files.ole2(), 0x1E, "<H", 12),                   # 4 KB sectors in a 2 KB file
+        _patched(files.ole2(), 0x30, "<I", 0x7FFFFFFF),           # the directory far past the end
+        _patched(files.ole2(), 0x44, "<II", 0, 0xFFFFFF),         # a DIFAT chain that loops on itself
+        _patched(files.ole2(), DIRECTORY + 128 + 0x40, "<H", 0xFFFF),  # a stream name longer than its entry
+        _patched(_patched(files.ole2(), DIRECTORY + 128 + 0x4C, "<I", 0), DIRECTORY + 128 + 0x42, "<B", 1),
+        # ^ a storage whose child is the root: the directory tree is a circle
+    ],
+)
+def test_hostile_compound_files_are_refused_quickly(data):
+    started = time.perf_counter()
+    assert sniff(io.BytesIO(data)) is None
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _patched(files.ole2(), 0x2C, "<I", 0xFFFFFFFF),           # the header lies about the FAT's size
+        _patched(files.ole2(), 512 + 4, "<I", 1),                 # the directory's sector chain loops
+        files.ole2() + b"\xff" * 5000,                            # junk after the last sector
+    ],
+)
+def test_a_presentation_with_a_damaged_header_is_still_read(data):
+    started = time.perf_counter()
+    assert sniff(io.BytesIO(data)).extension == "ppt"
+    assert time.perf_counter() - started < 1
 
 
 def test_sniff_leaves_the_stream_at_the_start():

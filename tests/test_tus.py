@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 import evidence_files as files
-from innovation.web import Role
 from innovation.extensions import utcnow
 from innovation.innovations.models import Evidence
 from innovation.storage import get_storage
 from innovation.uploads import services
 from innovation.uploads.models import PendingUpload
+from innovation.web import Role
 
 TUS = {"Tus-Resumable": "1.0.0"}
 OCTETS = "application/offset+octet-stream"
@@ -184,6 +184,10 @@ def test_creation_checks_target_permission_and_size(logged_in, db, innovation, m
     assert bad_meta.status_code == 400
     no_length = logged_in.post("/uploads/tus", headers={**TUS, "Upload-Metadata": metadata(innovation_id=innovation.id, indicator_no=16)})
     assert no_length.status_code == 400
+    for impossible in (2**31, 2**63):  # past the id column's range: not found, not a database error
+        far = logged_in.post("/uploads/tus", headers={**TUS, "Upload-Length": "10", "Upload-Metadata": metadata(
+            filename="a.pdf", innovation_id=impossible, indicator_no=16)})
+        assert far.status_code == 404, far.json
 
 
 def test_wrong_type_at_the_end_is_refused_and_forgotten(logged_in, db, innovation):

@@ -6,21 +6,17 @@ derived figures; they never commit and never touch the request. Callers check
 (the indicator exists in the innovation's rules year, the file type is allowed there, the size
 limit, links only where the indicator allows them).
 
-Blobs: ``attach_file`` writes the blob before the rows exist and deletes it again on any failure
-inside the service. The view then commits with ``storage.commit_or_delete([evidence.file.key])``
-so that a failed commit deletes it too; ``flask uploads gc`` removes what a crash leaves behind.
+Blobs: ``attach_file`` stores the upload through ``storage.intake.store_upload``, which writes the
+blob before the rows exist and deletes it again on any failure inside the service. The view then
+commits with ``storage.commit_or_delete([evidence.file.key])`` so that a failed commit deletes it
+too; ``flask uploads gc`` removes what a crash leaves behind.
 """
 from __future__ import annotations
 
-import os
-import re
-import tempfile
-import unicodedata
 from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -29,21 +25,12 @@ from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Evidence, Innovation
 from innovation.innovations.services import InnovationError, refresh_derived
-from innovation.storage import CHUNK, get_storage, new_key
-from innovation.storage.models import StoredFile
-from innovation.storage.sniffing import (
-    FileType,
-    SniffError,
-    check_upload,
-    format_mb,
-    max_bytes_for,
-    types_label,
-)
+from innovation.storage.intake import CONTROL_CHARACTERS, MAX_NAME_LENGTH, store_upload
+from innovation.storage.sniffing import SniffError, format_mb, max_bytes_for, types_label
+from innovation.web import id_in_range
 
 MAX_URL_LENGTH = 1000
-MAX_NAME_LENGTH = 255
 MAX_CURRENT_PER_TARGET = 20
-SPOOL_IN_MEMORY = CHUNK
 
 
 class EvidenceError(InnovationError):
@@ -126,42 +113,6 @@ def history(innovation: Innovation, *, indicator_no: int | None = None, slot: st
     return sorted(rows, key=lambda e: (e.superseded_at or e.removed_at or e.created_at, e.id), reverse=True)
 
 
-def can_download(evidence: Evidence, user: User) -> bool:
-    """Who may open an evidence file (current or historic). The one place to widen (judges later)."""
-    return evidence.innovation.can_view(user)
-
-
-def get_evidence(evidence_id: int) -> Evidence | None:
-    return db.session.get(Evidence, evidence_id)
-
-
-# --- names -------------------------------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_UNSAFE = re.compile(r'[<>:"/\\|?*]')
-
-
-def clean_filename(filename: str | None, file_type: FileType | None = None) -> str:
-    """A display/download name: no path, no control characters, at most 255 characters, and
-    ending in the sniffed type's extension (a PDF called ``scan.png`` is offered as ``scan.pdf``)."""
-    name = unicodedata.normalize("NFC", filename or "")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _CONTROL.sub("", name)
-    name = _UNSAFE.sub("_", name)
-    name = " ".join(name.split()).strip(" .")
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    if file_type is not None:
-        same = ext.lower() == file_type.extension or (file_type.extension == "jpg" and ext.lower() in ("jpeg", "jpe", "jfif"))
-        if not same:
-            stem = name if ext.lower() not in ("pdf", "jpg", "jpeg", "png", "ppt", "pptx", "mp4") else stem
-            ext = file_type.extension
-    stem = stem or _("berkas")
-    suffix = f".{ext}" if ext else ""
-    return stem[: MAX_NAME_LENGTH - len(suffix)] + suffix
-
-
 # --- changing ----------------------------------------------------------------------------------
 
 def check_replaces(innovation: Innovation, target: Target, replaces: Evidence | None) -> None:
@@ -172,31 +123,6 @@ def check_replaces(innovation: Innovation, target: Target, replaces: Evidence | 
         return
     if replaces.innovation_id != innovation.id or not target.matches(replaces) or not replaces.is_current:
         raise EvidenceError(_("Bukti yang akan diganti tidak ditemukan atau sudah diganti."), status=409)
-
-
-def spool_upload(stream: BinaryIO, limit: int) -> BinaryIO:
-    """Copy a non-seekable stream into a temporary file (memory up to 1 MB, then disk); the caller
-    closes it. Raises ``SniffError`` (413) past ``limit``. Shared with ``reporting.regional``."""
-    staging = current_app.config.get("UPLOAD_STAGING_DIR")
-    if staging:
-        os.makedirs(staging, exist_ok=True)
-    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, dir=staging or None)
-    size = 0
-    while chunk := stream.read(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            spooled.close()
-            raise SniffError("too large", 413)
-        spooled.write(chunk)
-    spooled.seek(0)
-    return spooled
-
-
-def is_seekable(stream: BinaryIO) -> bool:
-    try:
-        return bool(stream.seekable())
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 def _supersede(replaces: Evidence | None, now) -> None:
@@ -213,30 +139,8 @@ def attach_file(
     the way. ``replaces`` keeps the old row as history (``superseded_at``)."""
     target = resolve_target(innovation, indicator_no=indicator_no, slot=slot)
     check_replaces(innovation, target, replaces)
-    source = stream if is_seekable(stream) else None
     try:
-        if source is None:
-            try:
-                source = spool_upload(stream, target.max_bytes)
-            except SniffError as error:
-                raise EvidenceError(_("Berkas terlalu besar. Batas untuk bukti ini %(limit)s MB (%(types)s).",
-                                      limit=target.max_mb, types=target.types_label), status=413) from error
-        size = source.seek(0, os.SEEK_END)
-        source.seek(0)
-        try:
-            file_type = check_upload(source, size, target.types)
-        except SniffError as error:
-            raise EvidenceError(str(error), "file", status=error.status) from error
-        storage = get_storage()
-        key = new_key()
-        try:
-            blob = storage.save(key, source)
-            if blob.size != size:
-                raise EvidenceError(_("Berkas berubah saat disimpan. Silakan unggah ulang."))
-            stored = StoredFile(
-                key=key, original_name=clean_filename(filename, file_type), content_type=file_type.content_type,
-                extension=file_type.extension, size=blob.size, sha256=blob.sha256,
-            )
+        with store_upload(stream, filename, target.types) as stored:
             now = utcnow()
             _supersede(replaces, now)
             evidence = Evidence(
@@ -254,13 +158,9 @@ def attach_file(
                          "file": stored.original_name, "sha256": stored.sha256,
                          "replaces_id": evidence.replaces_id},
             )
-        except BaseException:
-            storage.delete(key)  # no file without its row
-            raise
-        return evidence
-    finally:
-        if source is not None and source is not stream:
-            source.close()
+    except SniffError as error:
+        raise EvidenceError(str(error), "file", status=error.status) from error
+    return evidence
 
 
 def clean_url(url: str | None) -> str:
@@ -287,7 +187,7 @@ def attach_link(
         raise EvidenceError(_("%(target)s tidak menerima tautan; unggah berkas %(types)s.",
                               target=target.label, types=target.types_label), "url")
     url = clean_url(url)
-    title = " ".join(_CONTROL.sub("", title or "").split())[:MAX_NAME_LENGTH]
+    title = " ".join(CONTROL_CHARACTERS.sub("", title or "").split())[:MAX_NAME_LENGTH]
     check_replaces(innovation, target, replaces)
     now = utcnow()
     _supersede(replaces, now)
@@ -324,10 +224,10 @@ def evidence_for_update(innovation: Innovation, evidence_id: int | str | None) -
     try:
         number = int(evidence_id)
     except (TypeError, ValueError):
-        raise EvidenceError(_("Bukti yang akan diganti tidak ditemukan atau sudah diganti."), status=409)
+        number = None
     evidence = db.session.scalar(
         select(Evidence).where(Evidence.id == number, Evidence.innovation_id == innovation.id)
-    )
+    ) if id_in_range(Evidence, number) else None
     if evidence is None:
         raise EvidenceError(_("Bukti yang akan diganti tidak ditemukan atau sudah diganti."), status=409)
     return evidence

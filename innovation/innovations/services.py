@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
+from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
 from innovation.innovations import readiness, scoring
 from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation
@@ -30,12 +31,8 @@ OPTION_FIELDS = {
 }
 
 
-class InnovationError(Exception):
+class InnovationError(DomainError):
     """A broken rule about an innovation; ``field`` names the form field when there is one."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- reading ---------------------------------------------------------------------------------

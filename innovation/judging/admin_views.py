@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from innovation.auth.models import User
 from innovation.events.models import Category
@@ -42,7 +43,7 @@ def default_rounds(slug: str):
 def _rubric_choices(form: RoundForm) -> None:
     if not rubrics.builtin_rubrics():
         rubrics.seed_builtin_rubrics(by=None)  # saved with the round the form creates
-    form.rubric.choices = [("", _("— pilih —"))] + [(r.code, r.name) for r in rubrics.builtin_rubrics()]
+    form.rubric.choices = [SelectChoice("", _("— pilih —"))] + [SelectChoice(r.code, r.name) for r in rubrics.builtin_rubrics()]
 
 
 def _round_data(form: RoundForm) -> dict:

@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -28,9 +29,9 @@ from innovation.judging.models import RoundKind
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 ROUND_KIND_CHOICES = [
-    (RoundKind.ADMINISTRASI.value, _l("Seleksi administrasi (lolos/tidak lolos)")),
-    (RoundKind.PENILAIAN.value, _l("Penilaian (rubrik berbobot)")),
-    (RoundKind.FINAL.value, _l("Final (rubrik berbobot)")),
+    SelectChoice(RoundKind.ADMINISTRASI.value, _l("Seleksi administrasi (lolos/tidak lolos)")),
+    SelectChoice(RoundKind.PENILAIAN.value, _l("Penilaian (rubrik berbobot)")),
+    SelectChoice(RoundKind.FINAL.value, _l("Final (rubrik berbobot)")),
 ]
 
 

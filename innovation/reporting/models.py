@@ -50,11 +50,6 @@ class RegionalIndicatorValue(db.Model):
     def __repr__(self) -> str:
         return f"<RegionalIndicatorValue {self.year} #{self.indicator_no} {self.score}>"
 
-    @staticmethod
-    def can_edit(user: User) -> bool:
-        """The planning office (verifiers) and admins enter regional values."""
-        return user.role in (Role.ADMIN, Role.VERIFIER)
-
 
 class RegionalEvidence(db.Model):
     """One uploaded file (PDF, JPG or PNG) supporting a regional indicator value: a Perkada, an SK, a report.
@@ -88,8 +83,3 @@ class RegionalEvidence(db.Model):
     @property
     def is_current(self) -> bool:
         return self.removed_at is None
-
-    @staticmethod
-    def can_download(user: User) -> bool:
-        """The same people who enter regional values (admins and verifiers) open their files."""
-        return RegionalIndicatorValue.can_edit(user)

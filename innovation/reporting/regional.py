@@ -4,14 +4,13 @@ Plain functions like ``reporting.services``: they change models, flush, log with
 ``audit.services.record`` and raise ``ReportingError``; the views commit. ``regional_scores`` (what
 the index reads) stays in ``services``.
 
-Files follow ``innovations.evidence.attach_file``: the upload is sniffed by content (PDF, JPG, PNG),
-written under a random key with its sha256 taken by the storage backend, and the blob is deleted
-again if anything fails before the rows are flushed; the view then commits with
+Files go through ``storage.intake.store_upload`` like innovation evidence: the upload is sniffed by
+content (PDF, JPG, PNG), written under a random key with its sha256 taken by the storage backend, and
+the blob is deleted again if anything fails before the rows are flushed; the view then commits with
 ``storage.commit_or_delete([key])``.
 """
 from __future__ import annotations
 
-import os
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
@@ -21,13 +20,12 @@ from sqlalchemy import func, select
 from innovation.audit.services import record
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
-from innovation.innovations.evidence import clean_filename, is_seekable, spool_upload
 from innovation.reporting.models import RegionalEvidence, RegionalIndicatorValue
+from innovation.reporting.policy import can_edit_regional
 from innovation.reporting.services import CENT, ReportingError
 from innovation.rules import RegionalIndicator, get_rules
-from innovation.storage import get_storage, new_key
-from innovation.storage.models import StoredFile
-from innovation.storage.sniffing import SniffError, check_upload, format_mb, max_bytes_for, types_label
+from innovation.storage.intake import store_upload
+from innovation.storage.sniffing import SniffError, format_mb, max_bytes_for
 
 EVIDENCE_TYPES = ("pdf", "jpg", "png")
 MAX_CURRENT_FILES = 10
@@ -71,7 +69,7 @@ def save_regional_values(year: int, values: dict[int, dict[str, Any]], *, by: Us
     Every line is checked before anything changes (all or nothing). Returns the number of lines changed;
     each changed line is logged with its old and new values.
     """
-    if not RegionalIndicatorValue.can_edit(by):
+    if not can_edit_regional(by):
         raise ReportingError(_("Hanya admin dan verifikator yang boleh mengisi indikator daerah."))
     rules = get_rules(year)
     known = {r.no: r for r in rules.regional_indicators}
@@ -148,10 +146,6 @@ def current_evidence(year: int) -> dict[int, list[RegionalEvidence]]:
     return found
 
 
-def get_regional_evidence(evidence_id: int) -> RegionalEvidence | None:
-    return db.session.get(RegionalEvidence, evidence_id)
-
-
 def _value_for_update(year: int, no: int) -> RegionalIndicatorValue | None:
     """The value row, locked on PostgreSQL so two uploads to one indicator count files one after the other."""
     return db.session.scalar(
@@ -174,7 +168,7 @@ def attach_regional_file(year: Any, indicator_no: Any, *, stream: BinaryIO, file
     ``MAX_DOCUMENT_BYTES``. An indicator without a value row gets one (score 0). At most
     ``MAX_CURRENT_FILES`` current files per indicator. No blob stays behind when this raises.
     """
-    if not RegionalIndicatorValue.can_edit(by):
+    if not can_edit_regional(by):
         raise ReportingError(_("Hanya admin dan verifikator yang boleh mengisi indikator daerah."))
     indicator = regional_indicator(year, indicator_no)
     year = int(year)
@@ -183,30 +177,9 @@ def attach_regional_file(year: Any, indicator_no: Any, *, stream: BinaryIO, file
     if _count_current(value) >= MAX_CURRENT_FILES:
         raise ReportingError(_("Sudah ada %(n)d berkas bukti untuk %(target)s. Hapus yang lama dulu.",
                                n=MAX_CURRENT_FILES, target=label))
-    limit = max_file_bytes()
-    source = stream if is_seekable(stream) else None
     try:
-        if source is None:
-            try:
-                source = spool_upload(stream, limit)
-            except SniffError as error:
-                raise ReportingError(_("Berkas terlalu besar. Batas untuk bukti ini %(limit)s MB (%(types)s).",
-                                       limit=format_mb(limit), types=types_label(EVIDENCE_TYPES)), "file") from error
-        size = source.seek(0, os.SEEK_END)
-        source.seek(0)
-        try:
-            file_type = check_upload(source, size, EVIDENCE_TYPES)
-        except SniffError as error:
-            raise ReportingError(str(error), "file") from error
-        storage = get_storage()
-        key = new_key()
-        try:
-            blob = storage.save(key, source)
-            if blob.size != size:
-                raise ReportingError(_("Berkas berubah saat disimpan. Silakan unggah ulang."), "file")
-            name = clean_filename(filename, file_type)
-            stored = StoredFile(key=key, original_name=name, content_type=file_type.content_type,
-                                extension=file_type.extension, size=blob.size, sha256=blob.sha256)
+        with store_upload(stream, filename, EVIDENCE_TYPES) as stored:
+            name = stored.original_name
             created = value is None
             if created:
                 value = RegionalIndicatorValue(year=year, indicator_no=indicator.no, score=Decimal("0.00"), note="",
@@ -219,18 +192,14 @@ def attach_regional_file(year: Any, indicator_no: Any, *, stream: BinaryIO, file
                    summary=f"Bukti indikator daerah {year} no. {label}: {name} ({format_mb(stored.size)} MB)",
                    changes={"year": year, "indicator_no": indicator.no, "regional_evidence_id": item.id,
                             "file": name, "sha256": stored.sha256, "size": stored.size, "value_created": created})
-        except BaseException:
-            storage.delete(key)  # no file without its row
-            raise
-        return item
-    finally:
-        if source is not None and source is not stream:
-            source.close()
+    except SniffError as error:
+        raise ReportingError(str(error), "file") from error
+    return item
 
 
 def remove_regional_file(item: RegionalEvidence, *, by: User) -> RegionalEvidence:
     """Take a file out of the indicator's current evidence; the row and the blob stay (audit, history)."""
-    if not RegionalIndicatorValue.can_edit(by):
+    if not can_edit_regional(by):
         raise ReportingError(_("Hanya admin dan verifikator yang boleh mengisi indikator daerah."))
     if not item.is_current:
         raise ReportingError(_("Berkas bukti ini sudah dihapus."))

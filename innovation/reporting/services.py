@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from innovation.audit.services import record
 from innovation.auth.models import User
+from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
 from innovation.innovations import scoring
 from innovation.innovations import services as innovations
@@ -24,28 +25,15 @@ from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation,
 from innovation.orgs.models import Opd
 from innovation.reporting.index import ChangeKind, IndexResult, InnovationLines, LineGap, compute_index_from_totals
 from innovation.reporting.models import RegionalIndicatorValue
+from innovation.reporting.policy import can_register, can_verify
 from innovation.rules import Rules, get_rules
-from innovation.web import Role
+from innovation.web import id_in_range
 
 CENT = Decimal("0.01")
 
 
-class ReportingError(Exception):
+class ReportingError(DomainError):
     """A broken rule in reporting; ``field`` names the form field when there is one."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-# --- permissions -------------------------------------------------------------------------------
-
-def can_verify(user: User) -> bool:
-    return user.role in (Role.ADMIN, Role.VERIFIER)
-
-
-def can_register(user: User) -> bool:
-    return user.role == Role.ADMIN
 
 
 # --- regional indicators -------------------------------------------------------------------------
@@ -190,6 +178,8 @@ def set_registration(innovation_ids: Iterable[int], *, registered: bool, by: Use
     ids = sorted({int(i) for i in innovation_ids})
     if not ids:
         raise ReportingError(_("Pilih setidaknya satu inovasi."))
+    if not all(id_in_range(Innovation, i) for i in ids):
+        raise ReportingError(_("Sebagian inovasi yang dipilih tidak ditemukan."))
     rows = list(db.session.scalars(select(Innovation).where(Innovation.id.in_(ids))))
     if len(rows) != len(ids):
         raise ReportingError(_("Sebagian inovasi yang dipilih tidak ditemukan."))

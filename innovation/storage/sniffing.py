@@ -8,24 +8,25 @@
 here: an MP4 is an ``ftyp`` box whose brands include an MP4/ISO brand (QuickTime ``qt`` alone is
 not enough); a PPTX is a ZIP whose central directory lists ``ppt/presentation.xml`` (read through
 ``zipfile``, which seeks to the directory and never reads the whole file); a PPT is an OLE2
-compound file whose directory holds a ``PowerPoint Document`` stream (a Word or Excel file has
-the same outer signature).
+compound file whose root holds a ``PowerPoint Document`` stream (a Word or Excel file has the same
+outer signature), read through ``olefile``.
 
 The stream must be seekable (a staging file, or Werkzeug's spooled upload). It is left at 0.
 """
 from __future__ import annotations
 
-import os
 import struct
 import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
 
+import olefile
 import puremagic
 from flask import current_app
 from flask_babel import gettext as _
 
 from innovation.config import MB
+from innovation.errors import DomainError
 
 HEADER_BYTES = 8192
 
@@ -64,11 +65,11 @@ OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 
 
-class SniffError(Exception):
-    """An upload that may not be stored; the message is for the user."""
+class SniffError(DomainError):
+    """An upload that may not be stored; the message is for the user, ``status`` the HTTP status."""
 
     def __init__(self, message: str, status: int = 415):
-        super().__init__(message)
+        super().__init__(message, "file")
         self.status = status
 
 
@@ -126,65 +127,20 @@ def _zip_is_pptx(stream: BinaryIO) -> bool:
     return "ppt/presentation.xml" in names and "[Content_Types].xml" in names
 
 
-_ENDOFCHAIN = 0xFFFFFFFE
-_MAX_SECTORS = 1 << 20  # loop guard for corrupt chains
-
-
 def _ole_has_stream(stream: BinaryIO, wanted: str) -> bool:
-    """Walk an OLE2 compound file's directory (via its FAT) looking for a stream named ``wanted``."""
+    """An OLE2 compound file whose root storage holds a stream named ``wanted``, read by ``olefile``
+    (header, FAT and directory only: it seeks, and never reads the streams themselves)."""
     try:
         stream.seek(0)
-        header = stream.read(512)
-        if len(header) < 512 or header[:8] != OLE2_SIGNATURE:
-            return False
-        sector_shift = struct.unpack_from("<H", header, 0x1E)[0]
-        if sector_shift not in (9, 12):
-            return False
-        sector_size = 1 << sector_shift
-        num_fat = struct.unpack_from("<I", header, 0x2C)[0]
-        first_dir = struct.unpack_from("<I", header, 0x30)[0]
-        first_difat = struct.unpack_from("<I", header, 0x44)[0]
-        num_difat = struct.unpack_from("<I", header, 0x48)[0]
-        size = stream.seek(0, os.SEEK_END)
-        if num_fat > size // sector_size + 1:
-            return False
-
-        def read_sector(number: int) -> bytes:
-            stream.seek((number + 1) * sector_size)
-            data = stream.read(sector_size)
-            if len(data) != sector_size:
-                raise ValueError("truncated compound file")
-            return data
-
-        fat_sectors = [s for s in struct.unpack_from("<109I", header, 0x4C) if s < _ENDOFCHAIN][:num_fat]
-        difat, seen = first_difat, 0
-        per_difat = sector_size // 4 - 1
-        while difat < _ENDOFCHAIN and seen < num_difat and len(fat_sectors) < num_fat:
-            data = read_sector(difat)
-            entries = struct.unpack_from(f"<{per_difat + 1}I", data)
-            fat_sectors.extend(s for s in entries[:per_difat] if s < _ENDOFCHAIN)
-            difat, seen = entries[per_difat], seen + 1
-        fat: list[int] = []
-        for number in fat_sectors[:num_fat]:
-            fat.extend(struct.unpack(f"<{sector_size // 4}I", read_sector(number)))
-
-        sector, steps = first_dir, 0
-        while sector < _ENDOFCHAIN and steps < _MAX_SECTORS:
-            data = read_sector(sector)
-            for offset in range(0, sector_size, 128):
-                entry = data[offset:offset + 128]
-                name_length = struct.unpack_from("<H", entry, 0x40)[0]
-                kind = entry[0x42]
-                if kind == 2 and 2 <= name_length <= 64:
-                    name = entry[:name_length - 2].decode("utf-16-le", "replace")
-                    if name == wanted:
-                        return True
-            if sector >= len(fat):
-                return False
-            sector, steps = fat[sector], steps + 1
+        ole = olefile.OleFileIO(stream)
+    except Exception:  # noqa: BLE001 - whatever a hostile or broken file makes the parser raise: not a PPT
         return False
-    except (ValueError, struct.error, OSError, IndexError):
+    try:
+        return ole.get_type(wanted) == olefile.STGTY_STREAM
+    except Exception:  # noqa: BLE001
         return False
+    finally:
+        ole.close()  # leaves ``stream`` open (olefile closes only files it opened itself)
 
 
 # --- rules -------------------------------------------------------------------------------------

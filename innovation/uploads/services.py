@@ -2,9 +2,9 @@
 
 A ``PendingUpload`` row holds the target and the confirmed offset; its bytes sit in
 ``UPLOAD_STAGING_DIR/<id>`` until the last byte arrives, then ``finish_upload`` hands the staged
-file to ``innovations.evidence.attach_file`` (which sniffs it and stores it). The offset in the row
-is the truth the client sees (HEAD); bytes on disk past it (a crash before the commit) are cut off
-before the next append. A lock on the staging file serialises PATCHes of one upload (a phone on a
+file to ``innovations.evidence.attach_file``, which stores it through ``storage.intake.store_upload``
+like a plain form upload. The offset in the row is the truth the client sees (HEAD); bytes on disk
+past it (a crash before the commit) are cut off before the next append. A lock on the staging file serialises PATCHes of one upload (a phone on a
 flaky link often retries while the server still receives the old request).
 
 Services never commit; the views do.
@@ -30,20 +30,23 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from innovation.auth.models import User
+from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
 from innovation.innovations import evidence as evidence_services
 from innovation.innovations.models import Evidence, Innovation
 from innovation.innovations.services import InnovationError
 from innovation.storage import CHUNK
+from innovation.storage.intake import clean_filename
 from innovation.storage.sniffing import SniffError, check_declared_size
 from innovation.uploads.models import PendingUpload
+from innovation.web import id_in_range
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 MAX_OPEN_PER_USER = 20
 OPPORTUNISTIC_CLEANUP = 20
 
 
-class UploadError(Exception):
+class UploadError(DomainError):
     """A refused tus request; ``status`` is the HTTP status, the message is for the user."""
 
     def __init__(self, message: str, status: int = 400):
@@ -106,7 +109,7 @@ def _destination(target: dict[str, Any], user: User) -> Destination:
         innovation_id = int(target.get("innovation_id") or 0)
     except (TypeError, ValueError):
         innovation_id = 0
-    innovation = db.session.get(Innovation, innovation_id) if innovation_id > 0 else None
+    innovation = db.session.get(Innovation, innovation_id) if id_in_range(Innovation, innovation_id) else None
     if innovation is None:
         raise UploadError(_("Inovasi tujuan tidak ditemukan."), 404)
     if not innovation.can_edit(user):
@@ -152,7 +155,7 @@ def create_upload(*, user: User, length: int | None, metadata: dict[str, str]) -
         raise UploadError(_("Terlalu banyak unggahan yang belum selesai. Selesaikan atau tunggu yang lama kedaluwarsa."), 429)
     upload = PendingUpload(
         id=secrets.token_hex(16), user_id=user.id, length=length, offset=0,
-        filename=evidence_services.clean_filename(metadata.get("filename")),
+        filename=clean_filename(metadata.get("filename")),
         target={
             "innovation_id": destination.innovation.id,
             "indicator_no": destination.target.indicator_no,

@@ -17,24 +17,24 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from innovation import web
 from innovation.extensions import csrf, db
-from innovation.innovations.evidence_views import require_csrf
+from innovation.innovations.policy import EDITORS
 from innovation.storage import commit_or_delete
 from innovation.uploads import services
+from innovation.uploads.blueprint import bp
 from innovation.uploads.models import PendingUpload
 from innovation.uploads.services import UploadError
-from innovation.web import Role, role_required
-
-bp = Blueprint("uploads", __name__, url_prefix="/uploads")
+from innovation.web import require_csrf, role_required
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,expiration,termination"
-UPLOAD_ROLES = (Role.ADMIN, Role.OPERATOR)
+UPLOAD_ROLES = EDITORS  # who may add evidence (innovations.policy)
 
 
 def _error(message: str, status: int) -> Response:
@@ -109,7 +109,7 @@ def tus_create():
     if length is not None and length > current_app.config["MAX_VIDEO_BYTES"]:
         raise UploadError(_("Berkas terlalu besar."), 413)
     metadata = services.parse_metadata(request.headers.get("Upload-Metadata"))
-    upload = services.create_upload(user=current_user._get_current_object(), length=length, metadata=metadata)
+    upload = services.create_upload(user=web.current(), length=length, metadata=metadata)
     db.session.commit()
     response = Response(status=201)
     response.headers["Location"] = url_for("uploads.tus_upload", upload_id=upload.id)
@@ -140,7 +140,7 @@ def tus_patch(upload_id: str):
     offset = _int_header("Upload-Offset")
     if offset is None:
         raise UploadError(_("Header Upload-Offset wajib dikirim."), 400)
-    user = current_user._get_current_object()
+    user = web.current()
     upload = services.get_upload(upload_id, user)
     # Each PATCH may carry at most what is still missing (tus clients send 5 MB chunks).
     request.max_content_length = max(upload.length - upload.offset, 0)

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import csv
 import gc
-import hashlib
 import io
-import shutil
 import tempfile
 import zipfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
 from typing import IO, Any, BinaryIO
 
 from flask import current_app
@@ -34,10 +31,11 @@ from sqlalchemy.orm.util import identity_key
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
-from innovation.reporting.export.archive import SpillingZipFile
+from innovation.reporting.export.archive import SpillingZipFile, copy_into, entry_info, write_chunks
 from innovation.reporting.export.items import LONG_FIELDS, ExportItem, build_item
 from innovation.reporting.export.naming import UniqueNames, safe_filename
 from innovation.reporting.export.proposal import write_proposal
+from innovation.reporting.export.regional_files import write_regional_files
 from innovation.reporting.export.report import (
     ExportError,
     ExportOptions,
@@ -56,14 +54,9 @@ from innovation.reporting.export.workbook import (
 from innovation.reporting.services import innovation_lines
 from innovation.rules import get_rules
 from innovation.storage import StorageError, get_storage
-from innovation.timeutil import to_local
 
 BATCH = 25
 COLLECT_EVERY = 10  # batches between full garbage collections (one costs tens of ms in a big process)
-# Already compressed: stored as they are (deflating them again only costs time).
-STORED_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "mp4", "m4v", "mov", "webm", "mkv", "mp3",
-                               "zip", "gz", "7z", "rar", "docx", "xlsx", "pptx", "odt", "ods", "odp"})
-ZIP64_FROM = (1 << 31) - (1 << 24)
 
 Progress = Callable[[int, int, str], None]
 
@@ -149,21 +142,6 @@ def _batches(ids: array) -> Iterator[list[Innovation]]:
 
 # --- writing ---------------------------------------------------------------------------------
 
-def _zipinfo(name: str, when: datetime | None, extension: str) -> zipfile.ZipInfo:
-    local = to_local(when or utcnow())
-    stamp = (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
-    info = zipfile.ZipInfo(name, date_time=stamp)
-    info.compress_type = zipfile.ZIP_STORED if extension.lower() in STORED_EXTENSIONS else zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def _copy_into(archive: zipfile.ZipFile, name: str, source: IO[bytes], extension: str) -> None:
-    source.seek(0)
-    with archive.open(_zipinfo(name, None, extension), "w", force_zip64=True) as target:
-        shutil.copyfileobj(source, target, 1024 * 1024)
-
-
 def _count_links(item: ExportItem, report: ExportReport) -> None:
     report.links += sum(1 for line in item.lines for ref in line.evidence if ref.url)
     report.links += sum(1 for refs in item.slot_evidence.values() for ref in refs if ref.url)
@@ -186,13 +164,8 @@ def _write_files(archive: zipfile.ZipFile, item: ExportItem, manifest: csv.write
             ref.missing = True
             report.problem(f"{item.nn} {item.nama}: berkas {ref.file_name!r} tidak ditemukan di penyimpanan")
             continue
-        digest, size = hashlib.sha256(), 0
-        with archive.open(_zipinfo(path, ref.created_at, ref.extension), "w", force_zip64=ref.size >= ZIP64_FROM) as target:
-            for chunk in chunks:
-                digest.update(chunk)
-                size += len(chunk)
-                target.write(chunk)
-        sha = digest.hexdigest()
+        sha, size = write_chunks(archive, path, chunks, when=ref.created_at, extension=ref.extension,
+                                 expected_size=ref.size)
         if sha != ref.sha256 or size != ref.size:
             report.problem(
                 f"{item.nn} {item.nama}: berkas {ref.file_name!r} berbeda dari yang tercatat "
@@ -282,22 +255,20 @@ def _write_archive(out: BinaryIO, options: ExportOptions, rules, progress: Progr
                 workbook.add(item)
                 listing.writerow([_csv_value(v) for v in [item.number, *listing_row(item, region)]])
                 pdf = write_proposal(item, region_name=region, rules_year=rules.year, profile_file_labels=slot_labels)
-                archive.writestr(_zipinfo(f"proposal/{item.folder}.pdf", None, "pdf"), pdf)
+                archive.writestr(entry_info(f"proposal/{item.folder}.pdf", None, "pdf"), pdf)
                 progress(done, total, f"Diekspor: {item.nama}")
-
-        from innovation.reporting.export.regional_files import write_regional_files  # it imports this module
 
         write_regional_files(archive, manifest, report)  # bukti/daerah/: the regional indicators' files
         progress(done, total, "Menyusun workbook dan laporan")
         workbook.add_summary(summary_rows(rules, options, report, region, totals))
         with tempfile.TemporaryFile() as book_file:
             workbook.save(book_file)
-            _copy_into(archive, "inovasi.xlsx", book_file, "xlsx")
+            copy_into(archive, "inovasi.xlsx", book_file, "xlsx")
         listing_file.flush()
-        _copy_into(archive, "daftar-inovasi.csv", _binary(listing_file), "csv")
-        _copy_into(archive, "manifest.csv", _binary(manifest_file), "csv")
+        copy_into(archive, "daftar-inovasi.csv", _binary(listing_file), "csv")
+        copy_into(archive, "manifest.csv", _binary(manifest_file), "csv")
         report.finished_at = utcnow()
-        with archive.open(_zipinfo("LAPORAN.txt", None, "txt"), "w") as raw:
+        with archive.open(entry_info("LAPORAN.txt", None, "txt"), "w") as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             write_laporan(text, report, rules, region, generated_by)
             text.flush()

@@ -3,15 +3,14 @@
 ``bukti/daerah/<NN>-<slug of the indicator>/<file>``: the year's current files (``reporting.regional``),
 streamed from storage into the ZIP chunk by chunk like the innovations' files, each listed in
 ``manifest.csv`` with ``(daerah)`` as its innovation and the regional indicator's number. Called once by
-``bundle._write_archive``; kept here so the bundle module stays about innovations.
+``bundle.write_bundle``, after the innovations; kept here so the bundle module stays about innovations.
 """
 from __future__ import annotations
 
 import csv
-import hashlib
 import zipfile
 
-from innovation.reporting.export.bundle import ZIP64_FROM, _zipinfo
+from innovation.reporting.export.archive import write_chunks
 from innovation.reporting.export.naming import UniqueNames, safe_filename, slugify
 from innovation.reporting.export.report import ExportReport
 from innovation.reporting.regional import current_evidence
@@ -41,14 +40,8 @@ def write_regional_files(archive: zipfile.ZipFile, manifest: csv.writer, report:
                 report.problem(f"{label} tidak ditemukan di penyimpanan")
                 continue
             path = f"{folder}/{taken.take(safe_filename(item.filename, stored.extension))}"
-            digest, size = hashlib.sha256(), 0
-            with archive.open(_zipinfo(path, item.uploaded_at, stored.extension), "w",
-                              force_zip64=stored.size >= ZIP64_FROM) as target:
-                for chunk in chunks:
-                    digest.update(chunk)
-                    size += len(chunk)
-                    target.write(chunk)
-            sha = digest.hexdigest()
+            sha, size = write_chunks(archive, path, chunks, when=item.uploaded_at, extension=stored.extension,
+                                     expected_size=stored.size)
             if sha != stored.sha256 or size != stored.size:
                 report.problem(f"{label} berbeda dari yang tercatat (sha256 {stored.sha256[:12]}…/{stored.size} bita "
                                f"tercatat, {sha[:12]}…/{size} bita terbaca)")

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any, Generic, TypeVar
 
+from innovation.errors import DomainError
 from innovation.timeutil import format_local
 
 T = TypeVar("T")
 
 
-class ExportError(Exception):
-    pass
+class ExportError(DomainError):
+    """The bundle cannot be written as asked (e.g. no rules for the year)."""
 
 
 @dataclass(frozen=True)
