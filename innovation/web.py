@@ -161,7 +161,17 @@ class Outcome(Generic[T]):
 
 
 def attach_error(form: Any, error: Exception) -> None:
-    """Show a service's error under the field it names (``error.field``), else at the form's top."""
+    """Show a service's error under the field it names (``error.field``), else at the form's top.
+
+    A refused stale save (``concurrency.StaleEdit``, known here by its ``current_version``) also moves
+    the form's hidden ``version`` to the current one and leaves the error on ``form.stale_edit`` for the
+    notice of what the other person changed (``templates/_macros/forms.html``).
+    """
+    current_version = getattr(error, "current_version", None)
+    if current_version is not None and "version" in form:
+        form["version"].data = current_version
+        form["version"].raw_data = [str(current_version)]
+        form.stale_edit = error
     name = getattr(error, "field", None)
     target = form[name] if name and name in form else None
     if target is not None:

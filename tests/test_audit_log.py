@@ -129,7 +129,7 @@ def test_changes_recorded_by_the_admin_pages_are_browsable(client, db, admin, lo
     opd = make_opd()
     old_name, new_name = opd.name, opd.name + " Baru"
     login(admin)
-    client.post(f"/orgs/{opd.id}/edit", data={"name": new_name, "code": opd.code, "kind": "dinas", "parent_id": 0, "active": "y"})
+    client.post(f"/orgs/{opd.id}/edit", data={"name": new_name, "code": opd.code, "kind": "dinas", "parent_id": 0, "active": "y", "version": opd.version})
     html = client.get(f"/audit/?object_type=opd&object_id={opd.id}").get_data(as_text=True)
     assert "opd.update" in html
     assert f'<span class="old">{old_name}</span> &rarr; <span class="new">{new_name}</span>' in html

@@ -209,7 +209,7 @@ def test_edit_page(client, db, admin, login, make_opd, t):
     login(admin)
     html = client.get(f"/orgs/{opd.id}/edit").get_data(as_text=True)
     assert f"Dinas Lama Sekali {t}" in html
-    response = client.post(f"/orgs/{opd.id}/edit", data={"name": f"Dinas Baru Sekali {t}", "code": f"DBS-{t}", "kind": "dinas", "parent_id": 0})
+    response = client.post(f"/orgs/{opd.id}/edit", data={"name": f"Dinas Baru Sekali {t}", "code": f"DBS-{t}", "kind": "dinas", "parent_id": 0, "version": 1})
     assert response.status_code == 302
     db.session.refresh(opd)
     assert (opd.name, opd.code, opd.active) == (f"Dinas Baru Sekali {t}", f"DBS-{t}", False)
@@ -221,13 +221,13 @@ def test_edit_page_refuses_cycle(client, db, admin, login, make_opd, t):
     top = make_opd(code=f"TOP-{t}")
     child = make_opd(code=f"CHILD-{t}", parent=top)
     login(admin)
-    response = client.post(f"/orgs/{top.id}/edit", data={"name": top.name, "code": f"TOP-{t}", "kind": "dinas", "parent_id": child.id, "active": "y"})
+    response = client.post(f"/orgs/{top.id}/edit", data={"name": top.name, "code": f"TOP-{t}", "kind": "dinas", "parent_id": child.id, "active": "y", "version": 1})
     assert response.status_code == 200
     assert "lingkaran" in response.get_data(as_text=True)
     db.session.refresh(top)
     assert top.parent_id is None
     # Its own id is not even offered.
-    response = client.post(f"/orgs/{top.id}/edit", data={"name": top.name, "code": f"TOP-{t}", "kind": "dinas", "parent_id": top.id, "active": "y"})
+    response = client.post(f"/orgs/{top.id}/edit", data={"name": top.name, "code": f"TOP-{t}", "kind": "dinas", "parent_id": top.id, "active": "y", "version": 1})
     assert response.status_code == 200
     db.session.refresh(top)
     assert top.parent_id is None

@@ -26,6 +26,9 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
+    # The row's edit version after this change (rows with ``concurrency.Versioned``): the events after
+    # the version a form was loaded from are what someone else changed meanwhile.
+    object_version: Mapped[int | None]
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id", ondelete="SET NULL"), index=True)
     summary: Mapped[str] = mapped_column(String(500))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)

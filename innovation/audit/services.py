@@ -48,16 +48,20 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an audit event to the session (the request's commit saves it with the change)."""
+    object_version = None
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
         if opd_id is None:
             opd_id = getattr(obj, "opd_id", None)
+        if object_type == obj.__tablename__:
+            object_version = getattr(obj, "version", None)
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         action=action,
         object_type=object_type or "",
         object_id=object_id,
+        object_version=object_version if isinstance(object_version, int) else None,
         opd_id=opd_id,
         summary=summary[:500],
         changes={k: _plain(v) for k, v in changes.items()} if changes else None,

@@ -7,12 +7,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from innovation.concurrency import Versioned
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 from innovation.orgs.models import Opd
 from innovation.web import ROLE_LABELS, Role
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Versioned, db.Model):
     __tablename__ = "user_account"
     __table_args__ = (
         CheckConstraint("role <> 'operator' OR opd_id IS NOT NULL", name="operator_has_opd"),

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from innovation.auth.models import User
+from innovation.concurrency import Versioned
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
@@ -19,7 +20,7 @@ DEFAULT_CATEGORIES = (
 )
 
 
-class Event(db.Model):
+class Event(Versioned, db.Model):
     """An Innovation Week: a year's competition with a submission window (stored in UTC)."""
 
     __tablename__ = "event"

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from innovation.auth.models import User
+from innovation.concurrency import Versioned
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 from innovation.orgs.models import Opd
 from innovation.storage.models import StoredFile
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from innovation.rules import Rules
 
 
-class Innovation(db.Model):
+class Innovation(Versioned, db.Model):
     """An innovation's profile, in the fields of Kemendagri's portal (rules year ``rules_year``)."""
 
     __tablename__ = "innovation"
@@ -115,7 +116,7 @@ class VerificationStatus(StrEnum):
     DITOLAK = "ditolak"
 
 
-class IndicatorAnswer(db.Model):
+class IndicatorAnswer(Versioned, db.Model):
     """The OPD's self-assessment of one indicator: parameter 1-3 (and the basis for Kemanfaatan)."""
 
     __tablename__ = "indicator_answer"

@@ -31,10 +31,11 @@ from sqlalchemy.orm import Mapped, column_property, joinedload, lazyload, mapped
 
 from innovation.auth.models import User
 from innovation.events.models import Category, DeadlineExtension, Entry, Event
+from innovation.concurrency import Versioned
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 
 
-class Rubric(db.Model):
+class Rubric(Versioned, db.Model):
     """A set of weighted criteria on one scale (e.g. 1-5). Built-ins are templates copied per round."""
 
     __tablename__ = "rubric"
@@ -100,7 +101,7 @@ class RoundKind(StrEnum):
     FINAL = "final"
 
 
-class Round(db.Model):
+class Round(Versioned, db.Model):
     """One stage of an event's judging, with its own rubric, panel, window (UTC) and entries."""
 
     __tablename__ = "judging_round"
@@ -260,7 +261,7 @@ class SheetStatus(StrEnum):
     SUBMITTED = "submitted"
 
 
-class ScoreSheet(db.Model):
+class ScoreSheet(Versioned, db.Model):
     """One judge's scores for one entry in one round. ``total``: weighted, on the rubric's scale."""
 
     __tablename__ = "score_sheet"

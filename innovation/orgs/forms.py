@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from innovation.adminkit import active_filter, active_value
+from innovation.concurrency import VersionField
 from innovation.orgs.models import OPD_KIND_LABELS, Opd, OpdKind
 
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in OPD_KIND_LABELS.items()]
@@ -18,6 +19,7 @@ class OpdForm(FlaskForm):
     kind = SelectField(_l("Jenis"), choices=KIND_CHOICES, validators=[DataRequired()])
     parent_id = SelectField(_l("Unit induk"), coerce=int, default=0)
     active = BooleanField(_l("Aktif"), default=True)
+    version = VersionField()
 
     def set_parent_choices(self, opds: list[Opd], *, editing: Opd | None = None) -> None:
         """Every other OPD may be offered as parent (cycles are refused by the service)."""

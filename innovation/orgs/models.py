@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from innovation.concurrency import Versioned
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 
 
@@ -32,7 +33,7 @@ OPD_KIND_LABELS = {
 }
 
 
-class Opd(db.Model):
+class Opd(Versioned, db.Model):
     """An organisasi perangkat daerah: office, agency, district, Puskesmas..."""
 
     __tablename__ = "opd"

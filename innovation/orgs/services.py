@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from innovation.audit.services import diff, record, snapshot
+from innovation.concurrency import claim
 from innovation.errors import DomainError
 from innovation.extensions import db
 from innovation.orgs.models import OPD_KIND_LABELS, Opd, OpdKind
@@ -136,9 +137,14 @@ def create_opd(
 
 
 def update_opd(
-    opd: Opd, *, name: str, code: str, kind: OpdKind | str, parent: Opd | None, active: bool, by
+    opd: Opd, *, name: str, code: str, kind: OpdKind | str, parent: Opd | None, active: bool, by,
+    version: object = None,
 ) -> dict:
-    """Change an OPD; returns the audited changes ({} when nothing changed, and then nothing is recorded)."""
+    """Change an OPD; returns the audited changes ({} when nothing changed, and then nothing is recorded).
+
+    ``version`` is the edit version the form was loaded from: a change based on an older one is refused
+    (``concurrency.StaleEdit``). ``None`` (the CSV import, the CLI) changes the current version.
+    """
     name, code, kind = clean_name(name), clean_code(code), parse_kind(kind)
     _check_unique(name, code, exclude_id=opd.id)
     _check_parent(opd, parent)
@@ -148,6 +154,7 @@ def update_opd(
     opd.parent_id = parent.id if parent is not None else None
     changes = diff(opd, AUDITED_FIELDS, before)
     if changes:
+        claim(opd, version, required=version is not None)
         db.session.flush()
         record("opd.update", actor=by, obj=opd, opd_id=opd.id,
                summary=f"OPD {opd.code} ({opd.name}) diubah: {', '.join(changes)}", changes=changes)

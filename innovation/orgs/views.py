@@ -56,7 +56,7 @@ def edit(opd_id: int):
     if request.method == "GET":
         form.parent_id.data = opd.parent_id or 0
     if form.validate_on_submit() and attempt(
-        lambda: services.update_opd(opd, **_form_values(form, opds), by=current()),
+        lambda: services.update_opd(opd, **_form_values(form, opds), by=current(), version=form.version.data),
         form=form,
         success=lambda changes: _("OPD %(c)s disimpan.", c=opd.code) if changes else _("Tidak ada perubahan."),
     ):

@@ -15,12 +15,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, SmallInteger, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from innovation.auth.models import User
+from innovation.concurrency import Versioned
 from innovation.extensions import UTCDateTime, db, utcnow
 from innovation.storage.models import StoredFile
 from innovation.web import Role
 
 
-class RegionalIndicatorValue(db.Model):
+class RegionalIndicatorValue(Versioned, db.Model):
     """The score of one regional indicator for one assessment year (0..bobot x 3), with its evidence.
 
     Evidence is a link (the document on the region's site, JDIH, a shared drive), uploaded files
