@@ -59,6 +59,18 @@ class User(UserMixin, Versioned, db.Model):
             raise RuntimeError("sign in through innovation.auth.sessions.sign_in")
         return self.current_session.token
 
+    # UserMixin compares users by get_id(), which is now a sign-in's token: compare by the account instead.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     @property
     def has_two_factor(self) -> bool:
         return self.totp_enabled_at is not None
