@@ -83,10 +83,9 @@ def _attempt(username: str) -> throttle.Attempt:
 def _refused(form, refusal: throttle.Refusal, template: str, **context):
     """The form again, with when to try again (429 and Retry-After)."""
     minutes = -(-refusal.seconds // 60)  # rounded up: "1 menit" for 20 seconds
-    form.form_errors.append(_(
-        "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(wait)s (pukul %(at)s).",
-        wait=humanize_delta(timedelta(minutes=minutes), str(get_locale() or "id")),
-        at=format_local(refusal.retry_at)))
+    flash(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(wait)s (pukul %(at)s).",
+            wait=humanize_delta(timedelta(minutes=minutes), str(get_locale() or "id")),
+            at=format_local(refusal.retry_at)), "error")
     response = make_response(render_template(template, form=form, **context), 429)
     response.headers["Retry-After"] = str(refusal.seconds)
     return response
@@ -128,7 +127,7 @@ def login():
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
             throttle.failed(attempt)
-            form.form_errors.append(_("Nama pengguna atau kata sandi salah, atau akun tidak aktif."))
+            flash(_("Nama pengguna atau kata sandi salah, atau akun tidak aktif."), "error")
         elif user.has_two_factor:
             session[PENDING] = {"u": user.id, "v": user.session_version, "remember": bool(form.remember.data),
                                 "next": safe_next(form.next.data), "at": time.time()}
