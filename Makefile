@@ -5,6 +5,8 @@
 #   make messages  extract strings to messages.pot and update the English catalog
 #   make compile   compile the .po catalogs to .mo (gitignored)
 #   make lint      syntax check of the package and the tests
+#   make fuzz      the no-5xx fuzz test at length: FUZZ_EXAMPLES (default 50) random examples per route and role
+#                  (the suite runs 2, derandomized); with TEST_DATABASE_URL on PostgreSQL too
 #   make clean     remove the venv, compiled catalogs and caches
 
 PYTHON ?= python3
@@ -20,7 +22,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup messages compile lint clean
+.PHONY: run test setup messages compile lint clean fuzz
+FUZZ_EXAMPLES ?= 50
 
 run: setup compile
 	$(FLASK) db upgrade
@@ -62,6 +65,9 @@ messages: setup
 	  c = read_po(open('$(TRANSLATIONS)/en/LC_MESSAGES/messages.po', 'rb')); \
 	  todo = [m.id for m in c if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy)]; \
 	  print(f'{len(todo)} English strings to translate (empty or fuzzy)')"
+
+fuzz: setup compile
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/python -m compileall -q innovation tests

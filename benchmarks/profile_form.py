@@ -41,6 +41,10 @@ def _profile_page(app):
         user = User(username="operator", full_name="Operator Uji", role=Role.OPERATOR, opd=opd, password_hash="-")
         innovation = Innovation(opd=opd, nama="Inovasi Uji", rules_year=latest_year(), urusan_lain=[])
         db.session.add_all([opd, user, innovation])
+        db.session.flush()
+        from innovation.auth.sessions import sign_in
+
+        sign_in(user, remember=False, ip_address=None, user_agent=None)  # the server-side session the cookie names
         db.session.commit()
         user_id, innovation_id = user.get_id(), innovation.id
     client = app.test_client()

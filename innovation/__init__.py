@@ -7,10 +7,12 @@ from typing import Any
 from flask import Flask, flash, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from innovation import transactions
 from innovation.config import load_config
 from innovation.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, select_locale
+from innovation.safe_input import BoundedIntConverter, CleanRequest, SecureCookieResponse
 
 PACKAGE_ROOT = os.path.dirname(os.path.abspath(__file__))
 PROJECT_ROOT = os.path.dirname(PACKAGE_ROOT)
@@ -27,6 +29,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    # Every query and form value is cleaned (or refused) before a view reads it, and <int:...> in any URL
+    # stops at an INTEGER column's range: see innovation/safe_input.py.
+    app.request_class = CleanRequest
+    app.response_class = SecureCookieResponse
+    app.url_map.converters["int"] = BoundedIntConverter
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        # Trust X-Forwarded-For/-Proto/-Host/-Port from exactly this many proxies in front: the client's
+        # address for the login limits, https for Secure cookies, HSTS and external links.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     if not app.config.get("SECRET_KEY"):
         # Debug and test run with a fixed development key. Elsewhere the CLI (migrations, demo) may
         # run without one, but the app refuses to serve a single request until SECRET_KEY is set.
@@ -44,6 +56,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    from innovation.auth import throttle
+
+    throttle.init_app(app)  # the login limits count where Flask-Limiter does (Redis when configured)
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -57,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.audit import views as audit_routes  # noqa: F401  (routes on audit_bp)
     from innovation.audit.blueprint import bp as audit_bp
     from innovation.auth import admin_views as account_routes  # noqa: F401  (routes on auth_bp)
+    from innovation.auth import security_views as account_security_routes  # noqa: F401  (routes on auth_bp)
     from innovation.auth import views as auth_routes  # noqa: F401  (routes on auth_bp; the session loader)
     from innovation.auth.blueprint import bp as auth_bp
     from innovation.events import views as events_routes  # noqa: F401  (routes on events_bp)
@@ -99,12 +115,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_error_pages(app: Flask) -> None:
+    def too_large() -> str:
+        from innovation.storage.sniffing import format_mb
+
+        limit = request.max_content_length or app.config.get("MAX_CONTENT_LENGTH")
+        if not limit:
+            return _("Kiriman terlalu besar.")
+        return _("Kiriman terlalu besar: batas satu kiriman %(limit)s MB.", limit=format_mb(limit))
+
     messages = {
         400: lambda: _("Permintaan tidak dapat diproses. Periksa isian Anda lalu coba lagi."),
         403: lambda: _("Anda tidak berhak membuka halaman ini."),
         404: lambda: _("Halaman yang Anda cari tidak ditemukan."),
         405: lambda: _("Cara membuka halaman ini tidak diizinkan."),
-        413: lambda: _("Berkas terlalu besar untuk diunggah."),
+        413: too_large,
         429: lambda: _("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
         500: lambda: _("Terjadi kesalahan di server. Data Anda tidak tersimpan sebagian; silakan coba lagi."),
     }
@@ -113,10 +137,17 @@ def _register_error_pages(app: Flask) -> None:
         code = getattr(error, "code", 500) or 500
         if code == 500:
             db.session.rollback()
-        message = messages.get(code, messages[500])()
+        # An error that carries its own message for the user (safe_input.UnstorableInput, the login limit)
+        message = getattr(error, "user_message", None) or messages.get(code, messages[500])()
         if request.accept_mimetypes.best == "application/json" or request.path.startswith("/uploads/tus"):
-            return {"error": message}, code
-        return render_template("error.html", code=code, message=message), code
+            response = app.json.response({"error": message})
+            response.status_code = code
+        else:
+            response = app.make_response((render_template("error.html", code=code, message=message), code))
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     for code in messages:
         app.register_error_handler(code, render_error)
@@ -130,16 +161,22 @@ def _register_error_pages(app: Flask) -> None:
         )), 400
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "style-src 'self'; script-src 'self'; frame-src 'self'; object-src 'self'; base-uri 'self'; "
+    # 'self', not 'none': the app shows its own PDFs in a frame (evidence previews).
+    "form-action 'self'; frame-ancestors 'self'"
+)
+
+
 def _register_security_headers(app: Flask) -> None:
     @app.after_request
     def headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-            "style-src 'self'; script-src 'self'; frame-src 'self'; object-src 'self'; base-uri 'self'; "
-            "form-action 'self'",
-        )
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if request.is_secure and app.config.get("HSTS"):
+            # HTTPS as the client sees it (behind a proxy: PROXY_COUNT, so X-Forwarded-Proto is trusted).
+            response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
         return response

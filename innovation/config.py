@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 MB = 1024 * 1024
@@ -80,10 +81,29 @@ def load_config(instance_path: str) -> dict:
         # A running job touches job.heartbeat_at this often; one silent for JOBS_STALE_SECONDS is failed.
         "JOBS_HEARTBEAT_SECONDS": float(env.get("JOBS_HEARTBEAT_SECONDS", "30")),
         "JOBS_STALE_SECONDS": float(env.get("JOBS_STALE_SECONDS", "300")),
-        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed sign-ins (innovation/auth/throttle.py): tiers of growing windows, separated by ";".
+        "LOGIN_LIMITS_ACCOUNT": env.get("LOGIN_LIMITS_ACCOUNT", "5 per 5 minutes;10 per hour;20 per day"),
+        "LOGIN_LIMITS_ADDRESS": env.get("LOGIN_LIMITS_ADDRESS", "10 per 5 minutes;30 per hour;100 per day"),
+        "LOGIN_LIMITS_DEVICE": env.get("LOGIN_LIMITS_DEVICE", "10 per 5 minutes;20 per hour;40 per day"),
+        "LOGIN_LIMITS_SECOND_FACTOR": env.get("LOGIN_LIMITS_SECOND_FACTOR", "5 per 5 minutes;15 per hour;30 per day"),
+        # Sessions (innovation/auth/sessions.py): a session ends after this long without a request, or this
+        # long after sign-in however busy; "remember me" sessions have their own pair.
+        "SESSION_IDLE_MINUTES": float(env.get("SESSION_IDLE_MINUTES", "120")),
+        "SESSION_ABSOLUTE_HOURS": float(env.get("SESSION_ABSOLUTE_HOURS", "12")),
+        "REMEMBER_IDLE_DAYS": float(env.get("REMEMBER_IDLE_DAYS", "7")),
+        "REMEMBER_DAYS": float(env.get("REMEMBER_DAYS", "30")),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=float(env.get("REMEMBER_DAYS", "30"))),
+        # Second factor (innovation/auth/two_factor.py): 1 makes it compulsory for admins and verifiers.
+        "TOTP_REQUIRED": env.get("TOTP_REQUIRED", "0") == "1",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Cookies are marked Secure on every HTTPS request anyway (innovation/__init__.py); this forces it.
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host/-Port (nginx alone: 1). 0 trusts
+        # none of them: behind a proxy every client would share its address, and HTTPS would not be seen.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
+        # Sent on HTTPS responses only; empty to turn it off.
+        "HSTS": env.get("HSTS", "max-age=31536000; includeSubDomains"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open over a slow afternoon still submits

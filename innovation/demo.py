@@ -29,7 +29,7 @@ from innovation.orgs.models import Opd
 from innovation.timeutil import format_local, from_local
 from innovation.web import Role
 
-DEMO_PASSWORD = "mimika-demo-2026"
+DEMO_PASSWORD = "demo-inovasi-2026"  # not the region's name: auth.passwords refuses that
 
 
 def demo_pdf(title: str, lines: list[str]) -> bytes:

@@ -31,7 +31,31 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+MAX_PAGE = 1_000_000  # a list's page number beyond this is page 1 (an OFFSET PostgreSQL can still take)
+
+
+class Database(SQLAlchemy):
+    def paginate(self, select, *, page=None, per_page=None, **kwargs):
+        """Flask-SQLAlchemy's ``paginate``, with ``?page=`` and ``?per_page=`` from the query bounded:
+        an absurd page (``?page=10**30``) is page 1 instead of an OFFSET the database refuses."""
+        if page is None and has_request_context():
+            page = _bounded_arg("page", 1, MAX_PAGE)
+        if per_page is None and has_request_context():
+            per_page = _bounded_arg("per_page", 20, 100)
+        return super().paginate(select, page=page, per_page=per_page, **kwargs)
+
+
+def _bounded_arg(name: str, default: int, maximum: int) -> int:
+    from flask import request
+
+    try:
+        value = int(request.args.get(name, default))
+    except (TypeError, ValueError):
+        return default
+    return value if 1 <= value <= maximum else default
+
+
+db = Database(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

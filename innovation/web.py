@@ -22,7 +22,7 @@ from sqlalchemy import BigInteger, inspect
 from wtforms import ValidationError
 
 from innovation.errors import DomainError
-from innovation.extensions import db
+from innovation.extensions import MAX_PAGE, db
 
 T = TypeVar("T")
 
@@ -142,7 +142,7 @@ def int_arg(name: str, default: int | None = None, *, source=None, minimum: int 
 
 def page_arg(name: str = "page") -> int:
     """A list's page number: 1 when it is missing or absurd."""
-    return int_arg(name, 1, minimum=1, maximum=1_000_000) or 1
+    return int_arg(name, 1, minimum=1, maximum=MAX_PAGE) or 1
 
 
 # --- call a service, commit once -----------------------------------------------------------------

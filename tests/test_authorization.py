@@ -49,6 +49,15 @@ POLICY: dict[str, Rule] = {
     "home.index": Rule("GET", "/", LOGGED_IN),
     "auth.logout": Rule("POST", "/auth/logout", LOGGED_IN),  # anonymous: sent to the login page
     "auth.password": Rule("GET", "/auth/password", LOGGED_IN),
+    # the second sign-in step: without a password step pending, anonymous is sent back to the login page
+    "auth.second_factor": Rule("GET", "/auth/login/code", LOGGED_IN),
+    "auth.security": Rule("GET", "/auth/security", LOGGED_IN),
+    # only one's own session: another user's is a 404 for everyone (tests/test_sessions.py)
+    "auth.session_end": Rule("POST", "/auth/sessions/{target_session}/end", LOGGED_IN),
+    "auth.sessions_end_others": Rule("POST", "/auth/sessions/end-others", LOGGED_IN),
+    "auth.two_factor_setup": Rule("GET", "/auth/two-factor", {"verifier", "admin"}),
+    "auth.two_factor_recovery": Rule("POST", "/auth/two-factor/recovery-codes", {"verifier", "admin"}),
+    "auth.two_factor_disable": Rule("POST", "/auth/two-factor/disable", {"verifier", "admin"}),
     "events.index": Rule("GET", "/events/", LOGGED_IN),
     "events.detail": Rule("GET", "/events/{event_slug}", LOGGED_IN),
     # accounts (admin)
@@ -58,6 +67,8 @@ POLICY: dict[str, Rule] = {
     "auth.user_activate": Rule("POST", "/auth/users/{target_user}/activate", ADMIN),
     "auth.user_deactivate": Rule("POST", "/auth/users/{target_user}/deactivate", ADMIN),
     "auth.user_reset": Rule("POST", "/auth/users/{target_user}/reset", ADMIN),
+    "auth.user_sessions_end": Rule("POST", "/auth/users/{target_user}/sessions/end", ADMIN),
+    "auth.user_two_factor_reset": Rule("POST", "/auth/users/{target_user}/two-factor/reset", ADMIN),
     "auth.users_import": Rule("GET", "/auth/users/import", ADMIN),
     "auth.users_import_template": Rule("GET", "/auth/users/import/template.csv", ADMIN),
     # OPDs and audit (admin)
@@ -199,6 +210,9 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         "admin": make_user(role=Role.ADMIN),
     }
     target = make_user(role=Role.OPERATOR, opd=other_opd)
+    from innovation.auth.sessions import sign_in
+
+    target_session = sign_in(target, remember=False, ip_address=None, user_agent=None)
     innovation = make_innovation(opd=owner_opd)
     spare = make_innovation(opd=owner_opd)
     item = evidence.attach_file(innovation, indicator_no=16, stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
@@ -265,7 +279,7 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         "admin_entry": admin_entry.id, "assignment": assignment.id, "panel_member": panel_member.id,
         "criterion": open_round.rubric.criteria[0].id, "judge_id": users["judge"].id, "reset_token": issue_reset_token(target, by=users["admin"]),
         "b64name": _b64("x.pdf"), "b64innovation": _b64(innovation.id), "b64no": _b64(18),
-        "job": job.id, "regional_evidence": regional_item.id,
+        "job": job.id, "regional_evidence": regional_item.id, "target_session": target_session.id,
     }
     return users, ids
 
@@ -316,6 +330,7 @@ NAV = {
     "/auth/users": {Role.ADMIN},
     "/audit/": {Role.ADMIN},
     "/auth/password": set(Role),
+    "/auth/security": set(Role),
 }
 
 

@@ -178,7 +178,7 @@ def test_account_rows_every_problem_with_its_line():
         "cici,Cici,,operator,,\n"                   # 5 operator without OPD
         "dedi,Dedi,,judge,,pendek1\n"               # 6 weak password
         "eka,Eka,bukan-email,Juri,,\n"              # 7 bad email
-        "F G,,,verifier,,hanyahurufsaja\n"          # 8 bad username, no name, weak password
+        "F G,,,verifier,,password123\n"             # 8 bad username, no name, common password
     )
     parsed, errors = account_import.parse_rows(read(text, account_import.COLUMNS, account_import.REQUIRED))
     assert [r.username for r in parsed] == ["ani"]
@@ -189,7 +189,9 @@ def test_account_rows_every_problem_with_its_line():
     assert (6, "Kata sandi minimal 10 karakter.") in found
     assert (7, "Alamat email bukan-email tidak sah.") in found
     assert {m for line, m in found if line == 8} >= {
-        "Nama lengkap wajib diisi.", "Kata sandi harus memuat huruf dan angka.",
+        "Nama lengkap wajib diisi.",
+        "Kata sandi ini ada di daftar kata sandi yang paling sering dipakai dan bocor. Pilih yang lain, "
+        "misalnya beberapa kata acak.",
         "Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah atau strip.",
     }
 

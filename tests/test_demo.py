@@ -11,7 +11,7 @@ def test_demo_is_complete_and_idempotent(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert "mimika-demo-2026" in result.output and "op.dinkes" in result.output
+    assert "demo-inovasi-2026" in result.output and "op.dinkes" in result.output
 
     assert db.session.scalar(select(func.count(Opd.id))) == 20
     puskesmas = db.session.scalar(select(Opd).where(Opd.code == "PKM-TIMIKA"))

@@ -387,6 +387,9 @@ def test_widget_renders(app, db, innovation, operator):
         "{{ evidence_scripts() }}"
     )
     with app.test_request_context():
+        from innovation.auth.sessions import sign_in
+
+        sign_in(operator, remember=False, ip_address=None, user_agent=None)  # what login_user keeps: its token
         login_user(operator)
         html = render_template_string(
             template, innovation=innovation, items=ev.current_for(innovation, indicator_no=16),

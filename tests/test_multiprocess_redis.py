@@ -43,7 +43,7 @@ def trio(request, tmp_path_factory):
     queue = f"test-mp-{uuid.uuid4().hex[:12]}"
     env = app_env(url, storage, JOBS_BACKEND="rq", JOBS_REDIS_URL=redis_url, JOBS_QUEUE=queue,
                   RATELIMIT_STORAGE_URI=redis_url,
-                  LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute")
+                  LOGIN_LIMITS_ACCOUNT=f"{LOGIN_LIMIT} per minute")
     a = Server(env, workers=1, log_path=tmp / "a.log")
     b = Server(env, workers=1, log_path=tmp / "b.log")
     worker = JobWorker(env, log_path=tmp / "worker.log")

@@ -5,7 +5,7 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from innovation.adminkit import CsvUploadForm, per_page, read_upload, render_secret
-from innovation.auth import csv_import, services
+from innovation.auth import csv_import, services, sessions
 from innovation.auth.admin_forms import UserCreateForm, UserEditForm, UserFilterForm
 from innovation.auth.blueprint import bp
 from innovation.auth.models import User
@@ -75,7 +75,7 @@ def user_edit(user_id: int):
         )
         if saved:
             return redirect(url_for("auth.user_edit", user_id=user.id))
-    return render_template("auth/users/form.html", form=form, user=user)
+    return render_template("auth/users/form.html", form=form, user=user, live_sessions=sessions.live_sessions(user))
 
 
 def _set_active(user_id: int, active: bool):

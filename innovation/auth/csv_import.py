@@ -72,7 +72,7 @@ def parse_rows(rows: Iterable[CsvRow]) -> tuple[list[AccountRow], list[RowError]
         password = row.get("password") or None
         if password is not None:
             try:
-                validate_password(password)
+                validate_password(password, username=values.get("username"))
             except AccountError as error:
                 problems.append(str(error))
         username = values.get("username")

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from innovation.auth import passwords
 from innovation.concurrency import Versioned
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 from innovation.orgs.models import Opd
@@ -29,12 +29,21 @@ class User(UserMixin, Versioned, db.Model):
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    # Bumped on password change or deactivation: every existing session of the user ends.
+    # Bumped on a password change or deactivation: an open password reset link stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (auth.two_factor): the TOTP secret (base32), when it was turned on, and the last
+    # time step used, so a code is accepted once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     opd: Mapped[Opd | None] = relationship(lazy="joined")
+
+    # The sign-in this request runs under (auth.sessions): its token is what Flask-Login keeps in the
+    # session cookie and the remember cookie. Not a column.
+    current_session = None  # type: UserSession | None
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
@@ -45,13 +54,32 @@ class User(UserMixin, Versioned, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """The current sign-in's token (Flask-Login stores it in the cookies): see auth.sessions."""
+        if self.current_session is None or self.current_session.token is None:
+            raise RuntimeError("sign in through innovation.auth.sessions.sign_in")
+        return self.current_session.token
+
+    # UserMixin compares users by get_id(), which is now a sign-in's token: compare by the account instead.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return passwords.check_password(self.password_hash, password)
 
     @property
     def role_label(self) -> str:
@@ -80,3 +108,43 @@ class User(UserMixin, Versioned, db.Model):
     def belongs_to(self, opd_id: int | None) -> bool:
         """An operator acts only for their own OPD."""
         return self.is_operator and opd_id is not None and self.opd_id == opd_id
+
+
+class UserSession(db.Model):
+    """One sign-in on one device, from login to logout (or until an admin, the user, a password change or
+    its idle/absolute lifetime ends it). The cookies carry a random token; only its SHA-256 is stored,
+    so a copy of the database cannot be used to take over a session."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    # The token itself, known only in the request that signed in or presented it. Not a column.
+    token = None  # type: str | None
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of {self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the TOTP code once (a lost phone); only its hash is kept."""
+
+    __tablename__ = "recovery_code"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash", name="uq_recovery_code_user_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

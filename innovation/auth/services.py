@@ -1,4 +1,4 @@
-"""Accounts: creation, passwords, activation, reset tokens."""
+"""Accounts: creation, passwords, activation, reset tokens; signing in (``authenticate``)."""
 from __future__ import annotations
 
 import re
@@ -11,14 +11,15 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, func, or_, select
 
 from innovation.audit.services import diff, record, snapshot
-from innovation.auth.models import User
+from innovation.auth import passwords, sessions
+from innovation.auth.models import User, UserSession
 from innovation.errors import DomainError
-from innovation.extensions import db, utcnow
+from innovation.extensions import db
 from innovation.orgs.models import Opd
 from innovation.web import ROLE_LABELS, Role
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 RESET_TOKEN_MAX_AGE = 48 * 3600
 FULL_NAME_MAX = 200
 # No look-alike characters (0/o, 1/l/i): a temporary password is read out or copied by hand.
@@ -35,26 +36,34 @@ def find_user(username: str) -> User | None:
 
 
 def authenticate(username: str, password: str) -> User | None:
+    """The active account ``username`` names, if ``password`` is its password. The password hash runs
+    whether or not the account exists or is active (a stand-in hash for an unknown one), so the time a
+    refusal takes does not tell which usernames exist."""
     user = find_user(username)
-    if user is None or not user.active or not user.check_password(password):
+    matches = passwords.check_password(user.password_hash if user is not None else None, password)
+    if user is None or not matches or not user.active:
         return None
-    user.last_login_at = utcnow()
     return user
 
 
-def validate_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH), "password")
-    if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
-        raise AccountError(_("Kata sandi harus memuat huruf dan angka."), "password")
+def validate_password(password: str, *, username: str | None = None) -> None:
+    """The password rules (``auth.passwords``), as an ``AccountError`` on the ``password`` field."""
+    try:
+        passwords.validate_password(password, username=username)
+    except passwords.PasswordError as error:
+        raise AccountError(str(error), "password") from error
 
 
 def generate_password() -> str:
-    """A temporary password like ``k7qm-x3vd-p9tb`` that passes ``validate_password``."""
+    """A temporary password like ``k7qm-x3vd-p9tb`` (about 59 random bits) that passes ``validate_password``."""
     while True:
         raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _position in range(12))
-        if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
-            return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+        candidate = "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+        try:
+            passwords.validate_password(candidate)
+        except passwords.PasswordError:
+            continue  # by chance a region's name or a common pattern: draw again
+        return candidate
 
 
 def clean_username(raw: str | None) -> str:
@@ -121,7 +130,7 @@ def create_user(
         raise AccountError(_("Nama pengguna %(u)s sudah dipakai.", u=username), "username")
     # An admin or verifier may name their office; it grants nothing. A judge's OPD marks conflicts.
     check_opd_for_role(role, opd)
-    validate_password(password)
+    validate_password(password, username=username)
     user = User(
         username=username,
         full_name=" ".join(full_name.split())[:FULL_NAME_MAX] or username,
@@ -197,21 +206,25 @@ def user_list_query(
     return stmt
 
 
-def set_password(user: User, password: str, *, by: User | None, must_change: bool = False) -> None:
-    validate_password(password)
+def set_password(user: User, password: str, *, by: User | None, must_change: bool = False,
+                 keep: UserSession | None = None) -> None:
+    """A new password; every session of the user ends except ``keep`` (the one that changed it), and
+    an open reset link stops working."""
+    validate_password(password, username=user.username)
     user.set_password(password)
     user.must_change_password = must_change
     user.session_version += 1
+    sessions.end_sessions(user, by=by, reason="password", keep=keep)
     record("user.password", actor=by, obj=user, opd_id=user.opd_id,
            summary=f"Kata sandi {user.username} diganti")
 
 
-def change_own_password(user: User, current: str, new: str) -> None:
+def change_own_password(user: User, current: str, new: str, *, keep: UserSession | None = None) -> None:
     if not user.check_password(current):
         raise AccountError(_("Kata sandi lama salah."))
     if current == new:
         raise AccountError(_("Kata sandi baru harus berbeda dari yang lama."))
-    set_password(user, new, by=user)
+    set_password(user, new, by=user, keep=keep)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -245,5 +258,7 @@ def set_active(user: User, active: bool, *, by: User) -> None:
         return
     user.active = active
     user.session_version += 1
+    if not active:
+        sessions.end_sessions(user, by=by, reason="deactivated")
     record("user.activate" if active else "user.deactivate", actor=by, obj=user, opd_id=user.opd_id,
            summary=f"Akun {user.username} {'diaktifkan' if active else 'dinonaktifkan'}")

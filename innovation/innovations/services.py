@@ -187,6 +187,8 @@ def _clean_decimal(value: Any, field: str, low: Decimal, high: Decimal, label: s
         number = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         raise InnovationError(_("%(label)s harus berupa angka desimal, misalnya -4.5467.", label=label), field)
+    if not number.is_finite():  # NaN, Infinity: a NaN cannot even be compared with the bounds
+        raise InnovationError(_("%(label)s harus berupa angka desimal, misalnya -4.5467.", label=label), field)
     if not (low <= number <= high):
         raise InnovationError(_("%(label)s harus di antara %(low)s dan %(high)s.", label=label, low=low, high=high), field)
     return number.quantize(Decimal("0.000001"))

@@ -31,7 +31,9 @@ from innovation.storage.sniffing import FileType, SniffError, check_upload, form
 
 MAX_NAME_LENGTH = 255
 SPOOL_IN_MEMORY = CHUNK
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# C0 controls, DEL, and the bidirectional controls that make a name display reordered ("fdp.exe" shown as
+# "exe.pdf"): U+061C, U+200E/F, U+202A-202E, U+2066-2069.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _UNSAFE = re.compile(r'[<>:"/\\|?*]')
 
 
@@ -98,7 +100,7 @@ def is_seekable(stream: BinaryIO) -> bool:
 
 
 def clean_filename(filename: str | None, file_type: FileType | None = None) -> str:
-    """A display/download name: no path, no control characters, at most 255 characters, and
+    """A display/download name: no path, no control or bidirectional characters, at most 255 characters, and
     ending in the sniffed type's extension (a PDF called ``scan.png`` is offered as ``scan.pdf``)."""
     name = unicodedata.normalize("NFC", filename or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]

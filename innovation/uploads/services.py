@@ -35,6 +35,7 @@ from innovation.extensions import db, utcnow
 from innovation.innovations import evidence as evidence_services
 from innovation.innovations.models import Evidence, Innovation
 from innovation.innovations.services import InnovationError
+from innovation.safe_input import clean_text
 from innovation.storage import CHUNK
 from innovation.storage.intake import clean_filename
 from innovation.storage.sniffing import SniffError, check_declared_size
@@ -42,6 +43,7 @@ from innovation.uploads.models import PendingUpload
 from innovation.web import id_in_range
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+METADATA_MAX = 8192
 MAX_OPEN_PER_USER = 20
 OPPORTUNISTIC_CLEANUP = 20
 
@@ -80,8 +82,8 @@ def parse_metadata(header: str | None) -> dict[str, str]:
     result: dict[str, str] = {}
     if not header:
         return result
-    if len(header) > 8192:
-        raise UploadError(_("Metadata unggahan terlalu panjang."), 400)
+    if len(header) > METADATA_MAX:
+        raise UploadError(_("Metadata unggahan terlalu panjang (batas %(n)d karakter).", n=METADATA_MAX), 400)
     for pair in header.split(","):
         parts = pair.strip().split(" ")
         if not parts[0] or len(parts) > 2 or not parts[0].isascii():
@@ -92,6 +94,7 @@ def parse_metadata(header: str | None) -> dict[str, str]:
                 value = base64.b64decode(parts[1], validate=True).decode("utf-8")
             except (binascii.Error, UnicodeDecodeError):
                 raise UploadError(_("Metadata unggahan tidak sah."), 400)
+            value = clean_text(value)  # NUL refused, controls dropped: as every form value (safe_input)
         result[parts[0]] = value
     return result
 

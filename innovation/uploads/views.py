@@ -26,6 +26,7 @@ from innovation import web
 from innovation.extensions import csrf, db
 from innovation.innovations.policy import EDITORS
 from innovation.storage import commit_or_delete
+from innovation.storage.sniffing import format_mb
 from innovation.uploads import services
 from innovation.uploads.blueprint import bp
 from innovation.uploads.models import PendingUpload
@@ -107,7 +108,8 @@ def tus_create():
         raise UploadError(_("Ukuran berkas harus diketahui sejak awal."), 400)
     length = _int_header("Upload-Length")
     if length is not None and length > current_app.config["MAX_VIDEO_BYTES"]:
-        raise UploadError(_("Berkas terlalu besar."), 413)
+        raise UploadError(_("Berkas terlalu besar: batas unggahan %(limit)s MB.",
+                            limit=format_mb(current_app.config["MAX_VIDEO_BYTES"])), 413)
     metadata = services.parse_metadata(request.headers.get("Upload-Metadata"))
     upload = services.create_upload(user=web.current(), length=length, metadata=metadata)
     db.session.commit()
@@ -146,7 +148,8 @@ def tus_patch(upload_id: str):
     request.max_content_length = max(upload.length - upload.offset, 0)
     too_long = request.content_length is not None and request.content_length > request.max_content_length
     if offset == upload.offset and upload.completed_at is None and too_long:  # a wrong offset answers 409 first
-        raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan."), 413)
+        raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan (%(n)d byte).",
+                            n=upload.length), 413)
     new_key = None
     with services.locked(upload) as fd:
         result = services.append_chunk(upload, fd, offset=offset, open_body=lambda: request.stream)
