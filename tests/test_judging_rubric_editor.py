@@ -53,6 +53,7 @@ def _new_criterion(round_, **fields):
     for level in range(1, 6):
         data[f"descriptor-{level}-id"] = f"Tingkat {level}"
         data[f"descriptor-{level}-en"] = f"Level {level}"
+    data["version"] = str(round_.rubric.version)  # the rubric's edit version the form was loaded from
     return data | fields
 
 
@@ -73,6 +74,7 @@ def _edit_form(criterion, **fields):
     for key, texts in (criterion.descriptors or {}).items():
         for locale, text in texts.items():
             data[f"descriptor-{key}-{locale}"] = text
+    data["version"] = str(criterion.rubric.version)
     return data | fields
 
 
@@ -213,7 +215,8 @@ def test_removing_a_scored_criterion_stays_refused(scene, login, client, db, mak
     _scored_sheet(db, make_user, round_entry, ["4"] * 5)
     first = round_.rubric.criteria[0]
     login(admin)
-    response = client.post(f"/judging/criteria/{first.id}/remove", follow_redirects=True)
+    response = client.post(f"/judging/criteria/{first.id}/remove", data={"version": str(round_.rubric.version)},
+                           follow_redirects=True)
     assert "sudah dinilai" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Criterion, first.id) is not None
