@@ -625,3 +625,26 @@ def test_certificate_text_reads_back_whatever_the_checksum(app, db):
         entry.innovation = f"Inovasi Uji {n} \u00e9"
         text = _words(_pdf_page(certificate_pdf(results, entry, checksum=checksum)).extract_text())
         assert checksum in text and f"Inovasi Uji {n} \u00e9" in text, n
+
+
+def test_the_operator_reads_what_normalisation_did_to_their_score(scored, make_opd, make_user, login, client):
+    """Issue 11, rule 8: beside a normalised score, one sentence with the two numbers."""
+    opds = [make_opd() for _ in range(6)]
+    built = scored(opds=opds, harsh=2)
+    snapshot = publication.publish(built.round, by=make_user(role=Role.ADMIN), method="normalised")
+    own = next(e for e in snapshot.payload["entries"] if e["opd_id"] == opds[0].id)
+    login(make_user(role=Role.OPERATOR, opd=opds[0]))
+    html = client.get(f"/judging/rounds/{built.round.id}/my-results").get_data(as_text=True)
+
+    def shown(value: str) -> str:
+        return str(D(value).quantize(D("0.01"), rounding="ROUND_HALF_UP")).replace(".", ",")
+
+    assert (f"Rata-rata nilai juri untuk inovasi Anda {shown(own['raw']['mean'])}; setelah normalisasi "
+            f"(menyetarakan juri yang lebih keras atau lebih murah) menjadi {shown(own['normalised'])}.") in html
+    others = [make_opd() for _ in range(6)]
+    raw = scored(opds=others)
+    publication.publish(raw.round, by=make_user(role=Role.ADMIN))  # the raw method: no normalisation sentence
+    client.post("/auth/logout")
+    login(make_user(role=Role.OPERATOR, opd=others[0]))
+    html = client.get(f"/judging/rounds/{raw.round.id}/my-results").get_data(as_text=True)
+    assert "setelah normalisasi" not in html and "tanpa normalisasi" in html
