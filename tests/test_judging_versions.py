@@ -248,3 +248,27 @@ def test_only_the_sheets_judge_acknowledges_and_drafts_are_not_notified(app, log
     assert client.post(f"/judging/sheets/{sheet.id}/total-seen").status_code == 403
     db.session.expire_all()
     assert db.session.get(ScoreSheet, sheet.id).acknowledged_total is None
+
+
+def test_adding_or_removing_a_criterion_from_a_stale_page_is_refused(app, login, scene, db):
+    """The criterion pages carry the rubric's version too: a new criterion typed against weights another
+    admin has changed meanwhile is refused (its typed texts kept), and so is a removal."""
+    round_ = scene["round"]
+    crit = round_.rubric.criteria
+    a = login(scene["admin_a"])
+    b = second_session(app, scene["admin_b"])
+    add_url = f"/judging/rounds/{round_.id}/rubric/criteria/new"
+    loaded_b = version_in(b.get(add_url).get_data(as_text=True))
+    page_a = a.get(f"/judging/rounds/{round_.id}/rubric").get_data(as_text=True)
+    assert a.post(f"/judging/rounds/{round_.id}/rubric", data=_weights_form(
+        round_, page_a, **{f"weight-{crit[3].id}": "25", f"weight-{crit[4].id}": "0"})).status_code == 302
+    typed = {"code": "inklusi", "title": "Inklusivitas", "weight": "0", "version": loaded_b}
+    refused = b.post(add_url, data=typed)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "sudah diubah oleh Admin Alfa" in html and 'value="Inklusivitas"' in html
+    # penyajian now weighs 0, so removing it would be valid, but B's page predates that
+    removed = b.post(f"/judging/criteria/{crit[4].id}/remove", data={"version": loaded_b}, follow_redirects=True)
+    assert "sudah diubah oleh Admin Alfa" in removed.get_data(as_text=True)
+    db.session.expire_all()
+    assert [c.code for c in round_.rubric.criteria] == ["kebaharuan", "kemanfaatan", "replikasi", "kewenangan",
+                                                        "penyajian"]

@@ -37,9 +37,11 @@ def rubric(round_id: int):
         if not saved:
             round_ = db.session.get(Round, round_id)
             stale = saved.error if hasattr(saved.error, "current_version") else None
+            locked = _locked(round_)
             return render_template("judging/rubric.html", round=round_, typed=rows, stale=stale,
                                    version=stale.current_version if stale else request.form.get("version", ""),
-                                   scored=rubrics.scored_criterion_ids(round_.rubric), locked=_locked(round_)), 422
+                                   scored=rubrics.scored_criterion_ids(round_.rubric),
+                                   locked=None if locked == str(saved.error) else locked), 422  # said once
         return redirect(url_for("judging.rubric", round_id=round_.id))
     return render_template("judging/rubric.html", round=round_, typed=None, stale=None,
                            version=round_.rubric.version, locked=_locked(round_),
