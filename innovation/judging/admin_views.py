@@ -128,14 +128,16 @@ def round_detail(round_id: int):
     judges = policy.judges()
     panel = panels.panel_of(round_)
     eligible = {}
+    previous, following = rounds.previous_round(round_), rounds.next_round(round_)
     if round_.is_scored:
-        recused = assignments.recusals(re.entry_id for re in page.items)
+        # recusals in the event's other rounds (this round's are among its assignments)
+        recused = assignments.recusals(re.entry_id for re in page.items) if previous or following else {}
         eligible = assignments.eligible_judges(round_, page.items, judges, panel, by_entry, policy.opd_families(),
                                                recused)
     return render_template(
         "judging/round.html", round=round_, page=page, suggestions=suggestions, assignments=by_entry,
         panel=panel, judges=judges, eligible=eligible, categories=round_.event.categories,
-        previous=rounds.previous_round(round_), next=rounds.next_round(round_),
+        previous=previous, next=following,
         unmet=request.args.getlist("unmet"), locked=policy.publication_refusal(round_, _("penugasan juri")),
         entries_open=rounds.entries_open_refusal(round_, _("memutuskan seleksi"))
         if round_.kind == RoundKind.ADMINISTRASI else None,

@@ -15,6 +15,7 @@ Pages show the current edition and the history ("v1 diumumkan ..., dibuka kembal
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -40,6 +41,7 @@ from innovation.judging.models import (
     SheetStatus,
 )
 from innovation.judging.result_types import MissingSheet
+from innovation.judging.results_cache import mark_changed
 from innovation.judging.ties import blocking_ties
 
 MISSING_NAMED = 10  # missing sheets named in a refusal's message (the page lists them all)
@@ -63,13 +65,33 @@ def missing_sheets(round_: Round) -> list[MissingSheet]:
             for entry_id, nama, judge, status in rows]
 
 
-def editions(round_: Round) -> list[ResultSnapshot]:
-    """Every published edition of the round, the first first, with who published and reopened it."""
-    return list(db.session.scalars(
+@dataclass(frozen=True)
+class Edition:
+    """One publication of a round, as the history shows it (plain values: pages keep them with the
+    cached result, across requests)."""
+
+    edition: int
+    created_at: datetime
+    created_by: str
+    checksum: str
+    incomplete_reason: str | None
+    reopened_at: datetime | None
+    reopened_by: str
+    reopen_reason: str | None
+
+
+def editions(round_: Round) -> list[Edition]:
+    """Every published edition of the round, the first first, with who published and reopened it
+    (one statement). Publishing and reopening mark the round changed, so a page may keep this list
+    with the round's cached result (``results_cache.memo``)."""
+    rows = db.session.scalars(
         select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id)
         .options(joinedload(ResultSnapshot.created_by), joinedload(ResultSnapshot.reopened_by))
         .order_by(ResultSnapshot.edition, ResultSnapshot.id)
-    ))
+    )
+    return [Edition(s.edition, s.created_at, s.created_by.full_name if s.created_by else "", s.checksum,
+                    s.incomplete_reason, s.reopened_at, s.reopened_by.full_name if s.reopened_by else "",
+                    s.reopen_reason) for s in rows]
 
 
 def _advanced_out(round_: Round) -> bool:
@@ -129,6 +151,7 @@ def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "
     record("judging.results_published", actor=by, obj=round_, changes=changes,
            summary=f"Hasil {round_.name} ({round_.event.name}) diumumkan, edisi {edition}; "
                    f"checksum {snapshot.checksum[:12]}" + (f"; {len(missing)} lembar belum dikirim" if missing else ""))
+    mark_changed(round_)  # what the pages show of the round (its editions) changed
     return snapshot
 
 
@@ -150,4 +173,5 @@ def reopen(round_: Round, reason: str, *, by: User, now: datetime | None = None)
     record("judging.results_reopened", actor=by, obj=round_,
            changes={"edisi": snapshot.edition, "checksum": snapshot.checksum, "alasan": reason},
            summary=f"Hasil {round_.name} ({round_.event.name}) edisi {snapshot.edition} dibuka kembali: {reason[:200]}")
+    mark_changed(round_)
     return snapshot

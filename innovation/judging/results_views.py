@@ -58,6 +58,15 @@ def results_index():
     return render_template("judging/results_index.html", rounds=rounds, sees_all=sees_all)
 
 
+def _editions(round_: Round, found: RoundResults) -> list[publication.Edition]:
+    """The round's publication history, kept with its (cached) result: publishing and reopening mark
+    the round changed, so a repeated view reads no snapshot row for it."""
+    memo = results_cache.memo(found)
+    if "editions" not in memo:
+        memo["editions"] = publication.editions(round_)
+    return memo["editions"]
+
+
 def paginate_list(rows: list, page: int, per_page: int) -> ListPage:
     page = min(max(page, 1), max(1, math.ceil(len(rows) / per_page)))
     return ListPage(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
@@ -96,10 +105,8 @@ def results_page(round_id: int):
     ``?entry=ID`` (600 entries in full were 1.8 MB of HTML and most of a 3 s response)."""
     round_ = _round_or_404(round_id)
     aggregate, method = choice("aggregate", AGGREGATES, "mean"), choice("method", METHODS, "raw")
-    editions = publication.editions(round_)  # the history, and the current edition when published
-    snapshot = editions[-1] if round_.published_at is not None and editions else None
-    found = results.published_results(snapshot) if snapshot else \
-        results.cached_compute(round_, aggregate=aggregate, method=method)
+    found, snapshot = results.round_results(round_, aggregate=aggregate, method=method)
+    editions = _editions(round_, found)
     keep = {} if snapshot else {"method": found.method, "aggregate": found.aggregate}
     base = url_for("judging.results", round_id=round_.id, **keep)
     entry_base = base + ("&" if "?" in base else "?") + "entry="
@@ -199,14 +206,14 @@ def my_results(round_id: int):
     """An OPD's own results; an admin previews one OPD's page with ?opd=ID. A reopened round shows
     that its result is being revised, and why, until it is published again."""
     round_ = _round_or_404(round_id)
-    editions = publication.editions(round_)
-    snapshot = editions[-1] if round_.published_at is not None and editions else None
+    snapshot = results.latest_snapshot(round_) if round_.published_at is not None else None
     if snapshot is None:
-        return render_template("judging/results_unpublished.html", round=round_, editions=editions)
+        return render_template("judging/results_unpublished.html", round=round_,
+                               editions=publication.editions(round_))
     found = results.published_results(snapshot)
     view = results.operator_view(found, policy.results_opd_id(current(), request.args.get("opd", type=int)))
     return render_template("judging/results_operator.html", round=round_, results=found, snapshot=snapshot,
-                           view=view, editions=editions)
+                           view=view, editions=_editions(round_, found))
 
 
 @bp.route("/events/<slug>/results.xlsx")

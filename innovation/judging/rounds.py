@@ -312,8 +312,11 @@ def entries_open_until(event: Event) -> datetime:
 
 
 def entries_open_refusal(round_: Round, what: str, now: datetime | None = None) -> str | None:
-    """Why ``what`` should wait: the round's entries can still change (submissions or an extension open)."""
-    until = entries_open_until(round_.event)
+    """Why ``what`` should wait: the round's entries can still change (submissions or an extension open).
+    The latest extension is read with the round (``Round.extensions_close``, which the results' cache
+    key reads too), so a page that shows the results costs no statement more for it."""
+    event = round_.event
+    until = max(event.closes_at, round_.extensions_close or event.closes_at)
     if (now or utcnow()) >= until:
         return None
     return _("Pendaftaran %(event)s masih terbuka sampai %(until)s (termasuk perpanjangan): entri masih dapat "
