@@ -648,3 +648,23 @@ def test_the_operator_reads_what_normalisation_did_to_their_score(scored, make_o
     login(make_user(role=Role.OPERATOR, opd=others[0]))
     html = client.get(f"/judging/rounds/{raw.round.id}/my-results").get_data(as_text=True)
     assert "setelah normalisasi" not in html and "tanpa normalisasi" in html
+
+
+def test_a_snapshot_published_before_award_labels_still_shows_its_winners(app, db, make_user, login, client,
+                                                                         scored):
+    """The stored version-1 snapshot (winners without labels, the entry number as the last tie-break)
+    renders with its own rules: its winners listed with their certificates, its tie-break list as it was."""
+    from innovation.judging.models import ResultSnapshot
+
+    built = scored(n_entries=2)
+    stored = json.loads(SNAPSHOT_V1.read_text(encoding="utf-8"))
+    snapshot = ResultSnapshot(round_id=built.round.id, created_at=utcnow(), method="normalised/median",
+                              payload=stored["payload"], checksum=stored["checksum"])
+    db.session.add(snapshot)
+    built.round.published_at = utcnow()
+    db.session.commit()
+    login(make_user(role=Role.ADMIN))
+    html = client.get(f"/judging/rounds/{built.round.id}/results").get_data(as_text=True)
+    winners = [e for e in stored["payload"]["entries"] if e["winner"]]
+    assert winners and all(f"/certificates/{e['id']}.pdf" in html for e in winners)
+    assert "nomor entri" in html and "keputusan ketua yang dicatat" not in html and "cocok" in html

@@ -145,7 +145,7 @@ def results_page(round_id: int):
         judges=memo["judges"], judges_total=len(found.judges),
         missing=memo["missing"], pending_ties=pending,
         flag_floor=score_flag_floor((found.rubric.scale_min, found.rubric.scale_max)),
-        winners=[e for e in found.entries if e.award],
+        winners=[e for e in found.entries if e.winner],
     )
 
 
