@@ -302,3 +302,10 @@ def test_assign_select_costs_no_statement_per_entry(scene, login, client, db, ma
     with count_statements() as five:
         assert client.get(url).status_code == 200
     assert five.count == one.count
+
+
+def test_a_weight_sum_is_written_in_the_pages_number_format(scene, db):
+    admin, round_, _re = scene()
+    rows = [{"id": str(c.id), "weight": w} for c, w in zip(round_.rubric.criteria, ["30", "25", "20", "15", "9,5"])]
+    with pytest.raises(JudgingError, match="sekarang 99,5\\."):
+        rubrics.update_criteria(round_.rubric, rows, by=admin)

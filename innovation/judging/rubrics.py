@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -52,6 +53,7 @@ from innovation.judging.models import (
 from innovation.judging.results_cache import mark_rubric_changed
 from innovation.judging.rubric_data import BUILTIN_RUBRICS, IGA_CODE, KIPP_CODE  # noqa: F401
 from innovation.judging.sheets import refresh_total
+from innovation.numbers import format_number
 
 MAX_LEVELS_WITH_DESCRIPTORS = 11  # 1-5, 1-10 and 0-10 get one descriptor per level
 DESCRIPTOR_BANDS = 5  # longer scales (0-100): five bands
@@ -79,11 +81,17 @@ def check_weights(rubric: Rubric) -> None:
     _require_hundred(c.weight for c in rubric.criteria if not c.independent)
 
 
+def shown_weight(value: Decimal) -> str:
+    """A weight in a message, in the page's number format: "105", "99,5" (Indonesian), "99.5" (English)."""
+    places = 0 if value == value.to_integral_value() else (1 if value * 10 == (value * 10).to_integral_value() else 2)
+    return format_number(value, places, str(get_locale() or "id"))
+
+
 def _require_hundred(counted) -> None:
     total = totals.weights_total(counted)
     if total != totals.HUNDRED:
         raise JudgingError(
-            _("Bobot kriteria yang dihitung harus berjumlah 100; sekarang %(total)s.", total=f"{total.normalize():f}"),
+            _("Bobot kriteria yang dihitung harus berjumlah 100; sekarang %(total)s.", total=shown_weight(total)),
             "weights",
         )
 
@@ -501,7 +509,7 @@ def remove_criterion(criterion: Criterion, *, by: User, version: object = None) 
     total = totals.weights_total(c.weight for c in remaining if not c.independent)
     if total != totals.HUNDRED:
         raise JudgingError(_("Setelah kriteria ini dihapus, bobot berjumlah %(t)s, bukan 100. "
-                             "Ubah bobot lebih dulu.", t=f"{total.normalize():f}"))
+                             "Ubah bobot lebih dulu.", t=shown_weight(total)))
     claim(rubric, version, required=version is not None)
     # Empty (draft) scores of the criterion go with it.
     for score in db.session.scalars(select(Score).where(Score.criterion_id == criterion.id)):
