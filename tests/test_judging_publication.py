@@ -246,3 +246,14 @@ def test_the_reopen_view(published, login, client, db):
     assert "dibuka kembali" in html and "Belum diumumkan" in html and "Rekap nilai juri 3 keliru" in html
     db.session.expire_all()
     assert built.round.published_at is None and results.latest_snapshot(built.round).reopened_at is not None
+
+
+def test_two_admins_publishing_at_once_make_one_edition(published, monkeypatch, db):
+    """The edition is unique per round: the second of two simultaneous publications (both read the same
+    next edition) is refused with a message, not an error page."""
+    built, admin, first = published()
+    publication.reopen(built.round, "Rekap nilai juri 3 keliru", by=admin)
+    monkeypatch.setattr(publication, "next_edition", lambda round_: 1)  # as the slower of the two saw it
+    with pytest.raises(ResultsError, match="admin lain"):
+        publication.publish(built.round, by=admin)
+    assert [e.edition for e in publication.editions(built.round)] == [1] and built.round.published_at is None

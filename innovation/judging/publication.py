@@ -20,6 +20,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from innovation.audit.services import record
@@ -101,6 +102,11 @@ def _advanced_out(round_: Round) -> bool:
             RoundEntry.status.in_([RoundEntryStatus.ADVANCED, RoundEntryStatus.ELIMINATED]))))
 
 
+def next_edition(round_: Round) -> int:
+    return (db.session.scalar(select(func.max(ResultSnapshot.edition))
+                              .where(ResultSnapshot.round_id == round_.id)) or 0) + 1
+
+
 def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "raw",
             incomplete_reason: str | None = None, now: datetime | None = None) -> ResultSnapshot:
     """Freeze the round's result as computed now as its next edition, and mark the round published."""
@@ -131,8 +137,7 @@ def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "
                                  more=_(" dan %(n)d lainnya", n=more) if more > 0 else ""), "incomplete_reason")
         reason = policy.require_reason(incomplete_reason, _("mengumumkan tanpa lembar nilai yang belum dikirim"),
                                        "incomplete_reason")
-    edition = (db.session.scalar(select(func.max(ResultSnapshot.edition))
-                                 .where(ResultSnapshot.round_id == round_.id)) or 0) + 1
+    edition = next_edition(round_)
     found.published_at = now
     found.edition = edition
     found.missing_sheets = missing
@@ -141,7 +146,12 @@ def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "
     snapshot = ResultSnapshot(round_id=round_.id, edition=edition, created_at=now, created_by_id=by.id,
                               method=f"{found.method}/{found.aggregate}", payload=payload,
                               checksum=results.checksum(payload), incomplete_reason=reason)
-    db.session.add(snapshot)
+    try:  # two admins publishing at once: the edition is unique per round, the second is refused
+        with db.session.begin_nested():
+            db.session.add(snapshot)
+            db.session.flush()
+    except IntegrityError:
+        raise ResultsError(_("Hasil babak ini baru saja diumumkan oleh admin lain; muat ulang halaman hasil.")) from None
     round_.published_at = now
     db.session.flush()
     changes = {"edisi": edition, "method": snapshot.method, "checksum": snapshot.checksum}
