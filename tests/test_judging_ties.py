@@ -134,3 +134,16 @@ def test_advancement_waits_for_the_chair_at_the_cut_off(tied, make_user, db):
     proposed = {r.round_entry.entry_id for r in rows if r.proposed}
     assert first in proposed and second not in proposed
     advancement.advance(round_, proposed, by=admin)
+
+
+def test_entries_without_a_score_are_no_tie_for_the_chair(scored, db):  # noqa: F811
+    """Two entries nobody scored, submitted at the same moment, share the last rank; that is no tie
+    the chair must decide (they are not ranked)."""
+    grid = {(i, j): ["4"] * 5 for i in range(2) for j in range(3)}
+    built = scored(n_entries=4, n_judges=3, grid=grid)
+    built.entries[3].submitted_at = built.entries[2].submitted_at
+    db.session.flush()
+    found = results.compute(built.round)
+    unscored = [found.entry(e.id) for e in built.entries[2:]]
+    assert all(e.pending_tie and not e.scored for e in unscored) and unscored[0].rank == unscored[1].rank
+    assert ties.pending_ties(found) == []

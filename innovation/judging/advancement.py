@@ -19,6 +19,7 @@ page names them.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -85,9 +86,9 @@ def _group_rows(ranked: list[EntryResult], by_entry: dict[int, RoundEntry], n: i
         if _tied(steps[i]) or (pending[i] and rows[i].rank == rows[i - 1].rank):
             rows[i - 1].tied = rows[i].tied = True
     # an undecided tie straddling the cut-off: its entries share a rank at or above n, some below n
+    sizes = Counter(row.rank for row, is_pending in zip(rows, pending) if is_pending)
     for row, is_pending in zip(rows, pending):
-        size = sum(1 for other, p in zip(rows, pending) if p and other.rank == row.rank)
-        if is_pending and row.rank <= n < row.rank + size - 1:
+        if is_pending and row.rank <= n < row.rank + sizes[row.rank] - 1:
             row.undecided = row.at_cutoff_tie = True
     if len(rows) > n and _tied(steps[n]):  # the first one out ties with the last one in
         low, high = n - 1, n

@@ -43,7 +43,7 @@ def _award_pending(found: RoundResults, entry: EntryResult) -> bool:
 def pending_ties(found: RoundResults) -> list[TieGroup]:
     """The result's undecided ties, by overall rank (a tie within a category is part of one of them:
     its entries are equal on every rule, so overall too)."""
-    pending = [e for e in found.entries if e.pending_tie]
+    pending = [e for e in found.entries if e.pending_tie and e.scored]  # unscored entries are not ranked
     groups = []
     for rank, members in groupby(pending, key=lambda e: e.rank):
         members = list(members)
