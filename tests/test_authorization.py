@@ -116,6 +116,9 @@ POLICY: dict[str, Rule] = {
     "judging.results_index": Rule("GET", "/judging/results", {"owner", "other", "admin"}),
     "judging.results": Rule("GET", "/judging/rounds/{results_round}/results", ADMIN),
     "judging.publish_results": Rule("POST", "/judging/rounds/{results_round}/results/publish", ADMIN),
+    "judging.reopen_results": Rule("POST", "/judging/rounds/{results_round}/results/reopen", ADMIN,
+                                   {"reason": "Satu juri salah memasukkan nilai"}),
+    "judging.settle_tie": Rule("POST", "/judging/rounds/{results_round}/results/ties", ADMIN),
     "judging.my_results": Rule("GET", "/judging/rounds/{results_round}/my-results", {"owner", "other", "admin"}),
     "judging.results_export": Rule("GET", "/judging/events/{event_slug}/results.xlsx", ADMIN),
     "judging.certificate": Rule("GET", "/judging/rounds/{results_round}/certificates/{entry}.pdf", EDITORS),
@@ -124,6 +127,7 @@ POLICY: dict[str, Rule] = {
     "judging.score": Rule("GET", "/judging/entries/{judging_entry}", {"judge"}),
     "judging.evidence_file": Rule("GET", "/judging/entries/{judging_entry}/evidence/{evidence}", {"judge", "admin"}),
     "judging.recuse": Rule("POST", "/judging/entries/{judging_entry}/recuse", {"judge"}, {"reason": "Kerabat saya"}),
+    "judging.total_seen": Rule("POST", "/judging/sheets/{score_sheet}/total-seen", {"judge"}),
     "judging.event_rounds": Rule("GET", "/judging/events/{event_slug}", ADMIN),
     "judging.default_rounds": Rule("POST", "/judging/events/{event_slug}/default-rounds", ADMIN),
     "judging.round_create": Rule("GET", "/judging/events/{event_slug}/rounds/new", ADMIN),
@@ -229,7 +233,7 @@ def world(db, make_opd, make_user, make_innovation, make_event):
     db.session.flush()
     from test_judging_results import build_round
 
-    from innovation.judging.results import publish  # a published round for the results routes
+    from innovation.judging.publication import publish  # a published round for the results routes
 
     results = build_round(db, event=event, entries=[entry], judges=[users["judge"]], grid={(0, 0): ["4"] * 5})
     publish(results.round, by=users["admin"])
@@ -280,6 +284,7 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         "criterion": open_round.rubric.criteria[0].id, "judge_id": users["judge"].id, "reset_token": issue_reset_token(target, by=users["admin"]),
         "b64name": _b64("x.pdf"), "b64innovation": _b64(innovation.id), "b64no": _b64(18),
         "job": job.id, "regional_evidence": regional_item.id, "target_session": target_session.id,
+        "score_sheet": results.sheets[(entry.id, users["judge"].id)].id,
     }
     return users, ids
 

@@ -16,8 +16,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from innovation.extensions import utcnow
+from innovation.judging import publication, results_cache
 from innovation.judging import results as services
-from innovation.judging import results_cache
+from innovation.judging.errors import ResultsError
 from innovation.judging.result_types import RoundResults
 from innovation.judging.statistics import krippendorff_alpha_interval
 from innovation.web import Role
@@ -40,7 +41,8 @@ def weighted(values, criteria):
     return sum((D(v) * c.weight for v, c in zip(values, criteria)), D(0)) / 100
 
 
-def build_round(db, *, event, entries, judges, grid, closed=True, advance_top_n=None, code=None):
+def build_round(db, *, event, entries, judges, grid, closed=True, advance_top_n=None, code=None, award_places=6,
+                award_per_category=True):
     """A scored round on the 1-5 IGA rubric; ``grid[(entry_index, judge_index)] = [five values]``."""
     from innovation.judging.models import (
         Assignment,
@@ -62,7 +64,7 @@ def build_round(db, *, event, entries, judges, grid, closed=True, advance_top_n=
     db.session.flush()
     round_ = Round(event=event, position=2, kind=RoundKind.PENILAIAN, name="Penilaian presentasi", rubric=rubric,
                    opens_at=now - timedelta(days=10), closes_at=now - timedelta(days=1) if closed else now + timedelta(days=1),
-                   advance_top_n=advance_top_n)
+                   advance_top_n=advance_top_n, award_places=award_places, award_per_category=award_per_category)
     db.session.add(round_)
     db.session.flush()
     built = Built(round_, event, entries, judges, rubric.criteria)
@@ -189,14 +191,60 @@ def test_methods_and_aggregates_change_the_ranking_basis(scored):
     assert (bogus.method, bogus.aggregate) == ("raw", "mean")
 
 
-def test_winners_are_top_n_per_category(scored):
-    built = scored(n_entries=8, advance_top_n=2)
+def test_awards_are_the_rounds_settings_per_category(scored):
+    """Six places by default (Juara 1-3, Harapan 1-3), per category; advancement's N plays no part."""
+    built = scored(n_entries=16, advance_top_n=2)  # 8 entries in each of two categories
+    found = services.compute(built.round)
+    assert found.awards.labels == ["Juara 1", "Juara 2", "Juara 3", "Harapan 1", "Harapan 2", "Harapan 3"]
+    for category in found.categories:
+        ranked = [found.entry(i) for i in category.ranking]
+        assert [e.award for e in ranked] == found.awards.labels + [None, None]
+        assert [e.winner for e in ranked] == [True] * 6 + [False] * 2
+
+
+def test_a_group_never_awards_its_last_placed_entry(scored, db):
+    """The issue: with three entries or fewer per category every entry was a winner. A category with n
+    scored entries awards at most n - 1 places: 3 entries and 6 places give Juara 1 and 2 only."""
+    built = scored(n_entries=6)  # three per category
     found = services.compute(built.round)
     for category in found.categories:
-        winners = [e for e in found.entries if e.category_id == category.id and e.winner]
-        assert sorted(e.category_rank for e in winners) == [1, 2]
-    default = scored(n_entries=8)
-    assert services.compute(default.round).winners_per_category == 3
+        ranked = [found.entry(i) for i in category.ranking]
+        assert [e.award for e in ranked] == ["Juara 1", "Juara 2", None]
+    built.round.award_places = 1  # fewer places than entries: the places decide
+    db.session.flush()
+    found = services.compute(built.round)
+    assert sorted(e.award or "" for e in found.entries) == ["", "", "", "", "Juara 1", "Juara 1"]
+    lone = scored(n_entries=1)  # a single entry beat nobody
+    assert not services.compute(lone.round).entries[0].winner
+
+
+def test_awards_overall_with_custom_labels(scored, db):
+    built = scored(n_entries=6, award_per_category=False)
+    built.round.award_places, built.round.award_labels = 2, "Terbaik I\nTerbaik II\nTidak dipakai"
+    db.session.flush()
+    found = services.compute(built.round)
+    assert [e.award for e in found.entries] == ["Terbaik I", "Terbaik II", None, None, None, None]
+    assert found.awards.per_category is False and found.awards.labels == ["Terbaik I", "Terbaik II"]
+
+
+def test_the_rounds_award_settings_are_checked(db, scored, make_user):
+    from innovation.judging import rounds
+    from innovation.judging.errors import JudgingError
+
+    built = scored(n_entries=2)
+    admin = make_user(role=Role.ADMIN)
+    data = {"name": "Penilaian", "kind": "penilaian", "opens_at": built.round.opens_at,
+            "closes_at": built.round.closes_at}
+    with pytest.raises(JudgingError, match="satu label untuk setiap"):
+        rounds.update_round(built.round, data | {"award_places": 3, "award_labels": "Emas\nPerak"}, by=admin)
+    with pytest.raises(JudgingError, match="antara 0 dan 20"):
+        rounds.update_round(built.round, data | {"award_places": 21}, by=admin)
+    with pytest.raises(JudgingError, match="berbeda"):
+        rounds.update_round(built.round, data | {"award_places": 2, "award_labels": "Emas\nEmas"}, by=admin)
+    rounds.update_round(built.round, data | {"award_places": 2, "award_labels": "Emas\n Perak \n"}, by=admin)
+    assert (built.round.award_places, built.round.award_labels) == (2, "Emas\nPerak")
+    rounds.update_round(built.round, data | {"award_places": 6, "award_labels": ""}, by=admin)
+    assert built.round.award_labels is None  # the defaults
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -206,13 +254,13 @@ def test_publish_freezes_a_snapshot_and_later_changes_do_not_alter_it(scored, ma
 
     built = scored()
     admin = make_user(role=Role.ADMIN)
-    snapshot = services.publish(built.round, by=admin, method="normalised", aggregate="median")
+    snapshot = publication.publish(built.round, by=admin, method="normalised", aggregate="median")
     assert built.round.published_at is not None
     assert services.verify(snapshot) and len(snapshot.checksum) == 64
     assert snapshot.method == "normalised/median"
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "judging.results_published")) == 1
-    with pytest.raises(services.ResultsError):
-        services.publish(built.round, by=admin)
+    with pytest.raises(ResultsError):
+        publication.publish(built.round, by=admin)
     db.session.flush()
 
     login(admin)
@@ -235,10 +283,10 @@ def test_publish_freezes_a_snapshot_and_later_changes_do_not_alter_it(scored, ma
 
 def test_publish_refuses_open_rounds_and_rounds_without_sheets(scored, make_user):
     admin = make_user(role=Role.ADMIN)
-    with pytest.raises(services.ResultsError):
-        services.publish(scored(closed=False).round, by=admin)
-    with pytest.raises(services.ResultsError):
-        services.publish(scored(grid={}).round, by=admin)
+    with pytest.raises(ResultsError):
+        publication.publish(scored(closed=False).round, by=admin)
+    with pytest.raises(ResultsError):
+        publication.publish(scored(grid={}).round, by=admin)
 
 
 def test_publish_view_needs_confirmation(scored, make_user, login, client):
@@ -281,7 +329,7 @@ def test_operator_sees_nothing_before_publication_then_only_own_details(scored, 
     assert client.get(f"/judging/rounds/{built.round.id}/results").status_code == 403
     assert "Penilaian presentasi" not in client.get("/judging/results").get_data(as_text=True)
 
-    services.publish(built.round, by=make_user(role=Role.ADMIN))
+    publication.publish(built.round, by=make_user(role=Role.ADMIN))
     html = client.get(url).get_data(as_text=True)
     own, other = built.entries[0], built.entries[1]
     assert "Catatan juri 1 untuk entri 1." in html and "Juri 1" in html
@@ -297,7 +345,7 @@ def test_operator_sees_nothing_before_publication_then_only_own_details(scored, 
 
 def test_judges_and_verifiers_have_no_results_pages(scored, make_user, login, client):
     built = scored()
-    services.publish(built.round, by=make_user(role=Role.ADMIN))
+    publication.publish(built.round, by=make_user(role=Role.ADMIN))
     for role in (Role.JUDGE, Role.VERIFIER):
         client.post("/auth/logout")
         login(make_user(role=role))
@@ -325,7 +373,7 @@ def test_operator_page_statements_do_not_grow_with_rows(scored, make_opd, make_u
     for n in (3, 12):
         opds = [make_opd() for _ in range(n)]
         built = scored(n_entries=n, opds=opds)
-        services.publish(built.round, by=admin)
+        publication.publish(built.round, by=admin)
         client.post("/auth/logout")
         login(make_user(role=Role.OPERATOR, opd=opds[0]))
         with count_statements() as counter:
@@ -420,7 +468,7 @@ def test_results_page_size_does_not_grow_with_the_round(scored, make_user, login
     monkeypatch.setattr(results_views, "RANKING_PER_PAGE", 5)
     login(make_user(role=Role.ADMIN))
     sizes = []
-    for n in (8, 24):
+    for n in (14, 24):  # at least the six award places in each category
         built = scored(n_entries=n, n_judges=3)
         html = client.get(f"/judging/rounds/{built.round.id}/results").get_data(as_text=True)
         sizes.append(html.count("<tr"))
@@ -440,7 +488,7 @@ def test_xlsx_reads_back_equal_to_the_computed_values(scored, make_user, login, 
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     workbook = _read(response.data)
     assert workbook.sheetnames == ["Ringkasan", "Peringkat", "Nilai per Juri", "Nilai per Kriteria", "Komentar",
-                                   "Kesepakatan"]
+                                   "Kesepakatan", "Keputusan Seri"]
     found = services.compute(built.round)
     ranking = workbook["Peringkat"]
     assert ranking.freeze_panes == "A2" and ranking.column_dimensions["E"].width >= 30
@@ -450,6 +498,11 @@ def test_xlsx_reads_back_equal_to_the_computed_values(scored, make_user, login, 
         assert row[1] == entry.rank and row[4] == entry.innovation
         assert isinstance(row[7], float) and row[7] == pytest.approx(float(entry.score))
         assert row[11] == pytest.approx(float(entry.normalised))
+        assert row[17] == (entry.award or None)
+    # figures are numbers with a number format (shown with the reader's separators), never text
+    score_cell = ranking.cell(row=2, column=8)
+    assert isinstance(score_cell.value, float) and score_cell.number_format == "0.00"
+    assert workbook["Kesepakatan"].cell(row=2, column=3).number_format == "0.000"
     per_criterion = list(workbook["Nilai per Kriteria"].iter_rows(min_row=2, values_only=True))
     assert len(per_criterion) == len(built.sheets) * 5
     sheet = built.sheets[(built.entries[0].id, built.judges[0].id)]
@@ -508,7 +561,9 @@ def test_a_computed_result_and_its_payload_agree(scored):
     assert list(stored) == ["id", "round_entry_id", "innovation", "innovation_id", "opd", "opd_id", "category_id",
                             "category", "submitted_at", "judges", "raw", "normalised", "z", "score", "sd", "range",
                             "heaviest", "flags", "sheets", "rank", "tie_step", "category_rank",
-                            "category_tie_step", "winner"]
+                            "category_tie_step", "winner", "award", "pending_tie", "category_pending_tie"]
+    assert payload["version"] == 2 and payload["awards"]["places"] == 6 and payload["edition"] is None
+    assert list(payload)[-5:] == ["edition", "awards", "tie_decisions", "missing_sheets", "incomplete_reason"]
 
 
 def _pdf_page(data: bytes):
@@ -524,19 +579,38 @@ def _words(text: str) -> str:
 
 def test_certificate_is_an_a4_landscape_pdf_with_name_and_checksum(scored, make_user, login, client):
     built = scored(n_entries=8)
-    snapshot = services.publish(built.round, by=make_user(role=Role.ADMIN))
+    snapshot = publication.publish(built.round, by=make_user(role=Role.ADMIN))
     login(make_user(role=Role.ADMIN))
-    winner = next(e for e in snapshot.payload["entries"] if e["winner"])
+    winner = next(e for e in snapshot.payload["entries"] if e["award"] == "Juara 1")
     response = client.get(f"/judging/rounds/{built.round.id}/certificates/{winner['id']}.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     page = _pdf_page(response.data)
     text = _words(page.extract_text())
     assert _words(winner["innovation"]) in text and snapshot.checksum in text
-    assert "SERTIFIKAT PENGHARGAAN" in text and f"Peringkat {winner['category_rank']} kategori" in text
+    assert "SERTIFIKAT PENGHARGAAN" in text and f"Juara 1 kategori {winner['category']}" in text
+    score = D(winner["score"]).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+    assert f"nilai {str(score).replace('.', ',')}" in text and winner["score"] not in text  # 4,58, never 4.5828
+    assert "edisi 1" in text
     assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((841.89, 595.28))  # A4 landscape
-    loser = next(e for e in snapshot.payload["entries"] if not e["winner"])
-    assert client.get(f"/judging/rounds/{built.round.id}/certificates/{loser['id']}.pdf").status_code == 404
     assert client.get(f"/judging/rounds/{built.round.id}/certificates/999999.pdf").status_code == 404
+
+
+def test_the_last_placed_entry_gets_no_winners_certificate(scored, make_user, login, client):
+    """The issue: the last-placed entry downloaded a "Peringkat 3" certificate. Now it gets a
+    participation certificate that says so, and nothing of a place or a title."""
+    built = scored(n_entries=6)  # three per category: Juara 1, Juara 2, and a participant
+    snapshot = publication.publish(built.round, by=make_user(role=Role.ADMIN))
+    login(make_user(role=Role.ADMIN))
+    found = services.published_results(snapshot)
+    for category in found.categories:
+        last = found.entry(category.ranking[-1])
+        assert not last.winner and last.award is None
+        response = client.get(f"/judging/rounds/{built.round.id}/certificates/{last.id}.pdf")
+        assert response.status_code == 200 and "sertifikat-partisipasi" in response.headers["Content-Disposition"]
+        text = _words(_pdf_page(response.data).extract_text())
+        assert "SERTIFIKAT PARTISIPASI" in text and "bukan penghargaan" in text
+        assert "PENGHARGAAN" not in text.replace("bukan penghargaan", "") and "Juara" not in text
+        assert "Peringkat" not in text and "Harapan" not in text
 
 
 def test_certificate_text_reads_back_whatever_the_checksum(app, db):
@@ -551,3 +625,46 @@ def test_certificate_text_reads_back_whatever_the_checksum(app, db):
         entry.innovation = f"Inovasi Uji {n} \u00e9"
         text = _words(_pdf_page(certificate_pdf(results, entry, checksum=checksum)).extract_text())
         assert checksum in text and f"Inovasi Uji {n} \u00e9" in text, n
+
+
+def test_the_operator_reads_what_normalisation_did_to_their_score(scored, make_opd, make_user, login, client):
+    """Issue 11, rule 8: beside a normalised score, one sentence with the two numbers."""
+    opds = [make_opd() for _ in range(6)]
+    built = scored(opds=opds, harsh=2)
+    snapshot = publication.publish(built.round, by=make_user(role=Role.ADMIN), method="normalised")
+    own = next(e for e in snapshot.payload["entries"] if e["opd_id"] == opds[0].id)
+    login(make_user(role=Role.OPERATOR, opd=opds[0]))
+    html = client.get(f"/judging/rounds/{built.round.id}/my-results").get_data(as_text=True)
+
+    def shown(value: str) -> str:
+        return str(D(value).quantize(D("0.01"), rounding="ROUND_HALF_UP")).replace(".", ",")
+
+    assert (f"Rata-rata nilai juri untuk inovasi Anda {shown(own['raw']['mean'])}; setelah normalisasi "
+            f"(menyetarakan juri yang lebih keras atau lebih murah) menjadi {shown(own['normalised'])}.") in html
+    others = [make_opd() for _ in range(6)]
+    raw = scored(opds=others)
+    publication.publish(raw.round, by=make_user(role=Role.ADMIN))  # the raw method: no normalisation sentence
+    client.post("/auth/logout")
+    login(make_user(role=Role.OPERATOR, opd=others[0]))
+    html = client.get(f"/judging/rounds/{raw.round.id}/my-results").get_data(as_text=True)
+    assert "setelah normalisasi" not in html and "tanpa normalisasi" in html
+
+
+def test_a_snapshot_published_before_award_labels_still_shows_its_winners(app, db, make_user, login, client,
+                                                                         scored):
+    """The stored version-1 snapshot (winners without labels, the entry number as the last tie-break)
+    renders with its own rules: its winners listed with their certificates, its tie-break list as it was."""
+    from innovation.judging.models import ResultSnapshot
+
+    built = scored(n_entries=2)
+    stored = json.loads(SNAPSHOT_V1.read_text(encoding="utf-8"))
+    snapshot = ResultSnapshot(round_id=built.round.id, created_at=utcnow(), method="normalised/median",
+                              payload=stored["payload"], checksum=stored["checksum"])
+    db.session.add(snapshot)
+    built.round.published_at = utcnow()
+    db.session.commit()
+    login(make_user(role=Role.ADMIN))
+    html = client.get(f"/judging/rounds/{built.round.id}/results").get_data(as_text=True)
+    winners = [e for e in stored["payload"]["entries"] if e["winner"]]
+    assert winners and all(f"/certificates/{e['id']}.pdf" in html for e in winners)
+    assert "nomor entri" in html and "keputusan ketua yang dicatat" not in html and "cocok" in html

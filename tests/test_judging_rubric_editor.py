@@ -53,6 +53,7 @@ def _new_criterion(round_, **fields):
     for level in range(1, 6):
         data[f"descriptor-{level}-id"] = f"Tingkat {level}"
         data[f"descriptor-{level}-en"] = f"Level {level}"
+    data["version"] = str(round_.rubric.version)  # the rubric's edit version the form was loaded from
     return data | fields
 
 
@@ -73,6 +74,7 @@ def _edit_form(criterion, **fields):
     for key, texts in (criterion.descriptors or {}).items():
         for locale, text in texts.items():
             data[f"descriptor-{key}-{locale}"] = text
+    data["version"] = str(criterion.rubric.version)
     return data | fields
 
 
@@ -213,7 +215,8 @@ def test_removing_a_scored_criterion_stays_refused(scene, login, client, db, mak
     _scored_sheet(db, make_user, round_entry, ["4"] * 5)
     first = round_.rubric.criteria[0]
     login(admin)
-    response = client.post(f"/judging/criteria/{first.id}/remove", follow_redirects=True)
+    response = client.post(f"/judging/criteria/{first.id}/remove", data={"version": str(round_.rubric.version)},
+                           follow_redirects=True)
     assert "sudah dinilai" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Criterion, first.id) is not None
@@ -299,3 +302,10 @@ def test_assign_select_costs_no_statement_per_entry(scene, login, client, db, ma
     with count_statements() as five:
         assert client.get(url).status_code == 200
     assert five.count == one.count
+
+
+def test_a_weight_sum_is_written_in_the_pages_number_format(scene, db):
+    admin, round_, _re = scene()
+    rows = [{"id": str(c.id), "weight": w} for c, w in zip(round_.rubric.criteria, ["30", "25", "20", "15", "9,5"])]
+    with pytest.raises(JudgingError, match="sekarang 99,5\\."):
+        rubrics.update_criteria(round_.rubric, rows, by=admin)

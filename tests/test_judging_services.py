@@ -12,7 +12,18 @@ from innovation.audit.models import AuditEvent
 from innovation.web import Role
 from innovation.events.models import Entry, EntryStatus
 from innovation.extensions import utcnow
-from innovation.judging import advancement, assignments, panels, policy, results, rounds, rubrics, sheets, totals
+from innovation.judging import (
+    advancement,
+    assignments,
+    panels,
+    policy,
+    publication,
+    results,
+    rounds,
+    rubrics,
+    sheets,
+    totals,
+)
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import (
     AssignmentStatus,
@@ -347,7 +358,7 @@ def test_advancement_ranks_as_the_results_do_and_flags_the_tie_at_the_cut_off(db
     assert [r.round_entry.entry_id for r in rows] == found.overall  # the results' own order
     advancement.advance(round_, {res[0].entry_id, res[1].entry_id}, by=admin)
     assert res[2].status == RoundEntryStatus.ELIMINATED
-    assert res[2].decision_reason == "Peringkat 3, rata-rata 3.0000 dari 1 juri (seri)"
+    assert res[2].decision_reason == "Peringkat 3, nilai 3,00 (rata-rata) dari 1 juri (seri)"  # the page's format
     log = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "judging.advance"))
     assert log.changes["peringkat"] == "raw/mean"
 
@@ -375,14 +386,15 @@ def test_advancement_and_the_published_ranking_agree_where_raw_and_normalised_di
         found = results.compute(round_, method=method)
         assert proposed(method=method) == [found.entry(i).round_entry_id for i in found.overall[:2]]
 
-    snapshot = results.publish(round_, by=admin, method="normalised")
+    snapshot = publication.publish(round_, by=admin, method="normalised")
     proposal = advancement.advancement_proposal(round_)  # asked with the defaults: the snapshot decides
     assert proposal.published and (proposal.method, proposal.aggregate) == ("normalised", "mean")
     assert [r.round_entry.entry_id for r in proposal.rows] == snapshot.payload["overall"]
     moved = advancement.advance(round_, {a.entry_id, c.entry_id}, by=admin)
     assert {m.entry_id for m in moved} == {a.entry_id, c.entry_id}
     assert {re_.entry_id for re_ in rounds.round_entries(final)} == {a.entry_id, c.entry_id}
-    assert b.status == RoundEntryStatus.ELIMINATED and b.decision_reason.startswith("Peringkat 3, rata-rata 4.5000")
+    assert b.status == RoundEntryStatus.ELIMINATED and b.decision_reason.startswith("Peringkat 3, nilai ")
+    assert "(rata-rata, normalisasi) dari 1 juri" in b.decision_reason
 
 
 def test_advancement_per_category_follows_each_categorys_ranking(db, setup):
@@ -436,4 +448,4 @@ def test_the_advancement_page_ranks_with_the_method_chosen_on_it(db, setup, logi
                                       "entry_id": [str(a.entry_id), str(c.entry_id)]})
     assert response.status_code == 302
     assert {re_.entry_id for re_ in rounds.round_entries(final)} == {a.entry_id, c.entry_id}
-    assert "Peringkat 2, rata-rata 3.0000 dari 1 juri" in c.decision_reason
+    assert c.decision_reason.startswith("Peringkat 2, nilai ") and "(rata-rata, normalisasi)" in c.decision_reason

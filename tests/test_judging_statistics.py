@@ -174,11 +174,79 @@ def test_judge_deviation_by_hand_and_minimum_overlap():
 
 def test_outlier_single_score_is_flagged():
     values = {1: D(80), 2: D(82), 3: D(79), 4: D(81), 5: D(40)}
-    assert st.outlier_scores(values, SCALE) == {5: D("-40.5")}
-    # close scores: the scale floor (15 points) keeps a small gap from being flagged
+    assert st.outlier_scores(values, SCALE) == {5: D("-40.5")}  # from the others' median, 80.5
+    # close scores: the scale floor (25 points on 0-100) keeps a small gap from being flagged
     assert st.outlier_scores({1: D(80), 2: D(80), 3: D(80), 4: D(86)}, SCALE) == {}
     # two judges only: nothing to compare against
     assert st.outlier_scores({1: D(10), 2: D(90)}, SCALE) == {}
+
+
+FIVE = (D(1), D(5))
+
+
+def test_the_flag_floor_is_in_scale_points():
+    """max(1.5 points, 25 % of the range): 1.5 on 1-5 and 1-3, 2.25 on 1-10, 25 on 0-100."""
+    assert st.score_flag_floor(FIVE) == D("1.5")
+    assert st.score_flag_floor((D(1), D(3))) == D("1.5")
+    assert st.score_flag_floor((D(1), D(10))) == D("2.25")
+    assert st.score_flag_floor(SCALE) == D(25)
+
+
+def test_three_judges_one_point_apart_is_not_an_outlier():
+    """The issue's case: two judges agree, the third is one point away on 1-5. The old rule (2 SD of
+    the others, whose SD is 0, with a 15 % floor of 0.6) flagged it; it is no outlier."""
+    assert st.outlier_scores({1: D(3), 2: D(3), 3: D(4)}, FIVE) == {}
+    assert st.outlier_scores({1: D(4), 2: D(4), 3: D(3)}, FIVE) == {}
+    # 1.5 points is the floor itself: not beyond it
+    assert st.outlier_scores({1: D(3), 2: D(3), 3: D("4.5")}, FIVE) == {}
+    # two points away from two agreeing judges: flagged, the gap from their median
+    assert st.outlier_scores({1: D(3), 2: D(3), 3: D(5)}, FIVE) == {3: 2.0}
+    assert st.outlier_scores({1: D(4), 2: D("4.25"), 3: D("1.5")}, FIVE) == {3: pytest.approx(-2.625)}
+
+
+def test_spread_of_the_others_widens_the_limit():
+    """When the other judges disagree as much among themselves, a far score is no outlier (MAD term)."""
+    # judge 1 at 1; the others 3 and 5 (median 4, MAD 1 -> limit 2.5 x 1.4826 x 1 = 3.71): 3 points is within
+    assert st.outlier_scores({1: D(1), 2: D(5), 3: D(3)}, FIVE) == {}
+    # the others agreeing (4, 4): the same score is flagged
+    assert st.outlier_scores({1: D(1), 2: D(4), 3: D(4)}, FIVE) == {1: -3.0}
+    # five judges, four agreeing: the fifth at 1 is flagged
+    assert st.outlier_scores({1: D(4), 2: D(4), 3: D("4.5"), 4: D(4), 5: D(1)}, FIVE) == {5: -3.0}
+
+
+def _issue_round() -> list[dict[int, D]]:
+    """48 entries, three judges each, totals on 1-5 (144 scores), as in the issue's round: mostly two
+    judges agreeing and the third one point away, three panels spread evenly (a, a+1, a+2), two real
+    outliers (a, a, a+3)."""
+    panels = []
+    for i in range(48):
+        a = D(1 + i % 2)  # 1 or 2, so a + 3 stays on the scale
+        if i < 43:
+            third = a + 1 if i % 3 else a - 1 if a > 1 else a + 1
+            panels.append({1: a, 2: a, 3: third})
+        elif i < 46:
+            panels.append({1: a, 2: a + 1, 3: a + 2})
+        else:
+            panels.append({1: a, 2: a, 3: a + 3})
+    return panels
+
+
+def _old_rule(values: dict[int, D], scale) -> set[int]:
+    """The rule this one replaced: |x - mean(others)| > max(2 x sample SD(others), 15 % of the range)."""
+    import statistics as exact
+
+    floor = (scale[1] - scale[0]) * D("0.15")
+    return {j for j, v in values.items()
+            if abs(v - exact.mean([o for k, o in values.items() if k != j]))
+            > max(2 * exact.stdev([o for k, o in values.items() if k != j]), floor)}
+
+
+def test_the_issues_round_of_144_scores_shrinks_to_the_real_outliers():
+    panels = _issue_round()
+    assert sum(len(p) for p in panels) == 144
+    assert sum(len(_old_rule(p, FIVE)) for p in panels) == 51  # what the issue saw
+    flagged = [(i, judge) for i, p in enumerate(panels) for judge in st.outlier_scores(p, FIVE)]
+    assert flagged == [(46, 3), (47, 3)]  # the two three-point outliers, nothing else
 
 
 # --- ranking ---------------------------------------------------------------------------------
@@ -197,15 +265,34 @@ def test_rank_orders_by_score_then_each_tie_break():
         RankKey(6, D(70), D(70), D(8), 2, T0),
         RankKey(7, D(60), D(60), D(8), 0, T0),  # beats 8 on step 5 (earlier)
         RankKey(8, D(60), D(60), D(8), 0, T1),
-        RankKey(10, D(50), None, None, 0, None),  # below 9 on step 6 (entry number)
+        RankKey(10, D(50), None, None, 0, None),  # equal to 9 on every automatic rule: a pending tie
         RankKey(9, D(50), None, None, 0, None),
         RankKey(11, None, None, None, 0, None),  # unscored entries last
     ]
     ranked = st.rank(keys)
-    assert [e for e, _r, _s in ranked] == [2, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11]
-    assert [r for _e, r, _s in ranked] == list(range(1, 12))
-    steps = {e: s for e, _r, s in ranked}
-    assert steps == {2: None, 1: 2, 3: 1, 4: 3, 5: 1, 6: 4, 7: 1, 8: 5, 9: 1, 10: 6, 11: 1}
+    assert [r.entry_id for r in ranked] == [2, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert [r.rank for r in ranked] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 11]  # 9 and 10 share a rank
+    assert {r.entry_id: r.step for r in ranked} == {2: None, 1: 2, 3: 1, 4: 3, 5: 1, 6: 4, 7: 1, 8: 5, 9: 1,
+                                                   10: None, 11: 1}
+    assert [r.entry_id for r in ranked if r.pending] == [9, 10]
+
+
+def test_a_tie_after_every_automatic_rule_is_never_decided_by_the_entry_id():
+    """Entry ids 9 and 10 in either order of the input, and with the ids swapped: the same shared rank;
+    only the chair's decision orders them (step 6), the latest decision covering the tie."""
+    tie = [RankKey(10, D(50), None, None, 0, T0), RankKey(9, D(50), None, None, 0, T0),
+           RankKey(1, D(90), None, None, 0, T0)]
+    for keys in (tie, list(reversed(tie))):
+        ranked = st.rank(keys)
+        assert {r.entry_id: (r.rank, r.pending) for r in ranked} == {1: (1, False), 9: (2, True), 10: (2, True)}
+    decided = st.rank(tie, decisions=[[9, 10], [10, 9]])  # the later decision wins
+    assert [(r.entry_id, r.rank, r.step, r.pending) for r in decided] == [
+        (1, 1, None, False), (10, 2, 1, False), (9, 3, 6, False)]
+    # a decision about a larger group still orders the part of it that is tied
+    assert [r.entry_id for r in st.rank(tie, decisions=[[9, 4, 10]])] == [1, 9, 10]
+    # a decision that leaves a tied entry out decides nothing
+    three = tie + [RankKey(11, D(50), None, None, 0, T0)]
+    assert all(r.pending for r in st.rank(three, decisions=[[10, 9]]) if r.entry_id != 1)
 
 
 def test_heaviest_criterion_prefers_weight_then_position():
@@ -224,7 +311,7 @@ def test_float_statistics_match_exact_decimal_arithmetic_to_the_shown_places(see
 
     rng = random.Random(seed)
     scale = (D(1), D(5))
-    floor = (scale[1] - scale[0]) * st.SCORE_FLAG_SHARE
+    floor = st.score_flag_floor(scale)
     four = D("0.0001")
     for _ in range(300):
         values = {j: D(rng.randint(100, 500)) / 100 for j in range(rng.randint(3, 6))}
@@ -239,8 +326,10 @@ def test_float_statistics_match_exact_decimal_arithmetic_to_the_shown_places(see
         flagged = st.outlier_scores(values, scale)
         for judge, value in values.items():
             others = [v for j, v in values.items() if j != judge]
-            gap = value - exact.mean(others)
-            limit = max(st.SCORE_FLAG_SDS * exact.stdev(others), floor)
+            centre = exact.median(others)
+            gap = value - centre
+            spread = exact.median([abs(o - centre) for o in others])
+            limit = max(floor, st.SCORE_FLAG_MADS * D(str(st.MAD_TO_SD)) * spread)
             if abs(abs(gap) - limit) > D("1e-9"):  # not on the boundary itself
                 assert (judge in flagged) == (abs(gap) > limit), (values, judge)
             if judge in flagged:
@@ -251,4 +340,4 @@ def test_rank_accepts_float_figures_and_rounds_them_like_decimals():
     # 4.325 is 4.32499999... in binary; shown and compared it is 4.33, as the exact Decimal
     keys = [RankKey(1, (4.65 + 4.0) / 2, None, None, 0, None), RankKey(2, D("4.33"), None, None, 0, None)]
     assert st.q2((4.65 + 4.0) / 2) == D("4.33")
-    assert [step for _e, _r, step in st.rank(keys)] == [None, 6]  # equal on steps 1-5
+    assert [(r.step, r.pending) for r in st.rank(keys)] == [(None, True), (None, True)]  # equal on steps 1-5

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,13 @@ from innovation.innovations import evidence
 from innovation.judging import assignments, rounds, rubrics
 from innovation.judging.models import RoundEntry, SheetStatus
 from innovation.web import Role
+
+VERSION = re.compile(r'name="version" value="(\d*)"')
+
+
+def loaded_version(client, url: str) -> str:
+    """The score sheet's edit version the page's form carries ("" before the sheet exists)."""
+    return VERSION.search(client.get(url).get_data(as_text=True)).group(1)
 
 
 @pytest.fixture
@@ -61,6 +69,7 @@ def test_judge_scores_through_the_page(scene, login, client, db):
     form[f"score-{crit[0].id}"] = "3.5"
     assert client.post(f"/judging/entries/{res[0].id}", data=form).status_code == 302
     form["action"] = "submit"
+    form["version"] = loaded_version(client, f"/judging/entries/{res[0].id}")
     assert client.post(f"/judging/entries/{res[0].id}", data=form).status_code == 302
     sheet = res[0].active_assignment_for(judge).sheet
     assert sheet.status == SheetStatus.SUBMITTED and str(sheet.total) in ("3.8500", "3.85")
@@ -300,6 +309,7 @@ def test_score_form_shows_the_rubric_in_the_judges_language_and_the_saved_or_typ
     page = client.get(url).get_data(as_text=True)
     assert "Kebaharuan" in page and "Meniru praktik yang sudah umum tanpa perubahan." in page
     assert f'name="score-{crit[0].id}" value="3.50"' in page and ">Gagasan baru</textarea>" in page
+    form["version"] = VERSION.search(page).group(1)
     refused = client.post(url, data=form | {f"score-{crit[1].id}": "8"})
     text = refused.get_data(as_text=True)
     assert refused.status_code == 422 and f'name="score-{crit[1].id}" value="8"' in text
@@ -312,5 +322,6 @@ def test_score_form_shows_the_rubric_in_the_judges_language_and_the_saved_or_typ
     assert "Kebaharuan" not in english and crit[1].title in english
     assert english.count("Score (1–5)") == len(crit)
     # the refusal names the criteria as the form does
-    missing = client.post(url, data={f"score-{c.id}": "" for c in crit} | {"action": "submit"})
+    missing = client.post(url, data={f"score-{c.id}": "" for c in crit} | {"action": "submit",
+                                                                         "version": form["version"]})
     assert missing.status_code == 422 and "Score every criterion before submitting: Novelty, " in missing.get_data(as_text=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from innovation.auth.models import User
@@ -34,6 +34,9 @@ class Event(Versioned, db.Model):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Some judging round of the event is blind: kept by judging's round operations (which sit above
+    # this area), read by the entry page to warn an operator whose texts name their OPD.
+    blind_judging: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Category.position"

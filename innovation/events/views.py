@@ -39,6 +39,7 @@ from innovation.events.models import (
 from innovation.events.policy import acting_opd_id
 from innovation.events.services import EventError
 from innovation.extensions import db
+from innovation.innovations.mentions import profile_mentions
 from innovation.innovations.models import Innovation
 from innovation.innovations.services import assess
 from innovation.orgs.models import Opd
@@ -347,9 +348,11 @@ def entry(slug: str, entry_id: int):
     form = CategoryChangeForm(formdata=None, category_id=entry.category_id)
     form.category_id.choices = _category_choices(event)
     readiness = assess(entry.innovation).readiness
+    # a blind judging round (judging keeps the flag): warn when the texts name the entrant OPD
+    mentions = profile_mentions(entry.innovation, entry.opd.name, entry.opd.code) if event.blind_judging else []
     return render_template(
         "events/entry.html", event=event, entry=entry, state=state, form=form, readiness=readiness,
-        can_edit=entry.can_edit(current()),
+        can_edit=entry.can_edit(current()), mentions=mentions,
     )
 
 

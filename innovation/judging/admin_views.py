@@ -12,6 +12,7 @@ from innovation.auth.models import User
 from innovation.events.models import Category
 from innovation.extensions import db
 from innovation.judging import advancement, assignments, panels, policy, rounds, rubrics
+from innovation.judging.awards import DEFAULT_LABELS
 from innovation.judging.blueprint import bp
 from innovation.judging.forms import RoundForm
 from innovation.judging.lookups import choice, event_or_404, round_entry_of, round_page
@@ -53,7 +54,8 @@ def _round_data(form: RoundForm) -> dict:
         "closes_at": from_local(form.closes_at.data) if form.closes_at.data else None,
         "judges_per_entry": form.judges_per_entry.data, "advance_top_n": form.advance_top_n.data,
         "advance_per_category": form.advance_per_category.data, "blind": form.blind.data,
-        "use_category_panels": form.use_category_panels.data,
+        "use_category_panels": form.use_category_panels.data, "award_places": form.award_places.data,
+        "award_per_category": form.award_per_category.data, "award_labels": form.award_labels.data,
     }
 
 
@@ -66,7 +68,7 @@ def round_create(slug: str):
     if form.validate_on_submit():
         created = attempt(lambda: rounds.create_round(event, _round_data(form),
                                                       rubric=rubrics.get_by_code(form.rubric.data or ""), by=current()),
-                          success=lambda round_: _("Babak %(name)s dibuat.", name=round_.name))
+                          success=lambda round_: _("Babak %(name)s dibuat.", name=round_.name), form=form)
         if created:
             return redirect(url_for("judging.event_rounds", slug=slug))
         _rubric_choices(form)
@@ -83,16 +85,19 @@ def round_edit(round_id: int):
         form.opens_at.data = to_local(round_.opens_at).replace(tzinfo=None)
         form.closes_at.data = to_local(round_.closes_at).replace(tzinfo=None)
         form.rubric.data = ""
+        form.award_labels.data = round_.award_labels or "\n".join(DEFAULT_LABELS)
     _rubric_choices(form)
     if form.validate_on_submit():
         updated = attempt(lambda: rounds.update_round(round_, _round_data(form),
-                                                      rubric=rubrics.get_by_code(form.rubric.data or ""), by=current()),
-                          success=_("Babak disimpan."))
+                                                      rubric=rubrics.get_by_code(form.rubric.data or ""), by=current(),
+                                                      version=form.version.data),
+                          success=_("Babak disimpan."), form=form)
         if updated:
             return redirect(url_for("judging.event_rounds", slug=round_.event.slug))
         round_ = db.session.get(Round, round_id)
         _rubric_choices(form)
-    return render_template("judging/round_form.html", form=form, event=round_.event, round=round_)
+    return render_template("judging/round_form.html", form=form, event=round_.event, round=round_,
+                           locked=policy.publication_refusal(round_, _("pengaturan dan waktu babak")))
 
 
 @bp.route("/rounds/<int:round_id>/move", methods=["POST"])
@@ -123,13 +128,19 @@ def round_detail(round_id: int):
     judges = policy.judges()
     panel = panels.panel_of(round_)
     eligible = {}
+    previous, following = rounds.previous_round(round_), rounds.next_round(round_)
     if round_.is_scored:
-        eligible = assignments.eligible_judges(round_, page.items, judges, panel, by_entry, policy.opd_families())
+        # recusals in the event's other rounds (this round's are among its assignments)
+        recused = assignments.recusals(re.entry_id for re in page.items) if previous or following else {}
+        eligible = assignments.eligible_judges(round_, page.items, judges, panel, by_entry, policy.opd_families(),
+                                               recused)
     return render_template(
         "judging/round.html", round=round_, page=page, suggestions=suggestions, assignments=by_entry,
         panel=panel, judges=judges, eligible=eligible, categories=round_.event.categories,
-        previous=rounds.previous_round(round_), next=rounds.next_round(round_),
-        unmet=request.args.getlist("unmet"),
+        previous=previous, next=following,
+        unmet=request.args.getlist("unmet"), locked=policy.publication_refusal(round_, _("penugasan juri")),
+        entries_open=rounds.entries_open_refusal(round_, _("memutuskan seleksi"))
+        if round_.kind == RoundKind.ADMINISTRASI else None,
     )
 
 
@@ -151,7 +162,8 @@ def decide(round_id: int):
     if verdict not in ("pass", "fail"):
         flash(_("Pilih lolos atau tidak lolos."), "error")
         return round_page(round_)
-    decided = attempt(lambda: rounds.decide(round_entry, verdict == "pass", request.form.get("reason", ""), by=current()),
+    decided = attempt(lambda: rounds.decide(round_entry, verdict == "pass", request.form.get("reason", ""), by=current(),
+                                            override_reason=request.form.get("override_reason")),
                       success=lambda decided: _("Keputusan untuk %(name)s disimpan.",
                                                 name=decided.entry.innovation.nama))
     if not decided:
@@ -252,10 +264,14 @@ def advance(round_id: int):
     aggregate, method = choice("aggregate", AGGREGATES, "mean"), choice("method", METHODS, "raw")
     if request.method == "POST":
         chosen = {int(v) for v in request.form.getlist("entry_id") if v.isdigit() and int(v) <= MAX_INT}
-        moved = attempt(lambda: advancement.advance(round_, chosen, by=current(), aggregate=aggregate, method=method),
+        moved = attempt(lambda: advancement.advance(round_, chosen, by=current(), aggregate=aggregate, method=method,
+                                                    override_reason=request.form.get("override_reason"),
+                                                    deviation_reason=request.form.get("deviation_reason")),
                         success=lambda moved: _("%(n)d entri lolos ke babak berikutnya.", n=len(moved)))
         if moved:
             return redirect(url_for("judging.event_rounds", slug=round_.event.slug))
     proposal = advancement.advancement_proposal(round_, aggregate=aggregate, method=method)
     return render_template("judging/advance.html", round=round_, proposal=proposal, rows=proposal.rows,
-                           next=rounds.next_round(round_), aggregates=AGGREGATES, methods=METHODS)
+                           next=rounds.next_round(round_), aggregates=AGGREGATES, methods=METHODS,
+                           entries_open=rounds.entries_open_refusal(round_, _("menetapkan yang lolos")),
+                           typed=request.form if request.method == "POST" else {})

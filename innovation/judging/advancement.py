@@ -5,27 +5,38 @@ top N (``advance_top_n``, else ``rounds.DEFAULT_FINALISTS``), overall or per cat
 (``advance_per_category``), in the order of the round's results (``results.round_results``): the same
 ranking, with the same aggregate, method and tie-break, as the results page and the published
 snapshot. Once the round is published that is the snapshot's ranking; before, the aggregate and method
-are the ones the admin picks on the advancement page, by default the results' (mean, raw). The
-tie-break always decides, so exactly N are proposed; entries whose chosen score is equal (at two
-decimals) on both sides of the cut-off are flagged ``at_cutoff_tie`` so the admin can decide otherwise.
+are the ones the admin picks on the advancement page, by default the results' (mean, raw), and the
+page names them.
+
+- The automatic tie-break rules decide most ties; entries whose chosen score is equal (at two
+  decimals) on both sides of the cut-off are flagged ``at_cutoff_tie`` so the admin sees it.
+- A tie that survives every automatic rule across the cut-off (``undecided``) is the chair's to settle
+  (``ties.settle_tie``, shown in the results): advancing is refused until then.
+- Advancing is refused while the event's entries can still change (submissions or an extension open),
+  unless the admin writes why not wait (``rounds.require_entries_settled``, in the audit log).
+- Out of a published round, a choice other than the proposal (the official ranking) needs a written
+  reason, kept with each decision and in the audit log.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from innovation.audit.services import record
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
-from innovation.judging import results
+from innovation.judging import policy, results
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import Round, RoundEntry, RoundEntryStatus, RoundKind
 from innovation.judging.result_types import EntryResult
 from innovation.judging.results_cache import mark_changed
-from innovation.judging.rounds import DEFAULT_FINALISTS, next_round, round_entries
+from innovation.judging.rounds import DEFAULT_FINALISTS, next_round, require_entries_settled, round_entries
+from innovation.numbers import format_number
 
 
 @dataclass
@@ -36,7 +47,8 @@ class ProposalRow:
     group: str = ""  # the category's name when the top N are per category
     proposed: bool = False
     tied: bool = False  # its chosen score equals a neighbour's: the tie-break decided between them
-    at_cutoff_tie: bool = False  # such a tie across the cut-off: the admin decides
+    at_cutoff_tie: bool = False  # such a tie across the cut-off (the admin sees it)
+    undecided: bool = False  # equal after every automatic rule across the cut-off: the chair must decide
 
     @property
     def score(self) -> Decimal | None:
@@ -69,9 +81,15 @@ def _group_rows(ranked: list[EntryResult], by_entry: dict[int, RoundEntry], n: i
     rows = [ProposalRow(by_entry[e.id], e, rank=e.category_rank if per_category else e.rank, group=group,
                         proposed=position <= n) for position, e in enumerate(scored, start=1)]
     steps = [e.category_tie_step if per_category else e.tie_step for e in scored]
+    pending = [e.category_pending_tie if per_category else e.pending_tie for e in scored]
     for i in range(1, len(rows)):
-        if _tied(steps[i]):
+        if _tied(steps[i]) or (pending[i] and rows[i].rank == rows[i - 1].rank):
             rows[i - 1].tied = rows[i].tied = True
+    # an undecided tie straddling the cut-off: its entries share a rank at or above n, some below n
+    sizes = Counter(row.rank for row, is_pending in zip(rows, pending) if is_pending)
+    for row, is_pending in zip(rows, pending):
+        if is_pending and row.rank <= n < row.rank + sizes[row.rank] - 1:
+            row.undecided = row.at_cutoff_tie = True
     if len(rows) > n and _tied(steps[n]):  # the first one out ties with the last one in
         low, high = n - 1, n
         while low > 0 and _tied(steps[low]):
@@ -105,12 +123,15 @@ def advancement_proposal(round_: Round, *, aggregate: str = "mean", method: str 
 
 
 def advance(round_: Round, entry_ids: set[int], *, by: User, aggregate: str = "mean", method: str = "raw",
-            now: datetime | None = None) -> list[RoundEntry]:
+            now: datetime | None = None, override_reason: str | None = None,
+            deviation_reason: str | None = None) -> list[RoundEntry]:
     """The admin's confirmed list: chosen entries go to the next round, the rest are eliminated.
 
     ``entry_ids``: Entry ids chosen (the confirmed proposal, maybe adjusted at the cut-off), ranked with
-    ``aggregate`` and ``method`` as the proposal was. Each decision keeps its reason (rank and mean, or
-    the administrative decision), and is logged.
+    ``aggregate`` and ``method`` as the proposal was. Each decision keeps its reason (rank and score,
+    or the administrative decision), and is logged. ``override_reason``: why advance while the event's
+    entries can still change; ``deviation_reason``: why a published round's choice differs from its
+    official ranking (see the module docstring).
     """
     target = next_round(round_)
     if target is None:
@@ -133,7 +154,18 @@ def advance(round_: Round, entry_ids: set[int], *, by: User, aggregate: str = "m
         raise JudgingError(_("Entri tanpa nilai terkirim tidak dapat diteruskan."))
     if round_entries(target):
         raise JudgingError(_("Babak %(name)s sudah berisi entri; keputusan lolos sudah dibuat.", name=target.name))
+    undecided = [row for row in found.rows if row.undecided]
+    if undecided:
+        raise JudgingError(_("%(names)s seri di batas lolos setelah semua aturan otomatis. Catat keputusan ketua "
+                             "atas urutannya di halaman hasil dulu.",
+                             names=" = ".join(row.round_entry.entry.innovation.nama for row in undecided)))
+    deviation = None
+    if found.published and entry_ids != {row.round_entry.entry_id for row in found.rows if row.proposed}:
+        deviation = policy.require_reason(deviation_reason, _("memilih berbeda dari peringkat resmi"),
+                                          "deviation_reason")
+    early = require_entries_settled(round_, _("menetapkan yang lolos"), override_reason, now)
     now = now or utcnow()
+    locale = str(get_locale() or "id")
     moved = []
     names = []
     for entry_id, row in proposal.items():
@@ -142,11 +174,13 @@ def advance(round_: Round, entry_ids: set[int], *, by: User, aggregate: str = "m
         if round_.kind == RoundKind.ADMINISTRASI:
             why = re_.decision_reason
         else:
-            mean = row.result.raw["mean"] if row.result else None
-            why = _("Peringkat %(rank)s, rata-rata %(mean)s dari %(n)d juri", rank=row.rank or "-",
-                    mean=mean if mean is not None else "-", n=row.judges)
+            why = _("Peringkat %(rank)s, nilai %(score)s (%(method)s) dari %(n)d juri", rank=row.rank or "-",
+                    score=format_number(row.score, 2, locale) if row.score is not None else "-",
+                    method=_method_words(found.method, found.aggregate), n=row.judges)
             if row.tied:
                 why += " (" + _("seri") + ")"
+            if deviation and chosen != row.proposed:
+                why += "; " + _("berbeda dari peringkat resmi: %(reason)s", reason=deviation)
         re_.status = RoundEntryStatus.ADVANCED if chosen else RoundEntryStatus.ELIMINATED
         re_.decision_reason = str(why)[:2000]
         re_.decided_by_id = by.id
@@ -159,7 +193,17 @@ def advance(round_: Round, entry_ids: set[int], *, by: User, aggregate: str = "m
     changes = {"lolos": sorted(entry_ids), "tidak_lolos": sorted(proposal.keys() - entry_ids)}
     if round_.kind != RoundKind.ADMINISTRASI:
         changes["peringkat"] = f"{found.method}/{found.aggregate}"
+    if deviation:
+        changes["berbeda_dari_peringkat_resmi"] = deviation
+    if early:
+        changes["sebelum_pendaftaran_ditutup"] = early
     record("judging.advance", actor=by, obj=round_, changes=changes,
            summary=f"{len(moved)} entri lolos dari {round_.name} ke {target.name}: " + "; ".join(names))
     mark_changed(target)
     return moved
+
+
+def _method_words(method: str, aggregate: str) -> str:
+    """The ranking's basis in words, as the pages name it."""
+    aggregate_words = {"median": _("median"), "trimmed": _("rata-rata terpangkas")}.get(aggregate, _("rata-rata"))
+    return _("%(aggregate)s, normalisasi", aggregate=aggregate_words) if method == "normalised" else aggregate_words

@@ -1,6 +1,11 @@
 """Who judges what: assigning judges to a round's entries by hand or automatically, taking an
 assignment back, a judge's recusal and the admin's answer to it. The automatic plan itself is the pure
 ``assignment_plan``; conflicts of interest and who may judge are ``policy``'s.
+
+A judge who recused from an entry is never assigned it again, in any round of the event (an entry
+belongs to one event): manual assignment refuses with their reason, the select does not offer them,
+and the automatic plan treats the pair as blocked (``recusals``). Nothing changes while the round's
+result is published (``policy.require_unpublished``).
 """
 from __future__ import annotations
 
@@ -42,11 +47,27 @@ def _assignable(round_entry: RoundEntry) -> bool:
     return round_entry.status in (RoundEntryStatus.PENDING, RoundEntryStatus.PASSED)
 
 
+def recusals(entry_ids: Iterable[int]) -> dict[tuple[int, int], tuple[str, str]]:
+    """(entry id, judge id) -> (round name, reason) of every recusal from these entries, in any round
+    (one statement; the latest recusal of a pair wins)."""
+    entry_ids = set(entry_ids)
+    if not entry_ids:
+        return {}
+    rows = db.session.execute(
+        select(RoundEntry.entry_id, Assignment.judge_id, Round.name, Assignment.recusal_reason)
+        .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+        .join(Round, RoundEntry.round_id == Round.id)
+        .where(RoundEntry.entry_id.in_(entry_ids), Assignment.status == AssignmentStatus.RECUSED)
+        .order_by(Assignment.updated_at, Assignment.id)
+    )
+    return {(entry_id, judge_id): (name, reason or "") for entry_id, judge_id, name, reason in rows}
+
 def assign_judge(round_entry: RoundEntry, judge: User, *, by: User) -> Assignment:
     """Manual assignment. Conflicts (the judge's OPD family) are refused; the judge joins the panel."""
     round_ = round_entry.round
     if not round_.is_scored:
         raise JudgingError(_("Seleksi administrasi diputuskan admin; tidak ada juri yang ditugaskan."))
+    policy.require_unpublished(round_, _("penugasan juri"))
     if not policy.can_judge(judge):
         raise JudgingError(_("Hanya akun juri yang aktif yang dapat ditugaskan."))
     if policy.is_conflicted(judge, round_entry):
@@ -54,6 +75,11 @@ def assign_judge(round_entry: RoundEntry, judge: User, *, by: User) -> Assignmen
                              name=judge.full_name))
     if not _assignable(round_entry):
         raise JudgingError(_("Entri ini sudah diputuskan di babak ini."))
+    recused = recusals([round_entry.entry_id]).get((round_entry.entry_id, judge.id))
+    if recused is not None:
+        raise JudgingError(_("%(name)s sudah menyatakan konflik kepentingan pada entri ini di babak %(round)s: "
+                             "\u201c%(reason)s\u201d. Juri yang menyatakan konflik tidak ditugaskan lagi pada entri "
+                             "yang sama.", name=judge.full_name, round=recused[0], reason=recused[1]))
     existing = db.session.scalar(select(Assignment).where(Assignment.round_entry_id == round_entry.id,
                                                           Assignment.judge_id == judge.id))
     if existing is not None:
@@ -77,6 +103,7 @@ def assign_judge(round_entry: RoundEntry, judge: User, *, by: User) -> Assignmen
 
 
 def remove_assignment(assignment: Assignment, *, by: User, reason: str = "") -> Assignment:
+    policy.require_unpublished(assignment.round_entry.round, _("penugasan juri"))
     if assignment.status != AssignmentStatus.ACTIVE:
         raise JudgingError(_("Penugasan ini sudah tidak aktif."))
     assignment.status = AssignmentStatus.REMOVED
@@ -95,6 +122,7 @@ def recuse(assignment: Assignment, reason: str, *, by: User) -> Assignment:
         raise JudgingError(_("Hanya juri yang ditugaskan yang dapat menyatakan konflik."))
     if assignment.status != AssignmentStatus.ACTIVE:
         raise JudgingError(_("Penugasan ini sudah tidak aktif."))
+    policy.require_unpublished(assignment.round_entry.round, _("penugasan juri"))
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise JudgingError(_("Tuliskan alasan konflik kepentingan (minimal 5 karakter)."), "reason")
@@ -109,6 +137,7 @@ def recuse(assignment: Assignment, reason: str, *, by: User) -> Assignment:
 
 
 def dismiss_flag(assignment: Assignment, *, by: User) -> Assignment:
+    policy.require_unpublished(assignment.round_entry.round, _("penugasan juri"))
     assignment.needs_reassignment = False
     db.session.flush()
     record("judging.recusal_dismiss", actor=by, obj=assignment,
@@ -139,6 +168,7 @@ def auto_assign(round_: Round, *, seed: int = 0, by: User) -> AutoResult:
     """
     if not round_.is_scored:
         raise JudgingError(_("Seleksi administrasi diputuskan admin; tidak ada juri yang ditugaskan."))
+    policy.require_unpublished(round_, _("penugasan juri"))
     panel = panel_of(round_)
     if not panel:
         raise JudgingError(_("Panel babak ini belum punya juri. Tambahkan juri ke panel dulu."))
@@ -168,6 +198,8 @@ def auto_assign(round_: Round, *, seed: int = 0, by: User) -> AutoResult:
     current = round_assignments(round_)
     existing = [(a.round_entry_id, a.judge_id) for a in current if a.status == AssignmentStatus.ACTIVE]
     blocked = [(a.round_entry_id, a.judge_id) for a in current if a.status != AssignmentStatus.ACTIVE]
+    round_entry_of = {re.entry_id: re.id for re in entries}
+    blocked += [(round_entry_of[entry_id], judge_id) for entry_id, judge_id in recusals(round_entry_of)]  # other rounds
     movable = [(a.round_entry_id, a.judge_id) for a in current
                if a.status == AssignmentStatus.ACTIVE and a.sheet is None and a.round_entry_id in by_entry]
     plan = assignment_plan.plan_assignments(entry_infos, judge_infos, round_.judges_per_entry, seed=seed,
@@ -206,14 +238,17 @@ def eligible_judges(
     panel: Iterable[PanelMember],
     assignments: dict[int, list[Assignment]],
     families: dict[int, frozenset[int]],
+    recused: dict[tuple[int, int], tuple[str, str]] | None = None,
 ) -> dict[int, list[User]]:
     """For each round entry, the judges the manual "assign" select offers, from values already loaded
     (no statement per entry): active judges (``judges``), on the panel of the entry's category when
     the round uses category panels (a member without a category serves every category), not working
     in the entry's OPD family (``families``: ``policy.opd_families()``; the family relation is
-    symmetric), not recused on it and not already assigned to it. A removed assignment may be made
-    again. ``assign_judge`` still refuses a conflict whatever the form sends.
+    symmetric), not recused on it in this round or another (``recused``: ``recusals(...)`` of the
+    entries) and not already assigned to it. A removed assignment may be made again. ``assign_judge``
+    still refuses a conflict or a recusal whatever the form sends.
     """
+    recused = recused or {}
     judges = [j for j in judges if policy.can_judge(j)]
     everywhere: set[int] = set()
     by_category: dict[int, set[int]] = defaultdict(set)
@@ -230,7 +265,7 @@ def eligible_judges(
         on_panel = everywhere | by_category.get(entry.category_id, set()) if round_.use_category_panels else None
         result[round_entry.id] = [
             j for j in judges
-            if j.id not in taken and (j.opd_id is None or j.opd_id not in family)
+            if j.id not in taken and (entry.id, j.id) not in recused and (j.opd_id is None or j.opd_id not in family)
             and (on_panel is None or j.id in on_panel)
         ]
     return result

@@ -24,6 +24,8 @@ from wtforms.validators import (
     Optional,
 )
 
+from innovation.concurrency import VersionField
+from innovation.judging.awards import DEFAULT_LABELS, MAX_PLACES
 from innovation.judging.models import RoundKind
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -48,6 +50,12 @@ class RoundForm(FlaskForm):
     advance_per_category = BooleanField(_l("Jumlah itu berlaku per kategori"))
     blind = BooleanField(_l("Penilaian buta (nama OPD dan operator disembunyikan dari juri)"))
     use_category_panels = BooleanField(_l("Gunakan panel per kategori"))
+    award_places = IntegerField(_l("Jumlah tempat penghargaan"), default=len(DEFAULT_LABELS),
+                                validators=[Optional(), NumberRange(min=0, max=MAX_PLACES)])
+    award_per_category = BooleanField(_l("Penghargaan diberikan per kategori"), default=True)
+    award_labels = TextAreaField(_l("Label tempat penghargaan (satu per baris, dari tempat pertama)"),
+                                 default="\n".join(DEFAULT_LABELS), validators=[Length(max=2000)])
+    version = VersionField()
 
 
 class CriterionForm(FlaskForm):
@@ -63,3 +71,4 @@ class CriterionForm(FlaskForm):
     # Text, not a number field: "12,5" is kept as typed and parsed by the service.
     weight = StringField(_l("Bobot (persen)"), default="0", validators=[InputRequired(), Length(max=12)])
     independent = BooleanField(_l("Tidak dihitung (dinilai, tetapi tidak masuk total)"))
+    version = VersionField()  # the rubric's edit version (criteria have none of their own)

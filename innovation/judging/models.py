@@ -26,12 +26,13 @@ from sqlalchemy import (
     cast,
     func,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, column_property, joinedload, lazyload, mapped_column, relationship
 
 from innovation.auth.models import User
-from innovation.events.models import Category, DeadlineExtension, Entry, Event
 from innovation.concurrency import Versioned
+from innovation.events.models import Category, DeadlineExtension, Entry, Event
 from innovation.extensions import UTCDateTime, db, str_enum, utcnow
 
 
@@ -122,6 +123,11 @@ class Round(Versioned, db.Model):
     advance_top_n: Mapped[int | None]
     # True: the top N of each category advance; False: the top N overall.
     advance_per_category: Mapped[bool] = mapped_column(default=False)
+    # Awards, decided before publication (``awards``): how many places, per category or overall, and
+    # their labels, one a line (None: ``awards.DEFAULT_LABELS``, "Juara 1" ... "Harapan 3").
+    award_places: Mapped[int] = mapped_column(default=6, server_default="6")
+    award_per_category: Mapped[bool] = mapped_column(default=True, server_default=true())
+    award_labels: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by every judging operation that changes what the round's results read (``results_cache.mark_changed``):
@@ -273,12 +279,20 @@ class ScoreSheet(Versioned, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     total: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    # The total the judge last saw (set by every save and by acknowledging a notice): when a weight
+    # change moves ``total`` of a submitted sheet away from it, the judge is told, old -> new.
+    acknowledged_total: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
 
     assignment: Mapped[Assignment] = relationship(back_populates="sheet")
     scores: Mapped[list[Score]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
 
     def score_for(self, criterion_id: int) -> Score | None:
         return next((s for s in self.scores if s.criterion_id == criterion_id), None)
+
+    @property
+    def total_moved(self) -> bool:
+        """A submitted sheet whose total changed (a weight change) since the judge last saw it."""
+        return self.status == SheetStatus.SUBMITTED and self.acknowledged_total != self.total
 
 
 class Score(db.Model):
@@ -306,14 +320,43 @@ def _active_assignment_statement() -> Select:
 
 
 class ResultSnapshot(db.Model):
-    """A published result, frozen (written by the results service; read-only afterwards)."""
+    """A published result, frozen (written by ``publication.publish``; its payload is read-only).
+
+    A round's snapshots are its editions, 1, 2, ...: reopening (``publication.reopen``) records when,
+    by whom and why on the edition it withdraws; publishing again makes the next edition."""
 
     __tablename__ = "result_snapshot"
+    __table_args__ = (UniqueConstraint("round_id", "edition", name="uq_result_snapshot_round_edition"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("judging_round.id", ondelete="CASCADE"), index=True)
+    edition: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     method: Mapped[str] = mapped_column(String(20))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     checksum: Mapped[str] = mapped_column(String(64))
+    # Published although some assigned judges had not submitted: the admin's reason.
+    incomplete_reason: Mapped[str | None] = mapped_column(Text)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    reopened_by: Mapped[User | None] = relationship(foreign_keys=[reopened_by_id])
+
+
+class TieDecision(db.Model):
+    """The chair's (an admin's) order for entries equal after every automatic tie-break rule, with
+    the reason; ``statistics.rank`` applies the latest one covering a tie (``ties.settle_tie``)."""
+
+    __tablename__ = "tie_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_round.id", ondelete="CASCADE"), index=True)
+    entry_ids: Mapped[list[int]] = mapped_column(JSON)  # best first
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decided_by: Mapped[User | None] = relationship()

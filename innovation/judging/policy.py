@@ -6,8 +6,14 @@
 - Who may open an entry's dossier (``may_view_entry``): an admin, or a judge with an active
   assignment on it and no conflict.
 - Who may score (``scoring_refusal``, the one may-score rule): the judge of an active assignment,
-  not conflicted, while the round (scored with a rubric) is open. ``sheets.save_sheet`` enforces it,
-  ``may_score`` asks it.
+  not conflicted, while the round (scored with a rubric) is open and its result not published.
+  ``sheets.save_sheet`` enforces it, ``may_score`` asks it.
+- What may change once a round's result is published (``publication_refusal``): nothing that feeds
+  its figures (the round's settings and window, its rubric, criteria and weights, assignments and
+  recusals, score sheets, selection, tie decisions) until an admin reopens it with a written reason
+  (``publication.reopen``). Every operation that changes one of them calls ``require_unpublished``.
+- Written reasons (reopening, publishing with missing sheets, a chair's tie decision, deciding while
+  submissions are open): at least ``REASON_MIN`` characters (``require_reason``).
 - Who sees results: admins everything; an operator a round's results only once they are published,
   and then their own OPD's entries in full plus the public ranking; certificates go to the admin and
   the winning OPD. Judges and verifiers have no results pages.
@@ -26,7 +32,10 @@ from innovation.extensions import db, utcnow
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import Assignment, AssignmentStatus, Round, RoundEntry
 from innovation.orgs.models import Opd
+from innovation.timeutil import format_local
 from innovation.web import Role
+
+REASON_MIN = 10
 
 # --- conflicts of interest ----------------------------------------------------------------------
 
@@ -88,6 +97,9 @@ def scoring_refusal(assignment: Assignment | None, user: User, now: datetime | N
         return _("Entri ini berasal dari unit kerja Anda (atau induk/bawahannya); Anda tidak boleh menilainya.")
     if round_.rubric is None:
         return _("Babak ini tidak dinilai dengan rubrik.")
+    published = publication_refusal(round_, _("nilai juri"))
+    if published is not None:
+        return published
     now = now or utcnow()
     if now < round_.opens_at:
         return _("Penilaian babak ini belum dibuka.")
@@ -105,6 +117,33 @@ def require_may_score(assignment: Assignment | None, user: User, now: datetime |
 def may_score(round_entry: RoundEntry, user: User, now: datetime | None = None) -> bool:
     """``user`` may score ``round_entry`` now (through their active assignment on it)."""
     return scoring_refusal(round_entry.active_assignment_for(user), user, now) is None
+
+
+# --- publication ----------------------------------------------------------------------------------
+
+
+def publication_refusal(round_: Round, what: str) -> str | None:
+    """Why ``what`` (something feeding the round's figures) may not change now, or None when it may."""
+    if round_.published_at is None:
+        return None
+    return _("Hasil %(round)s sudah diumumkan (%(when)s), jadi %(what)s tidak dapat diubah lagi: perubahan "
+             "akan membuat angka resmi berbeda dari yang diumumkan. Bila memang perlu, admin dapat membuka "
+             "kembali hasilnya dengan alasan tertulis di halaman hasil, lalu mengumumkannya lagi.",
+             round=round_.name, when=format_local(round_.published_at), what=what)
+
+
+def require_unpublished(round_: Round, what: str) -> None:
+    refusal = publication_refusal(round_, what)
+    if refusal is not None:
+        raise JudgingError(refusal)
+
+
+def require_reason(text: str | None, what: str, field: str = "reason") -> str:
+    """A written reason, trimmed, at least ``REASON_MIN`` characters (at most 2,000 are kept)."""
+    reason = " ".join((text or "").split())
+    if len(reason) < REASON_MIN:
+        raise JudgingError(_("Tuliskan alasan %(what)s (minimal %(n)d karakter).", what=what, n=REASON_MIN), field)
+    return reason[:2000]
 
 
 # --- results --------------------------------------------------------------------------------------

@@ -1,21 +1,28 @@
-"""The judge's queue page as plain rows: the page's assignments by one statement over the four tables
-the filter needs, then the names it shows by four small ``IN`` statements, read with Core, not as ORM
-objects. An ORM version of the same statements spent about 17 ms a page building objects and applying
-loader options, three times the SQL itself."""
+"""The judge's queue page as plain rows: the page's assignments with their sheets' state by one
+statement over the five tables the filter and the states need, then the names it shows by four small
+``IN`` statements, read with Core, not as ORM objects. An ORM version of the same statements spent
+about 17 ms a page building objects and applying loader options, three times the SQL itself.
+
+The same statement counts, over all the judge's rows, the submitted sheets whose total a weight change
+moved since the judge last saw it (``ScoreSheet.total_moved``), for the notice at the top; in a blind
+round the innovation's name has its OPD's mentions masked, as on the score page."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from innovation.auth.models import User
 from innovation.events.models import Category, Entry, Event
 from innovation.extensions import db, utcnow
+from innovation.innovations.mentions import mask, terms_for
 from innovation.innovations.models import Innovation
 from innovation.judging.models import Assignment, AssignmentStatus, Round, RoundEntry, ScoreSheet, SheetStatus
 from innovation.judging.policy import judge_family
+from innovation.judging.score_page import masked_label
 from innovation.orgs.models import Opd
 from innovation.pagination import ListPage
 
@@ -33,9 +40,17 @@ class QueueRow:
     opens_at: datetime
     closes_at: datetime
     sheet_state: str  # todo / draft / submitted, as sheets.sheet_state
+    total_seen: Decimal | None = None  # a moved total: what the judge last saw ...
+    total_now: Decimal | None = None  # ... and what it is now
+    total_moved: bool = False
 
     def is_closed(self, now: datetime | None = None) -> bool:  # what the round_deadline macro asks
         return (now or utcnow()) >= self.closes_at
+
+
+@dataclass
+class QueuePage(ListPage):
+    moved: int = 0  # submitted sheets (of every page) whose total moved since the judge saw it
 
 
 RECENT = timedelta(days=30)  # a closed round stays in the queue this long (then it is in the archive)
@@ -52,7 +67,7 @@ def _conditions(judge: User, archive: bool, now: datetime) -> list:
 
 
 def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
-               now: datetime | None = None) -> ListPage:
+               now: datetime | None = None) -> QueuePage:
     """The judge's active assignments in scored rounds (never an entry of their own OPD family):
     rounds still open, upcoming or closed within ``RECENT``, the round closing first first; or, with
     ``archive``, the older ones, the latest first (a judge of many past Innovation Weeks would
@@ -61,11 +76,16 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
     joined = (select(Assignment.id).join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
               .join(Round, RoundEntry.round_id == Round.id).join(Entry, RoundEntry.entry_id == Entry.id)
               .where(*_conditions(judge, archive, now)))
-    # The page and the total in one statement (a window count over the judge's few hundred rows at
-    # most); a separate count only when the page asked for lies past the last one.
-    listed = (joined.add_columns(RoundEntry.id, Round.name, Round.event_id, Round.blind, Round.opens_at,
-                                 Round.closes_at, Entry.innovation_id, Entry.category_id, Entry.opd_id,
-                                 func.count().over().label("total"))
+    moved = and_(ScoreSheet.status == SheetStatus.SUBMITTED,
+                 ScoreSheet.acknowledged_total.is_distinct_from(ScoreSheet.total))
+    # The page, the total and the moved totals in one statement (window counts over the judge's few
+    # hundred rows at most); a separate count only when the page asked for lies past the last one.
+    listed = (joined.outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+              .add_columns(RoundEntry.id, Round.name, Round.event_id, Round.blind, Round.opens_at,
+                           Round.closes_at, Entry.innovation_id, Entry.category_id, Entry.opd_id,
+                           ScoreSheet.status, ScoreSheet.total.label("sheet_total"), ScoreSheet.acknowledged_total,
+                           func.count().over().label("total"),
+                           func.sum(case((moved, 1), else_=0)).over().label("moved"))
               .order_by(Round.closes_at.desc() if archive else Round.closes_at, Assignment.id))
     page = max(page, 1)
     rows = db.session.execute(listed.limit(per_page).offset((page - 1) * per_page)).all()
@@ -81,22 +101,27 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
             if total:
                 rows = db.session.execute(listed.limit(per_page).offset((page - 1) * per_page)).all()
     if not rows:
-        return ListPage([], page, per_page, total)
+        return QueuePage([], page, per_page, total)
 
-    def names(model, ids, column):
-        return dict(db.session.execute(select(model.id, column).where(model.id.in_(set(ids)))).all()) if ids else {}
+    def names(model, ids, *columns):
+        if not ids:
+            return {}
+        return {row[0]: row[1:] for row in db.session.execute(select(model.id, *columns).where(model.id.in_(set(ids))))}
 
     innovations = names(Innovation, [r.innovation_id for r in rows], Innovation.nama)
     events = names(Event, [r.event_id for r in rows], Event.name)
     categories = names(Category, [r.category_id for r in rows if r.category_id], Category.name)
-    opds = names(Opd, [r.opd_id for r in rows], Opd.name)
-    sheets = dict(db.session.execute(select(ScoreSheet.assignment_id, ScoreSheet.status)
-                                     .where(ScoreSheet.assignment_id.in_([r[0] for r in rows]))).all())
+    opds = names(Opd, [r.opd_id for r in rows], Opd.name, Opd.code)
     items = []
     for r in rows:
-        status = sheets.get(r[0])
+        status = r.status
         state = "todo" if status is None else ("submitted" if status == SheetStatus.SUBMITTED else "draft")
-        items.append(QueueRow(r[0], r[1], innovations.get(r.innovation_id, ""), categories.get(r.category_id, ""),
-                              opds.get(r.opd_id, ""), r.name, events.get(r.event_id, ""), r.blind, r.opens_at,
-                              r.closes_at, state))
-    return ListPage(items, page, per_page, total)
+        title = innovations.get(r.innovation_id, ("",))[0]
+        opd_name, opd_code = opds.get(r.opd_id, ("", ""))
+        if r.blind:
+            title = mask(title, terms_for(opd_name, opd_code), masked_label())
+        is_moved = state == "submitted" and r.acknowledged_total != r.sheet_total
+        items.append(QueueRow(r[0], r[1], title, categories.get(r.category_id, ("",))[0], opd_name, r.name,
+                              events.get(r.event_id, ("",))[0], r.blind, r.opens_at, r.closes_at, state,
+                              r.acknowledged_total, r.sheet_total, is_moved))
+    return QueuePage(items, page, per_page, total, moved=int(rows[0].moved or 0))

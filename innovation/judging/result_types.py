@@ -7,6 +7,11 @@ read its attributes. ``RoundResults.to_payload()`` is the one way to the frozen 
 reads a stored snapshot back. The payload's shape is fixed by the snapshots already published (their
 checksums must keep verifying): figures are Decimal strings (four places; alpha three; weights two;
 the scale none), times ISO 8601 strings, ids numbers, names copied in, keys in the order below.
+
+Version 2 (issue 11) adds, at the end of their objects: per entry its ``award`` label and whether a
+tie is still ``pending`` the chair's decision (overall and in its category); per result its
+``edition``, the award settings, the chair's tie decisions and the sheets missing at publication
+with the admin's reason. A version-1 payload reads back without them and writes back without them.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
 
 Figure = Decimal | None  # a figure as shown and stored (already rounded)
 
@@ -135,7 +140,11 @@ class EntryResult:
     tie_step: int | None  # the tie-break rule that put it below the entry above
     category_rank: int
     category_tie_step: int | None
-    winner: bool  # within its category's winners
+    winner: bool  # awarded a place (``award``); version 1: within its category's top N
+    # version 2
+    award: str | None = None  # the place's label ("Juara 1"), None for a participant
+    pending_tie: bool = False  # overall: equal to a neighbour after every automatic rule, not yet decided
+    category_pending_tie: bool = False  # the same within its category
 
     @property
     def scored(self) -> bool:
@@ -177,6 +186,31 @@ class NormalisationResults:
 
 
 @dataclass
+class AwardsInfo:
+    places: int  # the round's setting; a group awards at most (its scored entries - 1)
+    per_category: bool
+    labels: list[str]  # one per place
+
+
+@dataclass
+class TieDecisionInfo:
+    entry_ids: list[int]  # the decided order, best first
+    reason: str
+    decided_by: str
+    decided_at: datetime
+
+
+@dataclass
+class MissingSheet:
+    """An assigned judge's sheet not submitted when the result was published."""
+
+    entry_id: int
+    innovation: str
+    judge: str
+    state: str  # "todo" or "draft"
+
+
+@dataclass
 class RoundResults:
     version: int
     event: EventInfo
@@ -196,6 +230,12 @@ class RoundResults:
     tie_break: list[str]
     thresholds: dict[str, Decimal]
     published_at: datetime | None = None  # set in a published snapshot only
+    # version 2
+    edition: int | None = None  # the snapshot's edition (1, 2, ...); None for a live result
+    awards: AwardsInfo | None = None
+    tie_decisions: list[TieDecisionInfo] = field(default_factory=list)  # those ordering a tie of this result
+    missing_sheets: list[MissingSheet] = field(default_factory=list)  # published without them ...
+    incomplete_reason: str | None = None  # ... for this reason
     _index: dict[str, dict[int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # --- reading ---------------------------------------------------------------------------------
@@ -231,6 +271,12 @@ class RoundResults:
         payload = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if not f.name.startswith("_")}
         if payload["published_at"] is None:
             del payload["published_at"]  # a live result has no such key
+        if self.version < 2:  # as it was stored: without what version 2 added
+            for key in V2_RESULT_KEYS:
+                del payload[key]
+            for entry in payload["entries"]:
+                for key in V2_ENTRY_KEYS:
+                    del entry[key]
         return payload
 
     @classmethod
@@ -266,7 +312,17 @@ class RoundResults:
             tie_break=list(payload["tie_break"]),
             thresholds={k: Decimal(v) for k, v in payload["thresholds"].items()},
             published_at=_time(payload.get("published_at")),
+            edition=payload.get("edition"),
+            awards=AwardsInfo(**payload["awards"]) if payload.get("awards") else None,
+            tie_decisions=[TieDecisionInfo(list(d["entry_ids"]), d["reason"], d["decided_by"], _time(d["decided_at"]))
+                           for d in payload.get("tie_decisions", [])],
+            missing_sheets=[MissingSheet(**m) for m in payload.get("missing_sheets", [])],
+            incomplete_reason=payload.get("incomplete_reason"),
         )
+
+
+V2_RESULT_KEYS = ("edition", "awards", "tie_decisions", "missing_sheets", "incomplete_reason")
+V2_ENTRY_KEYS = ("award", "pending_tie", "category_pending_tie")
 
 
 def _entry_from(e: dict[str, Any]) -> EntryResult:
@@ -285,6 +341,8 @@ def _entry_from(e: dict[str, Any]) -> EntryResult:
         ) for s in e["sheets"]],
         rank=e["rank"], tie_step=e.get("tie_step"), category_rank=e["category_rank"],
         category_tie_step=e.get("category_tie_step"), winner=bool(e.get("winner")),
+        award=e.get("award"), pending_tie=bool(e.get("pending_tie")),
+        category_pending_tie=bool(e.get("category_pending_tie")),
     )
 
 
@@ -315,6 +373,9 @@ class OwnEntry:
     score: Figure
     winner: bool
     sheets: list[OwnSheet]
+    award: str | None = None
+    raw: Figure = None  # the judges' totals aggregated (the result's aggregate), before normalisation
+    normalised: Figure = None
 
 
 @dataclass
@@ -328,6 +389,7 @@ class PublicRow:
     rank: int
     category_rank: int
     winner: bool
+    award: str | None = None
 
 
 @dataclass

@@ -1,12 +1,14 @@
-"""A round's results: gather its submitted scores in a few queries, compute, publish a frozen snapshot.
+"""A round's results: gather its submitted scores in a few queries, compute, read the published snapshot.
 
 ``compute`` gives a ``RoundResults`` (``result_types``), which the live page, the published snapshot,
-the XLSX export, the certificates and advancement all read. Publishing stores its payload
-(``RoundResults.to_payload``) in a ``ResultSnapshot`` with the sha256 of its canonical JSON (keys
-sorted, no spaces, UTF-8); after publication every page reads the snapshot, so later score changes
-never alter what was published. Formulas: ``innovation.judging.statistics`` (computed in float64; the
-results' figures are Decimals rounded to four places). The ranking is ``statistics.rank``, and only
-there: the results' order, the winners and the entries proposed to advance all come from it.
+the XLSX export, the certificates and advancement all read. Publishing (``publication``) stores its
+payload (``RoundResults.to_payload``) in a ``ResultSnapshot`` with the sha256 of its canonical JSON
+(``checksum``: keys sorted, no spaces, UTF-8); while a round is published every page reads the
+snapshot, and nothing that feeds it can change (``policy.publication_refusal``). Formulas:
+``innovation.judging.statistics`` (computed in float64; the results' figures are Decimals rounded to
+four places). The ranking is ``statistics.rank``, and only there: the results' order, the awards
+(``awards``) and the entries proposed to advance all come from it, with the chair's decisions on ties
+that survive every automatic rule (``ties``).
 
 Until publication the page computes live. The computation is linear in the round's score sheets and
 cached in the process (``round_results``, ``results_cache``), so a repeated view reads only the round,
@@ -17,16 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
-from innovation.audit.services import record
 from innovation.auth.models import User
 from innovation.events.models import Category, Entry, Event
 from innovation.extensions import db, utcnow
@@ -34,7 +34,7 @@ from innovation.innovations.models import Innovation
 from innovation.judging import result_types as rt
 from innovation.judging import results_cache
 from innovation.judging import statistics as st
-from innovation.judging.errors import ResultsError
+from innovation.judging.awards import AwardSettings, award_labels
 from innovation.judging.models import (
     Assignment,
     AssignmentStatus,
@@ -46,12 +46,10 @@ from innovation.judging.models import (
     Score,
     ScoreSheet,
     SheetStatus,
+    TieDecision,
 )
 from innovation.orgs.models import Opd
 
-__all__ = ["ResultsError"]
-
-DEFAULT_WINNERS = 3
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -85,10 +83,11 @@ class RoundData:
     sheets: list[SheetRow]
     scores: list[tuple[int, int, Decimal | None, str]]  # sheet id, criterion id, value, comment
     judges: list[User]
+    tie_decisions: list[TieDecision] = field(default_factory=list)  # oldest first
 
 
 def gather(round_: Round) -> RoundData:
-    """Everything a round's result needs, in five statements whatever the number of entries."""
+    """Everything a round's result needs, in six statements whatever the number of entries."""
     criteria = list(db.session.scalars(
         select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
     )) if round_.rubric_id else []
@@ -134,7 +133,10 @@ def gather(round_: Round) -> RoundData:
     ]
     judge_ids = sorted({s.judge_id for s in sheets})
     judges = list(db.session.scalars(select(User).where(User.id.in_(judge_ids)).order_by(User.id))) if judge_ids else []
-    return RoundData(round_, criteria, round_entries, sheets, scores, judges)
+    decisions = list(db.session.scalars(
+        select(TieDecision).where(TieDecision.round_id == round_.id).order_by(TieDecision.decided_at, TieDecision.id)
+        .options(joinedload(TieDecision.decided_by))))
+    return RoundData(round_, criteria, round_entries, sheets, scores, judges, decisions)
 
 
 # --- computing -------------------------------------------------------------------------------
@@ -228,26 +230,34 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
         figures[entry.id] = dict(raw=raw, z=z_agg, normalised=normalised, chosen=chosen, sd=sd, range=width,
                                  heavy=heavy)
 
-    # the ranking: overall, and within each category (the event's order of categories)
-    overall = st.rank(keys)
-    ranks = {entry_id: (position, step) for entry_id, position, step in overall}
+    # the ranking: overall, and within each category (the event's order of categories), with the
+    # chair's decisions on ties that survive every automatic rule
+    decisions = [list(d.entry_ids) for d in data.tie_decisions]
+    overall = st.rank(keys, decisions)
+    ranks = {r.entry_id: r for r in overall}
     category_of = {re.entry.id: re.entry.category_id for re in data.round_entries}
     category_order = {c.id: c.position for c in round_.event.categories}
-    winners_n = round_.advance_top_n or DEFAULT_WINNERS
-    category_ranks: dict[int, tuple[int, int | None]] = {}
+    settings = AwardSettings.of(round_.award_places, round_.award_per_category, round_.award_labels)
+    category_ranks: dict[int, st.Ranked] = {}
     category_rankings: list[tuple[int, list[int]]] = []
+    awards: dict[int, str] = {}
     for category_id in sorted(set(category_of.values()), key=lambda c: (category_order.get(c, 0), c)):
-        ranked = st.rank(k for k in keys if category_of[k.entry_id] == category_id)
-        category_ranks.update({entry_id: (position, step) for entry_id, position, step in ranked})
-        category_rankings.append((category_id, [e for e, _p, _s in ranked]))
+        ranked = st.rank((k for k in keys if category_of[k.entry_id] == category_id), decisions)
+        category_ranks.update({r.entry_id: r for r in ranked})
+        category_rankings.append((category_id, [r.entry_id for r in ranked]))
+        if settings.per_category:
+            awards.update(award_labels(((r.entry_id, r.rank, figures[r.entry_id]["chosen"] is not None)
+                                        for r in ranked), settings))
+    if not settings.per_category:
+        awards = award_labels(((r.entry_id, r.rank, figures[r.entry_id]["chosen"] is not None) for r in overall),
+                              settings)
 
     entries = []
     for round_entry in data.round_entries:
         entry = round_entry.entry
         own = scores.by_entry.get(entry.id, [])
         f = figures[entry.id]
-        rank, step = ranks[entry.id]
-        category_rank, category_step = category_ranks[entry.id]
+        ranked, in_category = ranks[entry.id], category_ranks[entry.id]
         entries.append(rt.EntryResult(
             id=entry.id, round_entry_id=round_entry.id, innovation=entry.innovation.nama,
             innovation_id=entry.innovation_id, opd=entry.opd.name, opd_id=entry.opd_id,
@@ -263,8 +273,9 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
                                        _q(flags.criteria.get((entry.id, s.judge_id, c))))
                         for c in criterion_ids],
             ) for s in sorted(own, key=lambda s: labels[s.judge_id])],
-            rank=rank, tie_step=step, category_rank=category_rank, category_tie_step=category_step,
-            winner=category_rank <= winners_n and f["chosen"] is not None,
+            rank=ranked.rank, tie_step=ranked.step, category_rank=in_category.rank,
+            category_tie_step=in_category.step, winner=entry.id in awards, award=awards.get(entry.id),
+            pending_tie=ranked.pending, category_pending_tie=in_category.pending,
         ))
     by_id = {e.id: e for e in entries}
 
@@ -298,21 +309,39 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
                                      c.independent, heaviest is not None and c.id == heaviest.id)
                   for c in data.criteria],
         judges=judges,
-        entries=sorted(entries, key=lambda e: e.rank),
-        overall=[e for e, _p, _s in overall],
+        entries=[by_id[r.entry_id] for r in overall],
+        overall=[r.entry_id for r in overall],
         categories=[rt.CategoryRanking(category_id, by_id[ranking[0]].category, ranking)
                     for category_id, ranking in category_rankings],
-        winners_per_category=winners_n,
+        winners_per_category=settings.places,
         agreement=rt.AgreementResults(_agreement([[s.total for s in own] for own in scores.by_entry.values()]),
                                       criteria_agreement),
         normalisation=rt.NormalisationResults(_q(norm.panel_mean), _q(norm.panel_sd)),
         tie_break=list(st.TIE_BREAK_RULES),
-        thresholds={"judge_flag_share": st.JUDGE_FLAG_SHARE, "score_flag_share": st.SCORE_FLAG_SHARE,
-                    "score_flag_sds": st.SCORE_FLAG_SDS, "alpha_good": st.ALPHA_GOOD, "alpha_fair": st.ALPHA_FAIR},
+        thresholds={"judge_flag_share": st.JUDGE_FLAG_SHARE, "score_flag_points": st.SCORE_FLAG_POINTS,
+                    "score_flag_share": st.SCORE_FLAG_SHARE, "score_flag_mads": st.SCORE_FLAG_MADS,
+                    "alpha_good": st.ALPHA_GOOD, "alpha_fair": st.ALPHA_FAIR},
+        awards=rt.AwardsInfo(settings.places, settings.per_category, list(settings.labels)),
+        tie_decisions=_decisions_used(data.tie_decisions, entries),
     )
 
 
-# --- publishing ------------------------------------------------------------------------------
+def _decisions_used(decisions: list[TieDecision], entries: list[rt.EntryResult]) -> list[rt.TieDecisionInfo]:
+    """The chair's decisions that ordered a tie of this result (overall or in a category), latest first."""
+    decided = {e.id for e in entries if e.tie_step == len(st.TIE_BREAK_RULES)
+               or e.category_tie_step == len(st.TIE_BREAK_RULES)}
+    used, covered = [], set()
+    for decision in reversed(decisions):
+        ids = set(decision.entry_ids)
+        if ids & (decided - covered):
+            used.append(rt.TieDecisionInfo(list(decision.entry_ids), decision.reason,
+                                           decision.decided_by.full_name if decision.decided_by else "",
+                                           decision.decided_at))
+            covered |= ids
+    return used
+
+
+# --- the snapshot --------------------------------------------------------------------------
 
 def canonical_json(payload: dict) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -328,36 +357,11 @@ def verify(snapshot: ResultSnapshot) -> bool:
 
 
 def latest_snapshot(round_: Round) -> ResultSnapshot | None:
+    """The round's latest edition (the current one while the round is published)."""
     return db.session.scalar(
         select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id)
-        .order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1)
+        .order_by(ResultSnapshot.edition.desc(), ResultSnapshot.id.desc()).limit(1)
     )
-
-
-def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "raw",
-            now: datetime | None = None) -> ResultSnapshot:
-    """Freeze the round's result as computed now and mark the round published (once)."""
-    now = now or utcnow()
-    if round_.kind == RoundKind.ADMINISTRASI:
-        raise ResultsError(_("Babak seleksi administrasi tidak memiliki nilai untuk diumumkan."))
-    if round_.published_at is not None:
-        raise ResultsError(_("Hasil babak ini sudah diumumkan dan dibekukan."))
-    if not round_.is_closed(now):
-        raise ResultsError(_("Babak masih berlangsung: hasil dapat diumumkan setelah babak ditutup."))
-    results = compute(round_, aggregate=aggregate, method=method)
-    if not results.any_sheets:
-        raise ResultsError(_("Belum ada lembar nilai yang dikirim juri."))
-    results.published_at = now
-    payload = results.to_payload()
-    snapshot = ResultSnapshot(round_id=round_.id, created_at=now, created_by_id=by.id, method=f"{method}/{aggregate}",
-                              payload=payload, checksum=checksum(payload))
-    db.session.add(snapshot)
-    round_.published_at = now
-    db.session.flush()
-    record("judging.results_published", actor=by, obj=round_,
-           summary=f"Hasil {round_.name} ({round_.event.name}) diumumkan; checksum {snapshot.checksum[:12]}",
-           changes={"method": snapshot.method, "checksum": snapshot.checksum})
-    return snapshot
 
 
 # --- what the pages read ----------------------------------------------------------------------
@@ -415,9 +419,9 @@ def operator_view(results: rt.RoundResults, opd_id: int | None) -> rt.OperatorVi
         rt.OwnEntry(e.id, e.innovation, e.category, e.category_rank, e.score, e.winner, [
             rt.OwnSheet(s.label, s.total, s.comment,
                         [rt.OwnScore(results.criterion(sc.criterion_id), sc.value, sc.comment) for sc in s.scores])
-            for s in e.sheets])
+            for s in e.sheets], award=e.award, raw=e.raw.get(results.aggregate), normalised=e.normalised)
         for e in results.entries if opd_id is not None and e.opd_id == opd_id
     ]
     public = [rt.PublicRow(e.id, e.innovation, e.opd, e.category_id, e.category, e.score, e.rank, e.category_rank,
-                           e.winner) for e in results.entries]
+                           e.winner, e.award) for e in results.entries]
     return rt.OperatorView(own, public)

@@ -16,7 +16,7 @@ What moves the key, explicitly:
   submitting in the same round queue there for a moment, each adding one (the database adds, so no
   bump is lost), and no transaction holds the round while it waits for another's rows (no deadlock).
   A judge's draft saves do not bump (the results read submitted sheets only).
-- **The round's own settings** (name, kind, position, rubric, how many win, and its creation time, so a
+- **The round's own settings** (name, kind, position, rubric, its awards, and its creation time, so a
   round deleted and another created with the same id never finds the first one's result) are in the key.
 - **What the events area changes** (an entry's category or submission, the event's categories), which
   cannot call judging (events sits below it): the key holds the event's categories (id, position, name:
@@ -96,7 +96,8 @@ def entries_state(round_: Round, now: datetime | None = None) -> tuple[Any, ...]
 def cache_key(round_: Round, now: datetime | None = None) -> tuple[Any, ...]:
     """Everything the round's live results depend on (see the module docstring)."""
     return (round_.results_version, str(round_.created_at), round_.name, round_.kind.value, round_.position,
-            round_.rubric_id, round_.advance_top_n, round_.categories_signature, *entries_state(round_, now))
+            round_.rubric_id, round_.award_places, round_.award_per_category, round_.award_labels,
+            round_.categories_signature, *entries_state(round_, now))
 
 
 def load_round(round_id: int) -> Round | None:

@@ -1,10 +1,12 @@
-"""Results pages on the ``judging`` blueprint: the admin's results and publishing, the operator's own
-results after publication, the XLSX export and the winners' certificates.
+"""Results pages on the ``judging`` blueprint: the admin's results, publishing, reopening and the
+chair's tie decisions; the operator's own results after publication; the XLSX export; certificates.
 
 Who sees what is ``policy``'s: admins see everything; an operator sees nothing of a round before it is
 published ("belum diumumkan"), and afterwards their own OPD's entries in full with anonymous judges
 plus the public ranking; judges and verifiers have no results pages (judges learn the outcome with
-everyone else).
+everyone else). Every results page shows the current edition and the history of the round's
+publications. A certificate is the winner's for an awarded place, a participation certificate
+(which says so) for every other entry of the OPD.
 """
 from __future__ import annotations
 
@@ -17,16 +19,16 @@ from sqlalchemy import select
 
 from innovation.events.models import Event
 from innovation.extensions import db
-from innovation.judging import policy, results, results_cache
+from innovation.judging import policy, publication, results, results_cache, ties
 from innovation.judging.blueprint import bp
-from innovation.judging.certificates import certificate_pdf
+from innovation.judging.certificates import certificate_pdf, participation_pdf
 from innovation.judging.export import export_filename, write_results_xlsx
 from innovation.judging.lookups import choice, event_or_404
 from innovation.judging.models import Round, RoundKind
 from innovation.judging.result_types import CriterionResult, EntryResult, JudgeResult, RoundResults, SheetResult
-from innovation.judging.statistics import AGGREGATES, METHODS
+from innovation.judging.statistics import AGGREGATES, METHODS, score_flag_floor
 from innovation.pagination import ListPage
-from innovation.web import Role, attempt, current, ensure, id_in_range, role_required
+from innovation.web import MAX_INT, Role, attempt, current, ensure, id_in_range, role_required
 
 RANKING_PER_PAGE = 50  # rows of the full ranking per page
 PODIUM_SHOWN = 10  # at most this many of each category's winners on the results page
@@ -54,6 +56,15 @@ def results_index():
         query = query.where(Round.published_at.is_not(None))
     rounds = list(db.session.scalars(query))
     return render_template("judging/results_index.html", rounds=rounds, sees_all=sees_all)
+
+
+def _editions(round_: Round, found: RoundResults) -> list[publication.Edition]:
+    """The round's publication history, kept with its (cached) result: publishing and reopening mark
+    the round changed, so a repeated view reads no snapshot row for it."""
+    memo = results_cache.memo(found)
+    if "editions" not in memo:
+        memo["editions"] = publication.editions(round_)
+    return memo["editions"]
 
 
 def paginate_list(rows: list, page: int, per_page: int) -> ListPage:
@@ -95,6 +106,7 @@ def results_page(round_id: int):
     round_ = _round_or_404(round_id)
     aggregate, method = choice("aggregate", AGGREGATES, "mean"), choice("method", METHODS, "raw")
     found, snapshot = results.round_results(round_, aggregate=aggregate, method=method)
+    editions = _editions(round_, found)
     keep = {} if snapshot else {"method": found.method, "aggregate": found.aggregate}
     base = url_for("judging.results", round_id=round_.id, **keep)
     entry_base = base + ("&" if "?" in base else "?") + "entry="
@@ -102,7 +114,7 @@ def results_page(round_id: int):
     def entry_url(entry: EntryResult) -> str:  # url_for per row cost more than the row itself
         return f"{entry_base}{entry.id}"
 
-    common = {"round": round_, "results": found, "snapshot": snapshot, "results_url": base}
+    common = {"round": round_, "results": found, "snapshot": snapshot, "results_url": base, "editions": editions}
     entry_id = request.args.get("entry")
     if entry_id is not None:
         entry = found.entry(int(entry_id)) if entry_id.isascii() and entry_id.isdigit() \
@@ -114,19 +126,32 @@ def results_page(round_id: int):
     if "flagged" not in memo:
         memo["flagged"] = flagged_scores(found)
         memo["judges"] = judges_shown(found)
+        # what publishing would leave out: changes only with a submission or an assignment, which
+        # move the cached result's key too (a repeated view reads no score sheet)
+        memo["missing"] = [] if snapshot else publication.missing_sheets(round_)
     flagged = memo["flagged"]
     categories = {c.id: c for c in found.categories}
     category = categories.get(request.args.get("category", type=int) or 0)
-    podium_n = min(found.winners_per_category, PODIUM_SHOWN)
+    places = found.awards.places if found.awards else found.winners_per_category
+    podium_n = min(max(places, 3), PODIUM_SHOWN)
     podiums = {c.id: [found.entry(i) for i in c.ranking[:podium_n]] for c in found.categories}
     rows = [found.entry(i) for i in category.ranking] if category else found.entries
     page = paginate_list(rows, request.args.get("page", 1, type=int) or 1, RANKING_PER_PAGE)
+    pending = [] if snapshot else ties.pending_ties(found)
     return render_template(
         "judging/results.html", **common, verified=results.verify(snapshot) if snapshot else None,
         aggregates=AGGREGATES, methods=METHODS, entry_url=entry_url, podiums=podiums, podium_n=podium_n,
         category=category, ranking=page, flagged=flagged[:FLAGGED_SHOWN], flagged_total=len(flagged),
         judges=memo["judges"], judges_total=len(found.judges),
+        missing=memo["missing"], pending_ties=pending,
+        flag_floor=score_flag_floor((found.rubric.scale_min, found.rubric.scale_max)),
+        winners=[e for e in found.entries if e.winner],
     )
+
+
+def _back_to_results(round_: Round, aggregate: str | None = None, method: str | None = None):
+    keep = {"aggregate": aggregate, "method": method} if aggregate else {}
+    return redirect(url_for("judging.results", round_id=round_.id, **keep))
 
 
 @bp.route("/rounds/<int:round_id>/results/publish", methods=["POST"])
@@ -134,31 +159,61 @@ def results_page(round_id: int):
 def publish_results(round_id: int):
     round_ = _round_or_404(round_id)
     aggregate, method = choice("aggregate", AGGREGATES, "mean"), choice("method", METHODS, "raw")
-    back = redirect(url_for("judging.results", round_id=round_.id, aggregate=aggregate, method=method))
     if request.form.get("confirm") != "1":
         flash(_("Centang pernyataan konfirmasi sebelum mengumumkan hasil."), "error")
-        return back
-    if not attempt(lambda: results.publish(round_, by=current(), aggregate=aggregate, method=method),
-                   success=lambda snapshot: _("Hasil diumumkan dan dibekukan. Checksum: %(sum)s",
-                                              sum=snapshot.checksum)):
-        return back
-    return redirect(url_for("judging.results", round_id=round_.id))
+        return _back_to_results(round_, aggregate, method)
+    if not attempt(lambda: publication.publish(round_, by=current(), aggregate=aggregate, method=method,
+                                               incomplete_reason=request.form.get("incomplete_reason")),
+                   success=lambda snapshot: _("Hasil diumumkan dan dibekukan sebagai edisi %(n)d. Checksum: %(sum)s",
+                                              n=snapshot.edition, sum=snapshot.checksum)):
+        return _back_to_results(round_, aggregate, method)
+    return _back_to_results(round_)
+
+
+@bp.route("/rounds/<int:round_id>/results/reopen", methods=["POST"])
+@role_required(Role.ADMIN)
+def reopen_results(round_id: int):
+    round_ = _round_or_404(round_id)
+    attempt(lambda: publication.reopen(round_, request.form.get("reason", ""), by=current()),
+            success=lambda snapshot: _("Hasil edisi %(n)d dibuka kembali. Perbaiki yang perlu, lalu umumkan lagi: "
+                                       "pengumuman berikutnya menjadi edisi %(next)d.",
+                                       n=snapshot.edition, next=snapshot.edition + 1))
+    return _back_to_results(round_)
+
+
+@bp.route("/rounds/<int:round_id>/results/ties", methods=["POST"])
+@role_required(Role.ADMIN)
+def settle_tie(round_id: int):
+    """The chair's order for one pending tie: ``entry_id`` fields in the tie's order, ``place-<id>``
+    the place typed for each (1 = first), and the reason."""
+    round_ = _round_or_404(round_id)
+    aggregate, method = choice("aggregate", AGGREGATES, "mean"), choice("method", METHODS, "raw")
+    ids = [int(v) for v in request.form.getlist("entry_id") if v.isdigit() and int(v) <= MAX_INT]
+    places = {i: request.form.get(f"place-{i}", "") for i in ids}
+    if sorted(places.values()) != [str(n) for n in range(1, len(ids) + 1)]:
+        flash(_("Beri setiap entri yang seri urutan yang berbeda: 1 sampai %(n)d.", n=len(ids)), "error")
+        return _back_to_results(round_, aggregate, method)
+    ordered = sorted(ids, key=lambda i: int(places[i]))
+    attempt(lambda: ties.settle_tie(round_, ordered, request.form.get("reason", ""), by=current(),
+                                    aggregate=aggregate, method=method),
+            success=_("Keputusan ketua atas nilai seri dicatat; peringkat diperbarui."))
+    return _back_to_results(round_, aggregate, method)
 
 
 @bp.route("/rounds/<int:round_id>/my-results")
 @role_required(Role.OPERATOR, Role.ADMIN)
 def my_results(round_id: int):
-    """An OPD's own results; an admin previews one OPD's page with ?opd=ID."""
+    """An OPD's own results; an admin previews one OPD's page with ?opd=ID. A reopened round shows
+    that its result is being revised, and why, until it is published again."""
     round_ = _round_or_404(round_id)
-    if round_.published_at is None:
-        return render_template("judging/results_unpublished.html", round=round_)
-    snapshot = results.latest_snapshot(round_)
+    snapshot = results.latest_snapshot(round_) if round_.published_at is not None else None
     if snapshot is None:
-        return render_template("judging/results_unpublished.html", round=round_)
+        return render_template("judging/results_unpublished.html", round=round_,
+                               editions=publication.editions(round_))
     found = results.published_results(snapshot)
     view = results.operator_view(found, policy.results_opd_id(current(), request.args.get("opd", type=int)))
     return render_template("judging/results_operator.html", round=round_, results=found, snapshot=snapshot,
-                           view=view)
+                           view=view, editions=_editions(round_, found))
 
 
 @bp.route("/events/<slug>/results.xlsx")
@@ -174,7 +229,8 @@ def results_export(slug: str):
 @bp.route("/rounds/<int:round_id>/certificates/<int:entry_id>.pdf")
 @role_required(Role.ADMIN, Role.OPERATOR)
 def certificate(round_id: int, entry_id: int):
-    """A winner's certificate, from the published snapshot (the admin and the winning OPD)."""
+    """An entry's certificate, from the current published edition (the admin and the entry's OPD): the
+    winner's for an awarded place, otherwise a participation certificate that says so."""
     round_ = _round_or_404(round_id)
     user = current()
     ensure(policy.may_see_results(user, round_))
@@ -183,13 +239,14 @@ def certificate(round_id: int, entry_id: int):
         abort(404)
     found = results.published_results(snapshot)
     entry = found.entry(entry_id)
-    if entry is None:
+    if entry is None or not entry.scored:
         abort(404)
     ensure(policy.may_get_certificate(user, round_, entry.opd_id))
-    if not entry.winner:
-        abort(404)
-    data = certificate_pdf(found, entry, checksum=snapshot.checksum)
+    if entry.winner:
+        data, kind = certificate_pdf(found, entry, checksum=snapshot.checksum), "sertifikat"
+    else:
+        data, kind = participation_pdf(found, entry, checksum=snapshot.checksum), "sertifikat-partisipasi"
     response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"sertifikat-{found.event.slug}-{entry_id}.pdf")
+                         download_name=f"{kind}-{found.event.slug}-{entry_id}.pdf")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

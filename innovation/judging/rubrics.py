@@ -6,7 +6,12 @@ weights never touches another round or the built-in template. Rules:
 - the weights of the counted (non-independent) criteria total exactly 100;
 - changing weights after scores exist recomputes every sheet's total, and is logged;
 - a criterion that has scores cannot be removed;
-- a criterion's code is unique in its rubric (lower case letters, digits, ``_`` and ``-``).
+- a criterion's code is unique in its rubric (lower case letters, digits, ``_`` and ``-``);
+- nothing changes while a round scoring with the rubric is published (``policy.require_unpublished``);
+- every change through a form carries the rubric's edit version (``concurrency.claim``): a save based
+  on an older version is refused with what the other admin changed;
+- judges whose submitted totals a change moved are told, old -> new, until they acknowledge it
+  (``ScoreSheet.acknowledged_total``; ``sheets.acknowledge_total``), and the moves are logged.
 
 Descriptors (what a score means) are kept per criterion as ``{"<level>": {"id": ..., "en": ...}}``.
 A scale of up to ``MAX_LEVELS_WITH_DESCRIPTORS`` levels (1-5, 0-10) has one descriptor per level.
@@ -22,14 +27,18 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
+from innovation.concurrency import claim
+from innovation.events.models import Entry
 from innovation.extensions import db
-from innovation.judging import totals
+from innovation.innovations.models import Innovation
+from innovation.judging import policy, totals
 from innovation.judging.errors import JudgingError
 from innovation.judging.models import (
     Assignment,
@@ -39,10 +48,12 @@ from innovation.judging.models import (
     Rubric,
     Score,
     ScoreSheet,
+    SheetStatus,
 )
 from innovation.judging.results_cache import mark_rubric_changed
 from innovation.judging.rubric_data import BUILTIN_RUBRICS, IGA_CODE, KIPP_CODE  # noqa: F401
 from innovation.judging.sheets import refresh_total
+from innovation.numbers import format_number
 
 MAX_LEVELS_WITH_DESCRIPTORS = 11  # 1-5, 1-10 and 0-10 get one descriptor per level
 DESCRIPTOR_BANDS = 5  # longer scales (0-100): five bands
@@ -70,11 +81,17 @@ def check_weights(rubric: Rubric) -> None:
     _require_hundred(c.weight for c in rubric.criteria if not c.independent)
 
 
+def shown_weight(value: Decimal) -> str:
+    """A weight in a message, in the page's number format: "105", "99,5" (Indonesian), "99.5" (English)."""
+    places = 0 if value == value.to_integral_value() else (1 if value * 10 == (value * 10).to_integral_value() else 2)
+    return format_number(value, places, str(get_locale() or "id"))
+
+
 def _require_hundred(counted) -> None:
     total = totals.weights_total(counted)
     if total != totals.HUNDRED:
         raise JudgingError(
-            _("Bobot kriteria yang dihitung harus berjumlah 100; sekarang %(total)s.", total=f"{total.normalize():f}"),
+            _("Bobot kriteria yang dihitung harus berjumlah 100; sekarang %(total)s.", total=shown_weight(total)),
             "weights",
         )
 
@@ -171,35 +188,61 @@ def _decimal(value: Any, label: str, low: Decimal, high: Decimal) -> Decimal:
     return number
 
 
-def recompute_totals(rubric: Rubric) -> int:
-    """Recompute every sheet's total after a weight change. Returns how many sheets changed."""
+def recompute_totals(rubric: Rubric, *, by: User | None = None) -> int:
+    """Recompute every sheet's total after a weight change. Returns how many sheets changed.
+
+    The submitted sheets whose total moved are logged (judge, innovation, old -> new); their judges
+    see a notice until they acknowledge it (``ScoreSheet.total_moved``)."""
     db.session.flush()
-    sheets = db.session.scalars(
-        select(ScoreSheet)
+    rows = db.session.execute(
+        select(ScoreSheet, User.full_name, Innovation.nama)
         .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
+        .join(User, Assignment.judge_id == User.id)
         .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+        .join(Entry, RoundEntry.entry_id == Entry.id)
+        .join(Innovation, Entry.innovation_id == Innovation.id)
         .join(Round, RoundEntry.round_id == Round.id)
         .where(Round.rubric_id == rubric.id)
         .options(selectinload(ScoreSheet.scores))  # one statement for every sheet's scores
+        .order_by(ScoreSheet.id)
     ).unique().all()
     changed = 0
-    for sheet in sheets:
+    moved: dict[str, list] = {}
+    for sheet, judge, innovation in rows:
         before = sheet.total
         refresh_total(sheet, rubric)
-        changed += before != sheet.total
+        if before != sheet.total:
+            changed += 1
+            if sheet.status == SheetStatus.SUBMITTED:
+                moved[f"{judge} · {innovation}"] = [before, sheet.total]
+    if moved:
+        # not on the rubric object: the moves are a consequence, not an edit, so a stale rubric form's
+        # notice (``concurrency.changes_since``, by edit version) does not list them as someone's change
+        record("judging.totals_moved", actor=by, object_type="rubric", object_id=rubric.id, changes=moved,
+               summary=f"Perubahan rubrik {rubric.name} menggeser {len(moved)} total nilai terkirim; "
+                       "juri yang bersangkutan diberi tahu")
     return changed
 
 
-def update_criteria(rubric: Rubric, rows: list[dict[str, Any]], *, by: User) -> Rubric:
+def _require_editable(rubric: Rubric) -> None:
+    """A round's own rubric, whose round's result is not published."""
+    _refuse_builtin(rubric)
+    for round_ in db.session.scalars(select(Round).where(Round.rubric_id == rubric.id)):
+        policy.require_unpublished(round_, _("kriteria dan bobot rubrik"))
+
+
+def update_criteria(rubric: Rubric, rows: list[dict[str, Any]], *, by: User, version: object = None) -> Rubric:
     """Change titles, descriptions, weights and 'independent' of existing criteria, all at once.
 
     ``rows``: one dict per criterion, with ``id`` and any of ``title``, ``description``, ``weight``,
     ``independent``. The counted weights must total 100 afterwards; totals are recomputed and logged.
+    ``version``: the rubric's edit version the form was loaded from (None: the current one).
     """
-    _refuse_builtin(rubric)
+    _require_editable(rubric)
     by_id = {c.id: c for c in rubric.criteria}
     before = _shown(rubric)
     changes: dict[str, list[Any]] = {}
+    weights_changed = False
     for row in rows:
         criterion = by_id.get(int(row["id"])) if str(row.get("id", "")).isdigit() else None
         if criterion is None:
@@ -208,22 +251,32 @@ def update_criteria(rubric: Rubric, rows: list[dict[str, Any]], *, by: User) -> 
             title = (row["title"] or "").strip()
             if not title:
                 raise JudgingError(_("Nama kriteria wajib diisi."))
+            if title[:200] != criterion.title:
+                changes[f"nama {criterion.code}"] = [criterion.title, title[:200]]
             criterion.title = title[:200]
         if "description" in row:
-            criterion.description = (row["description"] or "").strip()
+            description = (row["description"] or "").strip()
+            if description != criterion.description:
+                changes[f"penjelasan {criterion.code}"] = ["…", "…"]
+            criterion.description = description
         if "weight" in row:
             weight = _decimal(row["weight"], _("Bobot %(c)s", c=criterion.title), Decimal(0), totals.HUNDRED)
             if weight != criterion.weight:
                 changes[f"bobot {criterion.code}"] = [criterion.weight, weight]
+                weights_changed = True
             criterion.weight = weight
         if "independent" in row:
             independent = bool(row["independent"])
             if independent != criterion.independent:
                 changes[f"independen {criterion.code}"] = [criterion.independent, independent]
+                weights_changed = True
             criterion.independent = independent
     check_weights(rubric)
-    recomputed = recompute_totals(rubric) if changes else 0
-    record("judging.rubric_update", actor=by, obj=rubric, changes=changes or None,
+    if not changes:
+        return rubric  # the same values again: nothing changes, nothing is logged
+    claim(rubric, version, required=version is not None)
+    recomputed = recompute_totals(rubric, by=by) if weights_changed else 0
+    record("judging.rubric_update", actor=by, obj=rubric, changes=changes,
            summary=f"Rubrik {rubric.name} diubah; {recomputed} total nilai dihitung ulang")
     if _shown(rubric) != before:
         mark_rubric_changed(rubric)
@@ -324,14 +377,15 @@ def add_criterion(
     descriptors: Mapping[str, Mapping[str, str | None]] | None = None,
     weights: Mapping[Any, Any] | None = None,
     by: User | None,
+    version: object = None,
 ) -> Criterion:
     """A new criterion at the end of the rubric.
 
     ``weights`` (criterion id -> typed weight) rebalances the other criteria in the same change, so
     the counted weights still total 100 afterwards. Everything is checked before anything changes;
-    totals are recomputed and the change is logged.
+    totals are recomputed and the change is logged. ``version``: as ``update_criteria``.
     """
-    _refuse_builtin(rubric)
+    _require_editable(rubric)
     code = _clean_code(rubric, code)
     title = _clean_text(title, required=_("Nama kriteria"), limit=TITLE_MAX, field="title")
     title_en = _clean_text(title_en, limit=TITLE_MAX, field="title_en")
@@ -343,6 +397,7 @@ def add_criterion(
     counted = [others.get(c.id, c.weight) for c in rubric.criteria if not c.independent]
     _require_hundred(counted + ([] if independent else [weight]))
 
+    claim(rubric, version, required=version is not None)
     changes: dict[str, list[Any]] = {}
     _apply_weights(rubric, others, changes)
     criterion = Criterion(
@@ -356,7 +411,7 @@ def add_criterion(
     changes[f"bobot {code}"] = [None, weight]
     if independent:
         changes[f"independen {code}"] = [None, True]
-    recomputed = recompute_totals(rubric)
+    recomputed = recompute_totals(rubric, by=by)
     record("judging.criterion_add", actor=by, obj=rubric, changes=changes,
            summary=f"Kriteria {title} ditambahkan ke {rubric.name}; {recomputed} total nilai dihitung ulang")
     mark_rubric_changed(rubric)
@@ -379,6 +434,7 @@ def update_criterion(
     descriptors: Mapping[str, Mapping[str, str | None]] | None = None,
     weights: Mapping[Any, Any] | None = None,
     by: User | None,
+    version: object = None,
 ) -> Criterion:
     """Change one criterion: code, titles, descriptions, weight, 'independent', descriptors.
 
@@ -386,9 +442,10 @@ def update_criterion(
     ``weights`` (criterion id -> typed weight) rebalances other criteria in the same change. The
     counted weights must total 100 afterwards; everything is checked before anything changes. A
     change of weights or of 'independent' recomputes every sheet's total; the change is logged.
+    ``version``: as ``update_criteria``.
     """
     rubric = criterion.rubric
-    _refuse_builtin(rubric)
+    _require_editable(rubric)
     new: dict[str, Any] = {}
     if code is not None:
         new["code"] = _clean_code(rubric, code, criterion)
@@ -427,20 +484,22 @@ def update_criterion(
         criterion.descriptors = cleaned  # a new dict: the JSON column sees the change
     if not changes:
         return criterion  # nothing changed, nothing logged
+    claim(rubric, version, required=version is not None)
     db.session.flush()
     recomputed = 0
     if weights_before != {c.id: (c.weight, c.independent) for c in rubric.criteria}:
-        recomputed = recompute_totals(rubric)
+        recomputed = recompute_totals(rubric, by=by)
     record("judging.criterion_update", actor=by, obj=rubric, changes=changes,
            summary=f"Kriteria {old_code} di {rubric.name} diubah; {recomputed} total nilai dihitung ulang")
     mark_rubric_changed(rubric)
     return criterion
 
 
-def remove_criterion(criterion: Criterion, *, by: User) -> None:
-    """Refused when any judge has scored it; otherwise removed (weights must still total 100)."""
+def remove_criterion(criterion: Criterion, *, by: User, version: object = None) -> None:
+    """Refused when any judge has scored it; otherwise removed (weights must still total 100).
+    ``version``: as ``update_criteria``."""
     rubric = criterion.rubric
-    _refuse_builtin(rubric)
+    _require_editable(rubric)
     used = db.session.scalar(select(func.count(Score.id)).where(Score.criterion_id == criterion.id,
                                                                 Score.value.is_not(None)))
     if used:
@@ -450,13 +509,14 @@ def remove_criterion(criterion: Criterion, *, by: User) -> None:
     total = totals.weights_total(c.weight for c in remaining if not c.independent)
     if total != totals.HUNDRED:
         raise JudgingError(_("Setelah kriteria ini dihapus, bobot berjumlah %(t)s, bukan 100. "
-                             "Ubah bobot lebih dulu.", t=f"{total.normalize():f}"))
+                             "Ubah bobot lebih dulu.", t=shown_weight(total)))
+    claim(rubric, version, required=version is not None)
     # Empty (draft) scores of the criterion go with it.
     for score in db.session.scalars(select(Score).where(Score.criterion_id == criterion.id)):
         db.session.delete(score)
     rubric.criteria.remove(criterion)
     db.session.flush()
-    recompute_totals(rubric)
+    recompute_totals(rubric, by=by)
     record("judging.criterion_remove", actor=by, obj=rubric,
            summary=f"Kriteria {criterion.title} dihapus dari {rubric.name}")
     mark_rubric_changed(rubric)

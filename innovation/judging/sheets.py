@@ -1,6 +1,11 @@
 """Score sheets: save a draft, submit, edit until the round closes. Exact Decimals, one score per
 judge, entry and criterion; submitting the same values twice changes nothing. Who may score is
 ``policy.scoring_refusal`` (the one may-score rule).
+
+A save carries the sheet's edit version the form was loaded from (``concurrency.claim``): a second tab
+of the same judge cannot silently overwrite the first tab's save. Every save sets the total the judge
+has seen (``ScoreSheet.acknowledged_total``); a weight change moving it later shows a notice until
+the judge acknowledges it (``acknowledge_total``).
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from flask_babel import gettext as _
 
 from innovation.audit.services import record
 from innovation.auth.models import User
+from innovation.concurrency import claim
 from innovation.extensions import db, utcnow
 from innovation.judging import policy, totals
 from innovation.judging.errors import JudgingError
@@ -67,11 +73,15 @@ def save_sheet(
     submit: bool,
     by: User,
     now: datetime | None = None,
+    version: object = None,
 ) -> ScoreSheet:
     """Save the judge's sheet as a draft, or submit it (every criterion scored).
 
     Everything is checked before anything changes, so a bad value leaves the stored sheet as it was.
     A submitted sheet stays submitted: it can be changed (and re-submitted) until the round closes.
+    ``version``: the sheet's edit version the form was loaded from ("" for a form loaded before the
+    sheet existed); a change based on an older one is refused (``StaleEdit``). None (the demo, tests):
+    the current version.
     """
     policy.require_may_score(assignment, by, now)
     now = now or utcnow()
@@ -115,12 +125,15 @@ def save_sheet(
     newly_submitted = submit and sheet.status != SheetStatus.SUBMITTED
     if not changes and not newly_submitted and sheet.id is not None:
         return sheet  # the same values again: nothing changes, nothing is logged
+    if sheet.id is not None:
+        claim(sheet, version, required=version is not None)
     if newly_submitted:
         sheet.status = SheetStatus.SUBMITTED
         sheet.submitted_at = now
     sheet.updated_at = now
     db.session.flush()
     refresh_total(sheet, rubric)
+    sheet.acknowledged_total = sheet.total  # the page the judge returns to shows it
     db.session.flush()
     entry = assignment.round_entry.entry
     verb = "dikirim" if newly_submitted else ("diperbarui" if submit else "disimpan sebagai draf")
@@ -129,4 +142,21 @@ def save_sheet(
            summary=f"Nilai {by.full_name} untuk {entry.innovation.nama} ({assignment.round_entry.round.name}) {verb}")
     if sheet.status == SheetStatus.SUBMITTED:  # the results read submitted sheets only: drafts do not bump
         mark_changed(assignment.round_entry.round)
+    return sheet
+
+
+def acknowledge_total(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
+    """The judge has seen that a weight change moved their submitted total: the notice goes."""
+    if sheet.assignment.judge_id != by.id:
+        raise JudgingError(_("Hanya juri pemilik lembar nilai ini yang dapat menandainya."))
+    if not sheet.total_moved:
+        return sheet
+    old, new = sheet.acknowledged_total, sheet.total
+    sheet.acknowledged_total = sheet.total
+    db.session.flush()
+    entry = sheet.assignment.round_entry.entry
+    record("judging.total_change_seen", actor=by, object_type="score_sheet", object_id=sheet.id,
+           opd_id=entry.opd_id, changes={"total": [old, new]},
+           summary=f"{by.full_name} melihat perubahan total nilainya untuk {entry.innovation.nama}: "
+                   f"{old if old is not None else '-'} -> {new if new is not None else '-'}")
     return sheet

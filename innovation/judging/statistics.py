@@ -37,11 +37,20 @@ Formulas (also shown on the results page):
   judges' totals on the same entries (entries where at least one other judge scored, at least two
   such entries). Beyond +-10 % of the scale's range: "lebih murah" (more lenient) / "lebih keras"
   (harsher).
-- **Score flag**: a single total or criterion score x on an entry with at least two other judges is
-  flagged when |x - mean of the others| > max(2 x sample SD of the others, 15 % of the scale range).
+- **Score flag** (what a chair would act on, for panels of 3-5): a single total or criterion score x
+  on an entry with at least two other judges is flagged when it lies far from the *median* of the
+  others, in scale points: |x - median(others)| > max(1.5 points, 25 % of the scale's range,
+  2.5 x 1.4826 x MAD(others)). The floor makes a 1-point difference on a 1-5 scale, with the two
+  other judges agreeing, no outlier (the earlier rule, 2 SD of the others with a 15 % floor, flagged
+  it, since two agreeing judges have SD 0: 51 of 144 scores in one round); a 2-point difference is
+  flagged. The MAD term (Leys et al. 2013, "Detecting outliers: do not use standard deviation around
+  the mean, use absolute deviation around the median", 2.5 as their moderate cut-off) keeps a score
+  from being flagged when the others disagree among themselves as much.
 - **Ranking** (higher first), ties broken in this order: 1. aggregate of the chosen method,
   2. the other method's score, 3. the mean score on the heaviest criterion, 4. fewer flagged scores,
-  5. earlier submission, 6. entry number. Steps 1-3 compare figures rounded to two decimals.
+  5. earlier submission, 6. the chair's recorded decision (``ties``). Steps 1-3 compare figures
+  rounded to two decimals. Entries still equal after step 5 with no decision covering them share a
+  rank (competition ranking: 1, 2, 2, 4) and are marked ``pending``: an internal id never decides.
 """
 from __future__ import annotations
 
@@ -55,8 +64,10 @@ from typing import Iterable, Sequence
 AGGREGATES = ("mean", "median", "trimmed")
 METHODS = ("raw", "normalised")
 JUDGE_FLAG_SHARE = Decimal("0.10")
-SCORE_FLAG_SHARE = Decimal("0.15")
-SCORE_FLAG_SDS = Decimal(2)
+SCORE_FLAG_POINTS = Decimal("1.5")  # a flagged score lies more than this many scale points from the others' median
+SCORE_FLAG_SHARE = Decimal("0.25")  # ... and more than this share of the scale's range
+SCORE_FLAG_MADS = Decimal("2.5")  # ... and more than this many robust SDs (1.4826 x MAD) of the others
+MAD_TO_SD = 1.4826  # MAD x 1.4826 estimates the SD of normally distributed values
 ALPHA_GOOD = Decimal("0.800")
 ALPHA_FAIR = Decimal("0.667")
 TWO_PLACES = Decimal("0.01")
@@ -72,8 +83,9 @@ TIE_BREAK_RULES = (
     "heaviest_criterion",  # 3. mean score on the heaviest criterion
     "fewer_flags",  # 4. fewer flagged scores
     "earlier_submission",  # 5. earlier submission
-    "entry_number",  # 6. entry number
+    "chair_decision",  # 6. the chair's recorded decision (never an internal id)
 )
+AUTOMATIC_RULES = 5  # rules 1-5 are automatic; a tie surviving them needs the chair
 
 
 @dataclass(frozen=True)
@@ -278,21 +290,35 @@ def judge_deviations(sheets: Iterable[Sheet], scale: tuple[Number, Number]) -> d
     return result
 
 
-def outlier_scores(values: dict[int, Number], scale: tuple[Number, Number]) -> dict[int, float]:
-    """Of one entry's values by judge, those far from the other judges: judge id -> value - mean(others).
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
-    A handful of judges per entry: the leave-one-out mean and SD are computed directly, in float.
+
+def score_flag_floor(scale: tuple[Number, Number]) -> Decimal:
+    """The smallest distance from the others' median that is flagged: max(1.5 points, 25 % of the range)."""
+    return max(SCORE_FLAG_POINTS, (Decimal(scale[1]) - Decimal(scale[0])) * SCORE_FLAG_SHARE)
+
+
+def outlier_scores(values: dict[int, Number], scale: tuple[Number, Number]) -> dict[int, float]:
+    """Of one entry's values by judge, those far from the other judges: judge id -> value - median(others).
+
+    A handful of judges per entry: the leave-one-out median and MAD are computed directly, in float.
     """
     if len(values) < 3:  # every judge needs two others
         return {}
-    floor = float((Decimal(scale[1]) - Decimal(scale[0])) * SCORE_FLAG_SHARE)
-    sds = float(SCORE_FLAG_SDS)
+    floor = float(score_flag_floor(scale))
+    mads = float(SCORE_FLAG_MADS) * MAD_TO_SD
     items = [(judge_id, float(value)) for judge_id, value in values.items()]
     flagged = {}
     for judge_id, value in items:
         others = [v for j, v in items if j != judge_id]
-        gap = value - _mean(others)
-        if abs(gap) > max(sds * _sample_sd(others), floor):
+        centre = _median(others)
+        spread = _median([abs(v - centre) for v in others])
+        gap = value - centre
+        # rounded first: float noise must not push a gap of exactly the floor (1.5) over it
+        if round(abs(gap), FLOAT_PLACES) > round(max(floor, mads * spread), FLOAT_PLACES):
             flagged[judge_id] = gap
     return flagged
 
@@ -309,33 +335,68 @@ class RankKey:
     submitted_at: datetime | None
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """One entry's place in a ranking."""
+
+    entry_id: int
+    rank: int  # competition ranking: entries in a pending tie share the rank of the first of them
+    step: int | None  # the rule (1-6, ``TIE_BREAK_RULES``) that put it below the entry above; None for the
+    # first entry and inside a pending tie
+    pending: bool = False  # equal to a neighbour after every automatic rule, and no chair's decision covers them
+
+
 def _sort_tuple(key: RankKey) -> tuple:
     def desc(value: Number | None) -> tuple:
         return (1, 0) if value is None else (0, -q2(value))
 
     submitted = key.submitted_at.timestamp() if key.submitted_at else float("inf")
-    return (*desc(key.score), *desc(key.other), *desc(key.heaviest), key.flags, submitted, key.entry_id)
+    return (*desc(key.score), *desc(key.other), *desc(key.heaviest), key.flags, submitted)
 
 
-def rank(keys: Iterable[RankKey]) -> list[tuple[int, int, int | None]]:
-    """[(entry id, rank, tie-break step that separated it from the entry above or None)], best first.
+# slots of ``_sort_tuple``: score(2), other(2), heaviest(2), flags, submitted: rules 1-5
+_BOUNDS = ((0, 2), (2, 4), (4, 6), (6, 7), (7, 8))
 
-    Ranks are strict (1, 2, 3, ...): the tie-break always decides; the step number (1-6, as in
-    ``TIE_BREAK_RULES``) tells the page why an entry sits below its neighbour.
+
+def _decided_order(group: list[int], decisions: Sequence[Sequence[int]]) -> list[int] | None:
+    """The order the latest chair's decision covering every entry of ``group`` gives it, else None."""
+    wanted = set(group)
+    for decision in reversed(decisions):
+        position = {entry_id: i for i, entry_id in enumerate(decision)}
+        if wanted <= position.keys():
+            return sorted(group, key=position.__getitem__)
+    return None
+
+
+def rank(keys: Iterable[RankKey], decisions: Sequence[Sequence[int]] = ()) -> list[Ranked]:
+    """The entries best first, with their rank and the tie-break step that placed each one.
+
+    Rules 1-5 are automatic. Entries equal on all of them are ordered by the latest of ``decisions``
+    (the chair's, each a list of entry ids in the decided order) that covers all of them, step 6;
+    without one they share a rank and are ``pending``, listed by entry id for a stable page only.
     """
-    ordered = sorted(((_sort_tuple(key), key) for key in keys), key=lambda pair: pair[0])
-    result = []
+    ordered = sorted(((_sort_tuple(key), key.entry_id) for key in keys), key=lambda pair: (pair[0], pair[1]))
+    groups: list[tuple[tuple, list[int]]] = []
+    for current, entry_id in ordered:
+        if groups and groups[-1][0] == current:
+            groups[-1][1].append(entry_id)
+        else:
+            groups.append((current, [entry_id]))
+    result: list[Ranked] = []
+    position = 1
     previous = None
-    # tuple slots: score(2), other(2), heaviest(2), flags, submitted, entry id
-    bounds = ((0, 2), (2, 4), (4, 6), (6, 7), (7, 8), (8, 9))
-    for position, (current, key) in enumerate(ordered, start=1):
+    for current, members in groups:
         step = None
         if previous is not None:
-            for number, (lo, hi) in enumerate(bounds, start=1):
-                if previous[lo:hi] != current[lo:hi]:
-                    step = number
-                    break
-        result.append((key.entry_id, position, step))
+            step = next(number for number, (lo, hi) in enumerate(_BOUNDS, start=1) if previous[lo:hi] != current[lo:hi])
+        decided = _decided_order(members, decisions) if len(members) > 1 else members
+        if decided is not None:
+            for i, entry_id in enumerate(decided):
+                result.append(Ranked(entry_id, position + i, step if i == 0 else len(TIE_BREAK_RULES)))
+        else:
+            for i, entry_id in enumerate(members):
+                result.append(Ranked(entry_id, position, step if i == 0 else None, pending=True))
+        position += len(members)
         previous = current
     return result
 

@@ -1,6 +1,8 @@
 """The judge's pages: the queue (the admin's list of events on the same URL), the score sheet, an
-entry's evidence, and recusal. Each view parses, checks permission (``policy``), calls one operation,
-commits once (``web.attempt``) and redirects, or renders.
+entry's evidence, recusal, and acknowledging a total moved by a weight change. Each view parses,
+checks permission (``policy``), calls one operation, commits once (``web.attempt``) and redirects, or
+renders. The score sheet carries its edit version: a save from a stale tab is refused and the page
+shows the typed values beside what the other tab saved.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from innovation.extensions import db
 from innovation.innovations.models import Evidence
 from innovation.judging import assignments, policy, sheets
 from innovation.judging.blueprint import bp
-from innovation.judging.models import RoundEntry
+from innovation.judging.models import RoundEntry, ScoreSheet
 from innovation.judging.queue import queue_page
 from innovation.judging.score_page import neutral_evidence_name, round_entry_for_judging, score_page_context
 from innovation.storage.responses import stored_file_response
@@ -53,13 +55,17 @@ def score(round_entry_id: int):
         comments = {c.id: request.form.get(f"comment-{c.id}", "") for c in criteria}
         overall = request.form.get("overall_comment", "")
         saved = attempt(
-            lambda: sheets.save_sheet(assignment, values, comments, overall, submit=submit, by=user),
+            lambda: sheets.save_sheet(assignment, values, comments, overall, submit=submit, by=user,
+                                      version=request.form.get("version", "")),
             success=_("Nilai terkirim. Anda masih dapat mengubahnya sampai babak ditutup.") if submit
             else _("Draf nilai tersimpan."),
         )
         if not saved:
             typed = {"scores": values, "comments": comments, "overall": overall}
-            context = score_page_context(round_entry, round_entry.active_assignment_for(user), typed)
+            stale = saved.error if hasattr(saved.error, "current_version") else None
+            context = score_page_context(round_entry, round_entry.active_assignment_for(user), typed, stale)
+            if stale is None:
+                context["version"] = request.form.get("version", "")  # still the one the form was loaded from
             return render_template("judging/score.html", **context), 422
         return redirect(url_for("judging.score", round_entry_id=round_entry.id))
     return render_template("judging/score.html", **score_page_context(round_entry, assignment))
@@ -96,3 +102,17 @@ def recuse(round_entry_id: int):
     if not recused:
         return redirect(url_for("judging.score", round_entry_id=round_entry.id) + "#recuse")
     return redirect(url_for("judging.queue"))
+
+
+@bp.route("/sheets/<int:sheet_id>/total-seen", methods=["POST"])
+@role_required(Role.JUDGE)
+def total_seen(sheet_id: int):
+    """The judge has seen that a weight change moved their submitted total (the notice goes)."""
+    sheet = get_or_404(ScoreSheet, sheet_id)
+    user = current()
+    ensure(sheet.assignment.judge_id == user.id)
+    attempt(lambda: sheets.acknowledge_total(sheet, by=user), success=_("Perubahan total nilai sudah Anda lihat."))
+    target = request.form.get("next")
+    if target == "queue":
+        return redirect(url_for("judging.queue"))
+    return redirect(url_for("judging.score", round_entry_id=sheet.assignment.round_entry_id))

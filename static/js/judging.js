@@ -15,18 +15,39 @@
   catch (e) { storage = null; }
 
   var live = form.querySelector("[data-live-total]");
+  // The page's number format (Indonesian 4,05; English 4.05), as the server shows the saved total.
+  var format = null;
+  try {
+    format = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  } catch (e) {
+    format = new Intl.NumberFormat("id", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+  // In whole hundredths, exactly as the server: scores and weights have at most two decimals, so the
+  // sum of value x weight / 100 is a whole number of millionths; the server keeps it to four places
+  // (Decimal's default half-even, judging/totals.py) and shows two, half-up (innovation/numbers.py).
+  // Floats would show 4.00 for 4.005 (4.00499999... in binary).
+  function hundredths(text) {
+    var n = Number((text || "").trim().replace(",", "."));
+    return (text || "").trim() === "" || !isFinite(n) ? null : Math.round(n * 100);
+  }
+  function halfEven(numerator, denominator) {
+    var q = Math.floor(numerator / denominator), r = numerator - q * denominator;
+    if (2 * r > denominator || (2 * r === denominator && q % 2 === 1)) q += 1;
+    return q;
+  }
   function updateTotal() {
     if (!live) return;
-    var total = 0, complete = true;
+    var millionths = 0, complete = true;
     form.querySelectorAll("input[type=number][data-weight]").forEach(function (el) {
       if (el.getAttribute("data-independent") === "1") return;
-      var v = parseFloat((el.value || "").replace(",", "."));
-      if (isNaN(v)) { complete = false; return; }
-      total += v * parseFloat(el.getAttribute("data-weight"));
+      var v = hundredths(el.value), w = hundredths(el.getAttribute("data-weight"));
+      if (v === null || w === null) { complete = false; return; }
+      millionths += v * w;  // (v / 100) x (w / 100) / 100 = v x w millionths
     });
+    var total = Math.floor((halfEven(millionths, 100) + 50) / 100);  // ten-thousandths, then hundredths half-up
     live.hidden = false;
     live.textContent = complete
-      ? (lang === "en" ? "Weighted total: " : "Total berbobot: ") + (total / 100).toFixed(2)
+      ? (lang === "en" ? "Weighted total: " : "Total berbobot: ") + format.format(total / 100)
       : (lang === "en" ? "Fill in every counted criterion to see the total." : "Isi semua kriteria yang dihitung untuk melihat total.");
   }
 

@@ -105,7 +105,7 @@ def test_admin_and_judge_journey(page, phone_page, live_server, seed, log_in, sc
     expect(numbers.nth(1)).to_have_value("3.50")
     for i in range(2, 5):
         numbers.nth(i).fill("4")
-    expect(page.locator("[data-live-total]")).to_contain_text("Total berbobot: 3.88")
+    expect(page.locator("[data-live-total]")).to_contain_text("Total berbobot: 3,88")  # the page's format, half-up
     if shots:
         screenshot(page, "judging-score-desktop")
     page.get_by_role("button", name="Kirim nilai").click()
