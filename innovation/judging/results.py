@@ -48,6 +48,7 @@ from innovation.judging.models import (
     SheetStatus,
 )
 from innovation.orgs.models import Opd
+from innovation.outbox.services import emit
 
 __all__ = ["ResultsError"]
 
@@ -354,6 +355,7 @@ def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "
     db.session.add(snapshot)
     round_.published_at = now
     db.session.flush()
+    emit("results.published", round_)  # webhooks (innovation.outbox), with this change or not at all
     record("judging.results_published", actor=by, obj=round_,
            summary=f"Hasil {round_.name} ({round_.event.name}) diumumkan; checksum {snapshot.checksum[:12]}",
            changes={"method": snapshot.method, "checksum": snapshot.checksum})
