@@ -80,7 +80,6 @@ def handle_api_error(error: ApiError):
     return error_response(error.status, error.code, error.message, error.details, error.headers)
 
 
-@bp.errorhandler(HTTPException)
 def handle_http_error(error: HTTPException):
     if isinstance(error, RequestRedirect):
         return error
@@ -89,11 +88,17 @@ def handle_http_error(error: HTTPException):
     return _from_http(error)
 
 
-@bp.errorhandler(InternalServerError)
 def handle_server_error(error: Exception):
     db.session.rollback()
     current_app.logger.error("API error on %s: %s", request.path, getattr(error, "original_exception", error))
     return error_response(500)
+
+
+# By code: Flask looks for a handler of the status code (blueprint first, then the app) before it looks for
+# one of an exception class, so the app's HTML pages for 404, 429, ... would otherwise answer for the API.
+for _code in CODES:
+    bp.register_error_handler(_code, handle_server_error if _code == 500 else handle_http_error)
+bp.register_error_handler(HTTPException, handle_http_error)
 
 
 def in_api(path: str) -> bool:

@@ -36,7 +36,7 @@ def reject_invalid_query(req, resp, req_validation_error, instance, model_adapte
     """Spectree's hook before the view: a query that does not fit its model is a 400 in the API's shape."""
     if req_validation_error is None:
         return
-    details = [{"field": ".".join(str(part) for part in error.get("loc", ())) or None,
+    details = [{"field": str(error["loc"][0]) if error.get("loc") else None,
                 "message": str(error.get("msg", ""))[:200]}
                for error in model_adapter.validation_errors(req_validation_error)]
     raise ApiError(400, "invalid_parameter", details=details)
