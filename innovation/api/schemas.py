@@ -4,12 +4,15 @@ against them."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 MAX_LIMIT = 100
 INT_MAX = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=INT_MAX)]
+Year = Annotated[int, Field(ge=2000, le=2100)]
 
 
 class Model(BaseModel):
@@ -39,11 +42,17 @@ class ErrorBody(Model):
 
 # --- queries --------------------------------------------------------------------------------------
 
-class Query(BaseModel):
-    """A query string's model. Optional parameters are absent rather than null (``SkipJsonSchema[None]``):
-    a query string has no null."""
+def _no_null_defaults(schema: dict, model: type) -> None:
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
 
-    model_config = ConfigDict(extra="ignore")
+
+class Query(BaseModel):
+    """A query string's model. Optional parameters are absent rather than null (``SkipJsonSchema[None]``,
+    no null default): a query string has no null."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_no_null_defaults)
 
 
 class PageQuery(Query):
@@ -53,8 +62,8 @@ class PageQuery(Query):
 
 class InnovationQuery(PageQuery):
     q: str | SkipJsonSchema[None] = Field(None, max_length=100, description="Words in the name (and in the public texts)")
-    opd: int | SkipJsonSchema[None] = Field(None, ge=1, le=INT_MAX, description="OPD id")
-    year: int | SkipJsonSchema[None] = Field(None, ge=2000, le=2100, description="Assessment (rules) year")
+    opd: Id | SkipJsonSchema[None] = Field(None, description="OPD id")
+    year: Year | SkipJsonSchema[None] = Field(None, description="Assessment (rules) year")
     urusan: str | SkipJsonSchema[None] = Field(None, max_length=80, description="Main urusan code")
     tahapan: str | SkipJsonSchema[None] = Field(None, max_length=40, description="Stage code: inisiatif, uji_coba, penerapan")
     digital: bool | SkipJsonSchema[None] = Field(None, description="Digital (true) or not (false)")
@@ -67,7 +76,7 @@ class OpdQuery(PageQuery):
 
 
 class EventQuery(PageQuery):
-    year: int | SkipJsonSchema[None] = Field(None, ge=2000, le=2100)
+    year: Year | SkipJsonSchema[None] = Field(None, description="The event's year")
 
 
 class IndexQuery(Query):
