@@ -26,7 +26,6 @@ def run_command(dry_run: bool, base_url: str | None) -> None:
         for delivery in services.due_deliveries(now):
             click.echo(f"delivery {delivery.id}: {delivery.event.kind} -> {delivery.consumer}:{delivery.target} "
                        f"(attempt {delivery.attempts + 1})")
-        db.session.rollback()
         return
     report = services.run_due(now, context={"base_url": base_url})
     click.echo(report.summary)
