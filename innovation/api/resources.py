@@ -51,7 +51,7 @@ def innovation_model(innovation: Innovation, fields: frozenset[str], *, with_ind
                       for s in showcase.indicator_scores(innovation)]
     return schemas.Innovation(
         id=innovation.id, opd_id=innovation.opd_id, registered=registered,
-        registered_at=innovation.registered_at if "nama" in fields else None, indikator=indicators,
+        registered_at=innovation.registered_at, indikator=indicators,
         dokumen_publik=evidence, links=schemas.Links(self=_link("api.innovation", innovation_id=innovation.id),
                                                      html=html),
         **values,
