@@ -69,6 +69,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     storage.init_app(app)
 
+    from innovation.api import admin_views as api_admin_routes  # noqa: F401  (routes on api_admin_bp)
+    from innovation.api import docs_views as api_docs_routes  # noqa: F401  (routes on api_docs_bp)
+    from innovation.api import errors as api_errors  # noqa: F401  (the API's error handlers)
+    from innovation.api import views as api_routes  # noqa: F401  (routes on api_bp)
+    from innovation.api.blueprint import admin_bp as api_admin_bp
+    from innovation.api.blueprint import bp as api_bp
+    from innovation.api.blueprint import docs_bp as api_docs_bp
     from innovation.audit import views as audit_routes  # noqa: F401  (routes on audit_bp)
     from innovation.audit.blueprint import bp as audit_bp
     from innovation.auth import admin_views as account_routes  # noqa: F401  (routes on auth_bp)
@@ -87,6 +94,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.judging.blueprint import bp as judging_bp
     from innovation.orgs import views as orgs_routes  # noqa: F401  (routes on orgs_bp)
     from innovation.orgs.blueprint import bp as orgs_bp
+    from innovation.public import admin_views as public_admin_routes  # noqa: F401  (routes on public_bp)
+    from innovation.public import data_views as public_data_routes  # noqa: F401
+    from innovation.public import views as public_routes  # noqa: F401  (and site_bp's sitemap, robots.txt)
+    from innovation.public.blueprint import bp as public_bp
+    from innovation.public.blueprint import site_bp
     from innovation.reporting import export_views as reporting_export_routes  # noqa: F401
     from innovation.reporting import regional_views as reporting_regional_routes  # noqa: F401
     from innovation.reporting import views as reporting_routes  # noqa: F401
@@ -96,6 +108,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     for blueprint in (
         home_bp, auth_bp, orgs_bp, audit_bp, innovations_bp, uploads_bp, events_bp, judging_bp, reporting_bp, jobs_bp,
+        public_bp, site_bp, api_bp, api_docs_bp, api_admin_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -103,6 +116,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.reporting import export
 
     register_kind(export.JOB_KIND, export.run_export_job)  # jobs run kinds of the areas above them
+
+    from innovation.api import wiring as api_wiring
+    from innovation.outbox import job as outbox_job
+
+    outbox_job.init_app(app)  # domain events: the delivery job kind, started after a commit that emitted
+    api_wiring.init_app(app)  # the API's settings and rate limit, and the webhooks consumer of the outbox
 
     from innovation import templating
     from innovation.cli import register_cli

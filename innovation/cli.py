@@ -8,10 +8,11 @@ from innovation.auth.cli import users_cli
 from innovation.demo import demo_command
 from innovation.jobs.cli import jobs_cli
 from innovation.judging.cli import results_cli
+from innovation.outbox.cli import outbox_cli
 from innovation.reporting.cli import export_cli
 from innovation.uploads.cli import uploads_cli
 
 
 def register_cli(app: Flask) -> None:
-    for command in (users_cli, demo_command, uploads_cli, results_cli, export_cli, jobs_cli):
+    for command in (users_cli, demo_command, uploads_cli, results_cli, export_cli, jobs_cli, outbox_cli):
         app.cli.add_command(command)

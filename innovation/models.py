@@ -9,3 +9,6 @@ from innovation.uploads.models import PendingUpload  # noqa: F401
 import innovation.jobs.models  # noqa: F401,E402
 import innovation.judging.models  # noqa: F401,E402
 import innovation.reporting.models  # noqa: F401,E402
+import innovation.api.models  # noqa: F401,E402
+import innovation.outbox.models  # noqa: F401,E402
+import innovation.public.models  # noqa: F401,E402

@@ -19,17 +19,19 @@ PACKAGE = Path(__file__).resolve().parent.parent / "innovation"
 # picker, so it sits above them, while the log itself is at level 2 for every area to write to).
 LAYERS = {
     "innovation.config": 1, "innovation.extensions": 1, "innovation.errors": 1, "innovation.web": 1,
-    "innovation.numbers": 1, "innovation.safe_input": 1,
+    "innovation.numbers": 1, "innovation.safe_input": 1, "innovation.http_cache": 1,
     "innovation.transactions": 1, "innovation.timeutil": 1, "innovation.rules": 1,
     "innovation.storage": 2, "innovation.audit": 2, "innovation.csvio": 2, "innovation.adminkit": 2,
     "innovation.pagination": 2, "innovation.templating": 2, "innovation.concurrency": 2,
+    "innovation.outbox": 2,
     "innovation.orgs": 3,
     "innovation.auth": 4, "innovation.innovations": 4, "innovation.uploads": 4,
     "innovation.audit.blueprint": 4, "innovation.audit.browse": 4, "innovation.audit.views": 4,
-    "innovation.events": 5, "innovation.jobs": 5,
+    "innovation.events": 5, "innovation.jobs": 5, "innovation.outbox.job": 5, "innovation.outbox.cli": 5,
     "innovation.judging": 6, "innovation.reporting": 6,
     "innovation.cli": 7, "innovation.demo": 7, "innovation.demo_data": 7, "innovation.home": 7,
     "innovation.models": 7, "innovation": 7,
+    "innovation.public": 7, "innovation.api": 7,
 }
 
 

@@ -181,6 +181,47 @@ POLICY: dict[str, Rule] = {
     "uploads.tus_patch": Rule("PATCH", "/uploads/tus/{upload}", {"owner"}, headers={
         **TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}),
     "uploads.tus_delete": Rule("DELETE", "/uploads/tus/{upload}", {"owner"}, headers=TUS),
+    # the public showcase, open data, sitemap: anyone (what they show is tested in test_public*.py)
+    "public.index": Rule("GET", "/public/", ALL),
+    "public.innovation": Rule("GET", "/public/innovations/{registered}", ALL),
+    "public.evidence_file": Rule("GET", "/public/evidence/{public_evidence}/file", ALL),
+    "public.events": Rule("GET", "/public/events/", ALL),
+    "public.event_results": Rule("GET", "/public/events/{event_slug}/results", ALL),
+    "public.snapshot_json": Rule("GET", "/public/results/{snapshot}.json", ALL),
+    "public.open_data": Rule("GET", "/public/data/", ALL),
+    "public.dictionary": Rule("GET", "/public/data/dictionary", ALL),
+    "public.data_csv": Rule("GET", "/public/data/innovations.csv", ALL),
+    "public.data_json": Rule("GET", "/public/data/innovations.json", ALL),
+    "site.sitemap_xml": Rule("GET", "/sitemap.xml", ALL),
+    "site.robots_txt": Rule("GET", "/robots.txt", ALL),
+    # deciding what is public: the OPD offers its evidence, admins choose fields and approve
+    "public.offer": Rule("POST", "/public/evidence/{evidence}/offer", EDITORS, {"public": "1"}),
+    "public.settings": Rule("GET", "/public/settings", ADMIN),
+    "public.review": Rule("GET", "/public/review", ADMIN),
+    "public.decide": Rule("POST", "/public/review/{evidence}", ADMIN, {"decision": "approve"}),
+    # the read API: public data for anyone; a session opens nothing more, a token does (test_api.py)
+    "api.index": Rule("GET", "/api/v1/", ALL),
+    "api.innovations": Rule("GET", "/api/v1/innovations", ALL),
+    "api.innovation": Rule("GET", "/api/v1/innovations/{registered}", ALL),
+    "api.opds": Rule("GET", "/api/v1/opds", ALL),
+    "api.opd": Rule("GET", "/api/v1/opds/{owner_opd}", ALL),
+    "api.events": Rule("GET", "/api/v1/events", ALL),
+    "api.event": Rule("GET", "/api/v1/events/{event_slug}", ALL),
+    "api.event_results": Rule("GET", "/api/v1/events/{event_slug}/results", ALL),
+    "api.index_years": Rule("GET", "/api/v1/index", ALL, headers={"Authorization": "Bearer {api_token}"}),
+    "api.district_index": Rule("GET", "/api/v1/index/2026", ALL, headers={"Authorization": "Bearer {api_token}"}),
+    "api_docs.openapi": Rule("GET", "/api/v1/openapi.json", ALL),
+    "api_docs.reference": Rule("GET", "/api/v1/docs", ALL),
+    "api_docs.api_root": Rule("GET", "/api/", ALL),
+    "api_docs.openapi_root": Rule("GET", "/openapi.json", ALL),
+    # API tokens and webhooks (admin)
+    "api_admin.tokens_page": Rule("GET", "/api/tokens", ADMIN),
+    "api_admin.revoke_token": Rule("POST", "/api/tokens/{api_token_id}/revoke", ADMIN),
+    "api_admin.webhooks_page": Rule("GET", "/api/webhooks", ADMIN),
+    "api_admin.webhook": Rule("GET", "/api/webhooks/{webhook}", ADMIN),
+    "api_admin.rotate_webhook_secret": Rule("POST", "/api/webhooks/{webhook}/rotate", ADMIN),
+    "api_admin.delete_webhook": Rule("POST", "/api/webhooks/{webhook}/delete", ADMIN),
+    "api_admin.retry_delivery": Rule("POST", "/api/deliveries/{delivery}/retry", ADMIN),
 }
 
 
@@ -273,6 +314,27 @@ def world(db, make_opd, make_user, make_innovation, make_event):
 
     regional_item = attach_regional_file(2026, 1, stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="perda.pdf",
                                          by=users["verifier"])
+    from innovation.api import tokens as api_tokens  # the public side and the API (issue 16)
+    from innovation.api import webhooks as api_webhooks
+    from innovation.judging.results import latest_snapshot
+    from innovation.outbox.models import DeliveryStatus, OutboxDelivery, OutboxEvent
+    from innovation.public import sharing
+    from innovation.reporting.services import register
+
+    registered = make_innovation(opd=owner_opd)
+    register(registered, by=users["admin"])
+    public_item = evidence.attach_file(registered, indicator_no=16, stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+                                       filename="publik.pdf", by=users["owner"])
+    sharing.offer(public_item, public=True, by=users["owner"])
+    sharing.decide(public_item, approve=True, by=users["admin"])
+    token_row, api_token = api_tokens.create_token(name="Uji", scopes=list(api_tokens.SCOPE_CODES), by=users["admin"])
+    hook, _ = api_webhooks.create_endpoint(name="Uji", url="http://127.0.0.1:9/hook", events=["results.published"],
+                                           by=users["admin"])
+    hook.active = False  # nobody listens: no delivery job starts after a request
+    outbox_event = db.session.scalars(db.select(OutboxEvent)).first()
+    delivery = OutboxDelivery(event_id=outbox_event.id, consumer="webhooks", target=hook.target, payload={"body": {}},
+                              status=DeliveryStatus.FAILED, attempts=7)
+    db.session.add(delivery)
     db.session.flush()
     ids = {
         "owner_opd": owner_opd.id, "target_user": target.id, "innovation": innovation.id,
@@ -285,6 +347,8 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         "b64name": _b64("x.pdf"), "b64innovation": _b64(innovation.id), "b64no": _b64(18),
         "job": job.id, "regional_evidence": regional_item.id, "target_session": target_session.id,
         "score_sheet": results.sheets[(entry.id, users["judge"].id)].id,
+        "registered": registered.id, "public_evidence": public_item.id, "snapshot": latest_snapshot(results.round).id,
+        "api_token": api_token, "api_token_id": token_row.id, "webhook": hook.id, "delivery": delivery.id,
     }
     return users, ids
 
@@ -334,6 +398,7 @@ NAV = {
     "/orgs/": {Role.ADMIN},
     "/auth/users": {Role.ADMIN},
     "/audit/": {Role.ADMIN},
+    "/public/settings": {Role.ADMIN},
     "/auth/password": set(Role),
     "/auth/security": set(Role),
 }

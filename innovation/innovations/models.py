@@ -146,11 +146,20 @@ class IndicatorAnswer(Versioned, db.Model):
     innovation: Mapped[Innovation] = relationship(back_populates="answers")
 
 
+class PublicDecision(StrEnum):
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
 class Evidence(db.Model):
     """A bukti dukung: a stored file or a link, for one indicator or one profile file slot.
 
     Replacing keeps the old row (``superseded_at`` set, ``replaces_id`` on the new one), so the
     history of what was submitted is never lost. Removing sets ``removed_at``.
+
+    On the public showcase only when the OPD asked (``public_requested_at``) and an admin approved
+    (``public_decision``): ``innovation.public.sharing``. A replacement is a new row, so it is never
+    public until asked and approved again.
     """
 
     __tablename__ = "evidence"
@@ -160,6 +169,7 @@ class Evidence(db.Model):
         ),
         CheckConstraint("(file_id IS NULL) <> (url IS NULL)", name="file_or_url"),
         Index("ix_evidence_innovation_indicator", "innovation_id", "indicator_no"),
+        Index("ix_evidence_public_requested_at", "public_requested_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,6 +184,11 @@ class Evidence(db.Model):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id", ondelete="SET NULL"))
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The public showcase (who asked and who decided: the audit log)
+    public_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_decision: Mapped[PublicDecision | None] = mapped_column(str_enum(PublicDecision, 10))
+    public_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_note: Mapped[str | None] = mapped_column(String(500))
 
     innovation: Mapped[Innovation] = relationship(back_populates="evidence")
     file: Mapped[StoredFile | None] = relationship(lazy="joined")
@@ -182,6 +197,12 @@ class Evidence(db.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None and self.removed_at is None
+
+    @property
+    def is_public(self) -> bool:
+        """Shown on the public showcase: current, asked for by the OPD and approved by an admin."""
+        return (self.is_current and self.public_requested_at is not None
+                and self.public_decision == PublicDecision.APPROVED)
 
     @property
     def display_name(self) -> str:

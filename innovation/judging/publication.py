@@ -28,6 +28,7 @@ from innovation.auth.models import User
 from innovation.events.models import Entry
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Innovation
+from innovation.outbox.services import emit
 from innovation.judging import policy, results
 from innovation.judging.errors import ResultsError
 from innovation.judging.models import (
@@ -154,6 +155,7 @@ def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "
         raise ResultsError(_("Hasil babak ini baru saja diumumkan oleh admin lain; muat ulang halaman hasil.")) from None
     round_.published_at = now
     db.session.flush()
+    emit("results.published", round_)  # webhooks (innovation.outbox), with this change or not at all
     changes = {"edisi": edition, "method": snapshot.method, "checksum": snapshot.checksum}
     if missing:
         changes["lembar_belum_dikirim"] = [f"{m.judge} ({m.innovation})" for m in missing]

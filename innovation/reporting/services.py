@@ -23,6 +23,7 @@ from innovation.innovations import scoring
 from innovation.innovations import services as innovations
 from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation, VerificationStatus
 from innovation.orgs.models import Opd
+from innovation.outbox.services import emit
 from innovation.reporting.index import ChangeKind, IndexResult, InnovationLines, LineGap, compute_index_from_totals
 from innovation.reporting.models import RegionalIndicatorValue
 from innovation.reporting.policy import can_register, can_verify
@@ -150,6 +151,7 @@ def register(innovation: Innovation, *, nomor_register: str | None = None, by: U
     before = (innovation.registered_at, innovation.nomor_register)
     if innovation.registered_at is None:
         innovation.registered_at = utcnow()
+        emit("innovation.registered", innovation)  # webhooks (innovation.outbox), with this change or not at all
     if nomor:
         innovation.nomor_register = nomor
     if (innovation.registered_at, innovation.nomor_register) != before:
