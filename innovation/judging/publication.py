@@ -28,7 +28,6 @@ from innovation.auth.models import User
 from innovation.events.models import Entry
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Innovation
-from innovation.outbox.services import emit
 from innovation.judging import policy, results
 from innovation.judging.errors import ResultsError
 from innovation.judging.models import (
@@ -45,6 +44,7 @@ from innovation.judging.models import (
 from innovation.judging.result_types import MissingSheet
 from innovation.judging.results_cache import mark_changed
 from innovation.judging.ties import blocking_ties
+from innovation.outbox.services import emit
 
 MISSING_NAMED = 10  # missing sheets named in a refusal's message (the page lists them all)
 
