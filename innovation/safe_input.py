@@ -72,6 +72,16 @@ def quiet_clean(value: str) -> str:
     return STRIPPED.sub("", UNSTORABLE.sub("", value))
 
 
+def needs_cleaning(value: str) -> bool:
+    """``value`` holds a character ``quiet_clean`` would drop (a control, a bidi mark, NUL, a lone surrogate)."""
+    return bool(UNSTORABLE.search(value) or STRIPPED.search(value))
+
+
+def raw_query_pairs(request: Request) -> list[tuple[str, str]]:
+    """The query string's pairs as sent, before ``CleanRequest.args`` cleans them."""
+    return parse_qsl(request.query_string.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+
+
 def strip_bidi(value: str) -> str:
     """``value`` without bidirectional controls (stored names)."""
     return BIDI_CONTROLS.sub("", value)
@@ -98,8 +108,7 @@ class CleanRequest(Request):
     def args(self) -> ImmutableMultiDict:
         """The query string, cleaned but never refused: a query is a search or a filter, not stored, so a
         NUL in ``?q=`` is simply dropped (the form is where a value is refused)."""
-        pairs = parse_qsl(self.query_string.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
-        return ImmutableMultiDict([(quiet_clean(key), quiet_clean(value)) for key, value in pairs])
+        return ImmutableMultiDict([(quiet_clean(key), quiet_clean(value)) for key, value in raw_query_pairs(self)])
 
     @cached_property
     def wtforms_translations(self):

@@ -107,7 +107,8 @@ def publish_results(db, world: World, make_event, make_user) -> None:
     from test_judging_results import build_round
 
     from innovation.events import entries
-    from innovation.judging.results import latest_snapshot, publish
+    from innovation.judging.publication import publish
+    from innovation.judging.results import latest_snapshot
 
     event = make_event(opens_at=utcnow() - timedelta(days=20), closes_at=utcnow() - timedelta(days=12))
     items = []

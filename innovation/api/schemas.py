@@ -13,6 +13,9 @@ MAX_LIMIT = 100
 INT_MAX = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=INT_MAX)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
+# Query text: no control or bidirectional characters (the API refuses them; pages clean them away).
+Text = Annotated[str, Field(pattern=r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u061c\u200e\u200f"
+                                    r"\u202a-\u202e\u2066-\u2069]*$")]
 
 
 class Model(BaseModel):
@@ -56,16 +59,16 @@ class Query(BaseModel):
 
 
 class PageQuery(Query):
-    cursor: str | SkipJsonSchema[None] = Field(None, max_length=200, description="next_cursor of the previous page")
+    cursor: Text | SkipJsonSchema[None] = Field(None, max_length=200, description="next_cursor of the previous page")
     limit: int = Field(25, ge=1, le=MAX_LIMIT, description="Items per page")
 
 
 class InnovationQuery(PageQuery):
-    q: str | SkipJsonSchema[None] = Field(None, max_length=100, description="Words in the name (and in the public texts)")
+    q: Text | SkipJsonSchema[None] = Field(None, max_length=100, description="Words in the name (and in the public texts)")
     opd: Id | SkipJsonSchema[None] = Field(None, description="OPD id")
     year: Year | SkipJsonSchema[None] = Field(None, description="Assessment (rules) year")
-    urusan: str | SkipJsonSchema[None] = Field(None, max_length=80, description="Main urusan code")
-    tahapan: str | SkipJsonSchema[None] = Field(None, max_length=40, description="Stage code: inisiatif, uji_coba, penerapan")
+    urusan: Text | SkipJsonSchema[None] = Field(None, max_length=80, description="Main urusan code")
+    tahapan: Text | SkipJsonSchema[None] = Field(None, max_length=40, description="Stage code: inisiatif, uji_coba, penerapan")
     digital: bool | SkipJsonSchema[None] = Field(None, description="Digital (true) or not (false)")
     registered: bool | SkipJsonSchema[None] = Field(None, description="With innovations:read: registered for Kemendagri or "
                                                       "not. Without a token only registered innovations are listed")

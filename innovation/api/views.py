@@ -12,6 +12,7 @@ from innovation.api.errors import ApiError
 from innovation.api.spec import PUBLIC, TOKEN, VERSION, responses, spec
 from innovation.http_cache import conditional
 from innovation.public.settings import public_fields
+from innovation.safe_input import needs_cleaning, quiet_clean, raw_query_pairs
 from innovation.rules import available_years
 
 MAX_AGE = 60
@@ -21,6 +22,12 @@ INNOVATIONS, INDEX = "innovations:read", "index:read"
 @bp.before_request
 def authenticate():
     access.authenticate()
+    # Pages clean a control character out of a search quietly; a program is told its parameter is invalid,
+    # as the document's patterns and lengths say (the cleaned value could pass a check the sent one fails).
+    refused = sorted({key for key, value in raw_query_pairs(request) if needs_cleaning(key) or needs_cleaning(value)})
+    if refused:
+        raise ApiError(400, "invalid_parameter", details=[{"field": quiet_clean(key), "message": "control character"}
+                                                          for key in refused])
 
 
 @bp.after_request

@@ -34,6 +34,8 @@ def _download(kind: str) -> Response:
                "Link": f'<{licence().url}>; rel="license"'}
     if client_has(etag):
         return Response(status=304, headers=headers)
+    if request.method == "HEAD":  # no body to stream (an unread stream would outlive its request)
+        return Response(status=200, headers=headers, mimetype="text/csv" if kind == "csv" else "application/json")
     url_of = lambda innovation_id: public_url("public.innovation", _external=True, innovation_id=innovation_id)  # noqa: E731
     if kind == "csv":
         chunks = opendata.csv_chunks(filters, fields, url_of)
