@@ -14,7 +14,7 @@ from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
-from innovation.innovations import readiness, scoring
+from innovation.innovations import readiness, recheck, scoring
 from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation
 from innovation.orgs.models import Opd
 from innovation.rules import Rules, get_rules, latest_year
@@ -50,6 +50,7 @@ def claims_of(innovation: Innovation) -> dict[int, scoring.Claim]:
         a.indicator_no: scoring.Claim(
             a.parameter, a.basis,
             a.verification_status.value if a.verification_status else None, a.verified_parameter,
+            a.verification_note if a.verification_status else None,
         )
         for a in innovation.answers
     }
@@ -97,7 +98,8 @@ def current_evidence_rows(innovation_id: int) -> list[EvidenceRow]:
 
 
 def claims_by_id(innovation_id: int) -> dict[int, scoring.Claim]:
-    """``claims_of`` without loading the answers as objects."""
+    """``claims_of`` without loading the answers as objects, and without the verifier's notes (the
+    judges' score page reads this: it shows that a line was rejected, not the planning office's words)."""
     rows = db.session.execute(
         select(IndicatorAnswer.indicator_no, IndicatorAnswer.parameter, IndicatorAnswer.basis,
                IndicatorAnswer.verification_status, IndicatorAnswer.verified_parameter)
@@ -152,6 +154,7 @@ def refresh_derived(innovation: Innovation) -> Assessment:
     innovation.claimed_score = Decimal(result.total)
     innovation.rancang_bangun_words = readiness.word_count(innovation.rancang_bangun)
     innovation.gap_count = result.readiness.count
+    innovation.blocking_gap_count = len(result.readiness.blocking)
     if any(a.verification_status for a in innovation.answers):
         verified = scoring.score_verified_lines(innovation.rules, claims_of(innovation), evidence_indicator_nos(innovation))
         innovation.verified_score = Decimal(scoring.total(verified))
@@ -289,10 +292,10 @@ def save_answer(
     answer.updated_by_id = by.id
     changes = diff(answer, ["parameter", "basis", "informasi"], before)
     if changes:
-        if "parameter" in changes and answer.verification_status is not None:
-            # A changed claim goes back to the verifier.
-            answer.verification_status = None
-            answer.verified_parameter = None
+        # A changed claim goes back to the verifier, its verdict kept as history (recheck.invalidate).
+        for name in ("parameter", "basis"):
+            if name in changes:
+                recheck.invalidate(answer, name, by=by, old=changes[name][0], new=changes[name][1])
         refresh_derived(innovation)
         record("indicator.update", actor=by, obj=innovation, object_type="innovation",
                summary=f"Indikator {indicator_no} {indicator.name}: parameter {before['parameter']} -> {parameter}",

@@ -11,13 +11,24 @@ from wtforms.fields.choices import SelectChoice
 
 from innovation import web
 from innovation.extensions import db
-from innovation.innovations import policy, services
+from innovation.innovations import policy, readiness, services
 from innovation.innovations.blueprint import bp
 from innovation.innovations.forms import AnswerForm, NewInnovationForm, ProfileForm
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
 from innovation.rules import get_rules, latest_year
 from innovation.web import ensure, role_required
+
+
+@bp.app_template_global("gap_summary")
+def gap_summary(count: int, blocking: int = 0) -> str:
+    """The one wording of a gap count (``readiness.summary``), for lists that show the stored figures."""
+    return readiness.summary(count or 0, blocking or 0)
+
+
+@bp.app_template_global("gap_kind_label")
+def gap_kind_label(kind: readiness.GapKind) -> str:
+    return str(readiness.KIND_LABELS[kind])
 
 
 def _load(innovation_id: int, *, edit: bool = False) -> Innovation:
