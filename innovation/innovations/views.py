@@ -110,7 +110,7 @@ def profile(innovation_id: int):
         form.urusan_lain.data = list(innovation.urusan_lain or [])
     if form.validate_on_submit():
         saved = web.attempt(
-            lambda: services.update_profile(innovation, form.values(), by=web.current()),
+            lambda: services.update_profile(innovation, form.values(), by=web.current(), version=form.version.data),
             success=lambda changes: _("Profil tersimpan.") if changes else _("Tidak ada perubahan."), form=form)
         if saved:
             return redirect(url_for("innovations.detail", innovation_id=innovation.id))
@@ -136,6 +136,7 @@ def indicator(innovation_id: int, no: int):
         parameter=str(answer.parameter) if answer and answer.parameter else None,
         basis=answer.basis if answer else None,
         informasi=answer.informasi if answer else "",
+        version=str(answer.version) if answer else "0",
     )
     form.parameter.choices = [SelectChoice(str(i + 1), label) for i, label in enumerate(item.parameters)]
     form.basis.choices = [SelectChoice(b.code, f"{b.code}) {b.label}") for b in item.bases]
@@ -150,6 +151,7 @@ def indicator(innovation_id: int, no: int):
                     basis=form.basis.data or None,
                     informasi=form.informasi.data or "",
                     by=web.current(),
+                    version=form.version.data,
                 ),
                 success=_("Indikator %(no)d tersimpan.", no=no), form=form)
             if saved:
