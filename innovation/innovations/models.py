@@ -41,6 +41,8 @@ class Innovation(Versioned, db.Model):
         Index("ix_innovation_nama_id", "nama", "id"),  # the dashboard's order (migration 0006)
         Index("ix_innovation_updated_at", "updated_at"),  # reporting.index_cache's fingerprint
         Index("ix_innovation_derived_at", "derived_at"),  # the same (migration 0008)
+        # The verification queue's order: lines to be re-checked first (migration 0012).
+        Index("ix_innovation_recheck_queue", "recheck_since", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +74,8 @@ class Innovation(Versioned, db.Model):
     verified_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     gap_count: Mapped[int] = mapped_column(default=0)  # readiness.Readiness.count: "N kekurangan"
     blocking_gap_count: Mapped[int] = mapped_column(default=0, server_default="0")  # of which disclaim it
+    # The earliest of its claimed lines to be re-checked (IndicatorAnswer.recheck_since), None when none is.
+    recheck_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Registration with Kemendagri (the export takes registered innovations by default).
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -140,7 +140,8 @@ def assess(innovation: Innovation) -> Assessment:
 
 
 def refresh_derived(innovation: Innovation) -> Assessment:
-    """Recompute the figures kept on the row (score, words, gap count) after any change."""
+    """Recompute the figures kept on the row (score, words, gap counts, the earliest line to re-check)
+    after any change."""
     db.session.flush()
     db.session.refresh(innovation, ["answers", "evidence"])
     result = assess(innovation)
@@ -157,6 +158,8 @@ def refresh_derived(innovation: Innovation) -> Assessment:
     innovation.rancang_bangun_words = readiness.word_count(innovation.rancang_bangun)
     innovation.gap_count = result.readiness.count
     innovation.blocking_gap_count = len(result.readiness.blocking)
+    innovation.recheck_since = min((a.recheck_since for a in innovation.answers if a.awaiting_recheck and a.parameter),
+                                   default=None)
     if any(a.verification_status for a in innovation.answers):
         verified = scoring.score_verified_lines(innovation.rules, claims_of(innovation), evidence_indicator_nos(innovation))
         innovation.verified_score = Decimal(scoring.total(verified))
