@@ -23,8 +23,8 @@ from sqlalchemy import select
 from innovation.audit.services import record
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
-from innovation.innovations.models import Evidence, Innovation
 from innovation.innovations import recheck
+from innovation.innovations.models import Evidence, Innovation
 from innovation.innovations.services import InnovationError, get_answer, refresh_derived
 from innovation.storage.intake import CONTROL_CHARACTERS, MAX_NAME_LENGTH, store_upload
 from innovation.storage.sniffing import SniffError, format_mb, max_bytes_for, types_label
