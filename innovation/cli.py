@@ -6,6 +6,7 @@ from flask import Flask
 
 from innovation.auth.cli import users_cli
 from innovation.demo import demo_command
+from innovation.innovations.cli import innovations_cli
 from innovation.jobs.cli import jobs_cli
 from innovation.judging.cli import results_cli
 from innovation.outbox.cli import outbox_cli
@@ -14,5 +15,5 @@ from innovation.uploads.cli import uploads_cli
 
 
 def register_cli(app: Flask) -> None:
-    for command in (users_cli, demo_command, uploads_cli, results_cli, export_cli, jobs_cli, outbox_cli):
+    for command in (users_cli, demo_command, uploads_cli, results_cli, export_cli, jobs_cli, outbox_cli, innovations_cli):
         app.cli.add_command(command)

@@ -303,6 +303,7 @@ def test_edit_page_saves(client, db, admin, login, make_user, make_opd):
     assert user.username in client.get(f"/auth/users/{user.id}/edit").get_data(as_text=True)
     response = client.post(f"/auth/users/{user.id}/edit", data={
         "full_name": "Nama Diubah", "email": "juri@example.org", "role": "judge", "opd_id": opd.id,
+        "version": user.version,
     })
     assert response.status_code == 302
     db.session.refresh(user)

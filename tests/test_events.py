@@ -434,7 +434,8 @@ def test_edit_form_shows_local_times_and_saves(client, db, make_user, login):
     page = client.get(f"/events/{event.slug}/edit").get_data(as_text=True)
     assert 'value="2026-10-01T23:59"' in page and 'value="2026-09-01T09:00"' in page
     response = client.post(f"/events/{event.slug}/edit",
-                           data=event_form(name="Nama Baru", slug=event.slug, closes_at="2026-10-02T12:00"))
+                           data=event_form(name="Nama Baru", slug=event.slug, closes_at="2026-10-02T12:00",
+                                           version=event.version))
     assert response.status_code == 302
     db.session.expire_all()
     assert event.name == "Nama Baru" and event.closes_at == datetime(2026, 10, 2, 3, 0, tzinfo=UTC)

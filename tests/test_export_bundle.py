@@ -204,7 +204,8 @@ def test_proposal_never_crashes_on_unusual_text():
                                     "rancang_bangun", "tujuan", "manfaat", "hasil")}
     values.update({"waktu_uji_coba": date(2024, 1, 2), "waktu_penerapan": None, "waktu_pengembangan": None,
                    "nama": NAME_ACCENTS + " ş ğ 漢字 😀 \x07", "rancang_bangun": words(3000) + " —…"})
-    item = ExportItem(1, 1, "x", "Distrik Agimuga", "Distrik Agimuga", values, [], {}, 0, Decimal(0), ["gap – x"], False)
+    item = ExportItem(1, 1, "x", "Distrik Agimuga", "Distrik Agimuga", values, [], {}, 0, Decimal(0),
+                      gaps=["gap – x"], blocking=["gap – x"], gap_summary="1 kekurangan", verified=False)
     with_font = write_proposal(item, region_name="Kabupaten Mimika", rules_year=2026, profile_file_labels={})
     without = write_proposal(item, region_name="Kabupaten Mimika", rules_year=2026, profile_file_labels={}, fonts=None)
     assert with_font.startswith(b"%PDF") and without.startswith(b"%PDF")

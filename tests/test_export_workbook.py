@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from test_export_bundle import NAME_ACCENTS, export_zip, seed_innovation, words
 
 from innovation.extensions import utcnow
+from innovation.innovations import services as innovations
 from innovation.web import Role
 
 
@@ -67,7 +68,12 @@ def test_profile_and_listing_read_back_exactly(app, db, operator):
     assert row["Waktu Penerapan Inovasi Daerah"] == datetime(2024, 7, 1)
     assert row["Waktu Pengembangan Inovasi Daerah"] is None  # empty optional field: an empty cell
     assert row["Estimasi Skor Kematangan"] == float(innovation.maturity_percent)
-    assert isinstance(row["No"], int) and row["Catatan"] is None
+    # Catatan: the gap count in the pages' words, then every gap (here only points lost, none disclaims it).
+    check = innovations.assess(innovation).readiness
+    assert check.gaps and not check.blocking
+    assert isinstance(row["No"], int)
+    assert row["Catatan"] == f"{check.summary}: " + "; ".join(str(g.message) for g in check.gaps)
+    assert row["Catatan"].startswith(f"{check.count} kekurangan: ")
     assert book["Daftar Inovasi"].freeze_panes == "A2"
 
     header, [profile] = _rows(book["Profil Inovasi"], "Nama Inovasi", NAME_ACCENTS)
@@ -103,7 +109,7 @@ def test_indicator_lines(app, db, operator):
     answers[17].verification_status = VerificationStatus.DITOLAK
     answers[32].verification_status = VerificationStatus.SESUAI
     db.session.flush()
-    book, _ = _book(ExportOptions(2026))
+    book, _ = _book(ExportOptions(2026, include_failing=True))  # 17 (wajib) rejected: it fails the rules
     header, rows = _rows(book["Indikator"], "Nama Inovasi", "Inovasi Indikator Uji")
     assert header[2:9] == ["No", "Indikator", "Informasi", "Bobot", "Parameter", "Skor", "Bukti Dukung"]
     rules = get_rules(2026)

@@ -183,7 +183,7 @@ def test_operator_creates_and_edits_an_innovation(client, make_user, login):
     assert "tidak boleh sebelum" in body and "Teks yang diketik panjang sekali" in body
     response = client.post(f"/innovations/{innovation_id}/profile", data={
         "nama": "Puskesmas Keliling", "tahapan": "uji_coba", "waktu_uji_coba": "2024-05-01",
-        "waktu_penerapan": "2024-06-01",
+        "waktu_penerapan": "2024-06-01", "version": "1",
     })
     assert response.status_code == 302
     detail = client.get(f"/innovations/{innovation_id}").get_data(as_text=True)

@@ -35,7 +35,7 @@ def claimed(db, make_user, make_innovation):
 
 
 def actions(db, action):
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 # --- verification ------------------------------------------------------------------------------
@@ -172,7 +172,8 @@ def test_admin_registers_and_unregisters(db, make_user, make_innovation):
     services.unregister(innovation, by=admin)
     assert innovation.registered_at is None
     assert [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == innovation.id,
-                                                                            AuditEvent.object_type == "innovation"))
+                                                                            AuditEvent.object_type == "innovation")
+                                                 .order_by(AuditEvent.id))
             ][-2:] == ["innovation.register", "innovation.unregister"]
 
 

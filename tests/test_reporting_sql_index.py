@@ -116,7 +116,7 @@ def test_sql_index_equals_the_pure_index(db, make_user, size):
 
 
 def test_lines_of_complete_innovations_are_found_through_the_derived_figures(db, make_user):
-    """A complete innovation (no readiness gap) still shows a rejected line that had evidence, and a
+    """A complete innovation whose only gap is a rejected line that had evidence shows that line, and a
     complete innovation whose lines all count shows none."""
     operator = make_user()
     everything = {i.no: (3, "current", VerificationStatus.SESUAI, None) for i in RULES.indicators}
@@ -124,7 +124,8 @@ def test_lines_of_complete_innovations_are_found_through_the_derived_figures(db,
     assert complete.gap_count == 0 and complete.verified_score == complete.claimed_score
     rejected = build(db, operator, name="Ditolak", urusan="kesehatan", full_profile=True,
                      lines={**everything, 35: (3, "current", VerificationStatus.DITOLAK, None)})
-    assert rejected.gap_count == 0 and rejected.verified_score < rejected.claimed_score
+    # Its one gap is the rejected line (a gap in the operator's checklist, readiness.GapKind.REJECTED).
+    assert rejected.gap_count == 1 and rejected.verified_score < rejected.claimed_score
     for verified in (False, True):
         new = services.district_index(2026, verified=verified, top=1000)
         assert new == old_index(2026, verified=verified, registered_only=True, top=1000)

@@ -1,4 +1,5 @@
 """Reporting pages: dashboard, queue, verification, resubmission, registration, regional values."""
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,12 @@ from innovation.reporting import services
 from innovation.reporting.models import RegionalIndicatorValue
 from innovation.web import Role
 from test_reporting_services import attach
+
+
+def seen_on_page(html: str, no: int) -> str:
+    """The hidden ``seen`` of line ``no``'s verification form: the line as the verifier saw it."""
+    section = html[html.index(f'id="line-{no}"'):]
+    return re.search(r'name="seen" type="hidden" value="([^"]*)"', section).group(1)
 
 
 @pytest.fixture
@@ -29,7 +36,8 @@ def test_verifier_corrects_a_line_and_the_operator_sees_it(client, db, make_user
     assert page.status_code == 200
     assert b"inline=1" in page.data  # evidence opens inline
     response = client.post(f"/reporting/verification/{innovation.id}/lines/16",
-                           data={"status": "diperbaiki", "verified_parameter": "1", "note": "Hanya SK Kepala Dinas."})
+                           data={"status": "diperbaiki", "verified_parameter": "1", "note": "Hanya SK Kepala Dinas.",
+                                 "seen": seen_on_page(page.get_data(as_text=True), 16)})
     assert response.status_code == 302
     answer = services.answer_for(innovation, 16)
     assert answer.verification_status == VerificationStatus.DIPERBAIKI
@@ -47,7 +55,8 @@ def test_missing_note_rerenders_with_the_typed_values(client, db, make_user, log
     innovation, _ = line
     login(make_user(role=Role.ADMIN))
     response = client.post(f"/reporting/verification/{innovation.id}/lines/16",
-                           data={"status": "ditolak", "verified_parameter": "", "note": ""})
+                           data={"status": "ditolak", "verified_parameter": "", "note": "",
+                                 "seen": services.line_fingerprint(services.answer_for(innovation, 16))})
     assert response.status_code == 400
     assert "Catatan wajib diisi" in response.get_data(as_text=True)
     assert services.answer_for(innovation, 16).verification_status is None
@@ -73,7 +82,9 @@ def test_operator_resubmits_from_the_indicator_page(client, db, make_user, login
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/innovations/{innovation.id}/indicators/16")
     assert services.answer_for(innovation, 16).verification_status is None
     page = client.get(f"/innovations/{innovation.id}/indicators/16").get_data(as_text=True)
-    assert "Diajukan ulang" in page and "Ajukan ulang</button>" not in page
+    # The line is to be re-checked: its verdict is history, the resubmission the change.
+    assert "Perlu diperiksa ulang" in page and "diajukan ulang oleh OPD" in page and "SK tidak terbaca." in page
+    assert "Ajukan ulang</button>" not in page
 
 
 def test_operators_are_refused_on_reporting_pages(client, make_user, login, line):

@@ -62,9 +62,9 @@ def event_list_query(
 # of its ``obj=``. A fixed list, since reading them from the log (SELECT DISTINCT) scans every event;
 # tests/test_audit_log.py checks that every literal ``object_type="..."`` in the code is here.
 KNOWN_OBJECT_TYPES: tuple[str, ...] = (
-    "api_token", "assignment", "category", "deadline_extension", "entry", "event", "export", "innovation", "job",
-    "judging_round", "opd", "outbox_delivery", "public_settings", "regional_indicator_value", "round_entry", "rubric",
-    "score_sheet", "user_account", "webhook_endpoint",
+    "api_token", "assignment", "category", "deadline_extension", "entry", "event", "export", "indicator_answer",
+    "innovation", "job", "judging_round", "opd", "outbox_delivery", "public_settings", "regional_indicator_value",
+    "round_entry", "rubric", "score_sheet", "user_account", "webhook_endpoint",
 )
 OBJECT_TYPE_MAX = 40  # AuditEvent.object_type
 

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from innovation.adminkit import active_filter, active_value
+from innovation.concurrency import VersionField
 from innovation.orgs.models import Opd
 from innovation.web import ROLE_LABELS, Role
 
@@ -23,6 +24,7 @@ class UserEditForm(FlaskForm):
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254)])
     role = SelectField(_l("Peran"), choices=ROLE_CHOICES, validators=[DataRequired()])
     opd_id = SelectField(_l("OPD"), coerce=int, default=0)
+    version = VersionField()  # the account's edit version (services.update_user, concurrency.claim)
 
     def set_opd_choices(self, opds: list[Opd], *, current: Opd | None = None) -> None:
         """Active OPDs, plus the account's current one even when it has since been deactivated."""

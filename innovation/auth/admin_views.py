@@ -68,7 +68,7 @@ def user_edit(user_id: int):
         saved = attempt(
             lambda: services.update_user(
                 user, full_name=form.full_name.data, email=form.email.data, role=services.parse_role(form.role.data),
-                opd=_chosen_opd(form, opds), by=current(),
+                opd=_chosen_opd(form, opds), by=current(), version=form.version.data,
             ),
             form=form,
             success=lambda changes: _("Akun %(u)s disimpan.", u=user.username) if changes else _("Tidak ada perubahan."),

@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth import passwords, sessions
 from innovation.auth.models import User, UserSession
+from innovation.concurrency import claim
 from innovation.errors import DomainError
 from innovation.extensions import db
 from innovation.orgs.models import Opd
@@ -169,8 +170,13 @@ def create_account(
     return user, generated
 
 
-def update_user(user: User, *, full_name: str, email: str | None, role: Role, opd: Opd | None, by: User) -> dict:
-    """Change an account's name, email, role and OPD; returns the audited changes ({}: nothing recorded)."""
+def update_user(user: User, *, full_name: str, email: str | None, role: Role, opd: Opd | None, by: User,
+                version: object = None) -> dict:
+    """Change an account's name, email, role and OPD; returns the audited changes ({}: nothing recorded).
+
+    ``version`` is the edit version the form was loaded from: a change based on an older one is refused
+    with what the other admin changed (``concurrency.StaleEdit``); ``None`` (the CLI, imports) changes
+    the current version."""
     full_name, email = clean_full_name(full_name), clean_email(email)
     if user.id == by.id and role != user.role:
         raise AccountError(_("Anda tidak dapat mengubah peran akun Anda sendiri."), "role")
@@ -181,6 +187,7 @@ def update_user(user: User, *, full_name: str, email: str | None, role: Role, op
     user.opd_id = opd.id if opd is not None else None
     changes = diff(user, AUDITED_FIELDS, before)
     if changes:
+        claim(user, version, required=version is not None)
         db.session.flush()
         record("user.update", actor=by, obj=user, opd_id=user.opd_id,
                summary=f"Akun {user.username} diubah: {', '.join(changes)}", changes=changes)

@@ -7,6 +7,7 @@ from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from innovation.concurrency import VersionField
 from innovation.events.models import DEFAULT_CATEGORIES, EntryStatus
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -43,6 +44,7 @@ class EventForm(FlaskForm):
     closes_at = DateTimeLocalField(
         _l("Pendaftaran ditutup (WIT)"), format=LOCAL_FORMATS, validators=[InputRequired()]
     )
+    version = VersionField()  # the event's edit version (services.update_event, concurrency.claim)
 
 
 class EventCreateForm(EventForm):

@@ -16,8 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from innovation.audit.models import AuditEvent
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
+from innovation.concurrency import claim
 from innovation.errors import DomainError
 from innovation.events.models import (
     DEFAULT_CATEGORIES,
@@ -121,9 +123,13 @@ def create_event(
 
 def update_event(
     event: Event, *, name: str, slug: str, year: int, description: str = "", opens_at: datetime,
-    closes_at: datetime, by: User,
+    closes_at: datetime, by: User, version: object = None,
 ) -> dict[str, list]:
-    """Save the event's fields; returns the changes ({field: [old, new]}), also audit-logged."""
+    """Save the event's fields; returns the changes ({field: [old, new]}), also audit-logged.
+
+    ``version`` is the edit version the form was loaded from: a change based on an older one is refused
+    with what the other admin changed (``concurrency.StaleEdit``); ``None`` (the CLI, tests) changes the
+    current version."""
     clean = _clean_event(
         name=name, slug=slug, year=year, description=description, opens_at=opens_at, closes_at=closes_at,
         event=event,
@@ -133,10 +139,24 @@ def update_event(
         setattr(event, key, value)
     changes = diff(event, EVENT_FIELDS, before)
     if changes:
+        claim(event, version, required=version is not None)
         flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug")
         record("event.update", actor=by, obj=event,
                summary=f"Event diubah: {event.name} ({', '.join(changes)})", changes=changes)
     return changes
+
+
+def renamed_event(slug: str, *, look_back: int = 50) -> Event | None:
+    """The event that had ``slug`` before an admin changed it (the latest ``look_back`` event changes),
+    so a form posted to the old address reaches its event and its stale-edit notice, not a 404."""
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "event.update",
+                                                          AuditEvent.object_type == "event")
+                                .order_by(AuditEvent.id.desc()).limit(look_back))
+    for logged in events:
+        old = (logged.changes or {}).get("slug")
+        if isinstance(old, list) and old and old[0] == slug and logged.object_id is not None:
+            return db.session.get(Event, logged.object_id)
+    return None
 
 
 # --- categories ------------------------------------------------------------------------------

@@ -163,7 +163,11 @@ def create():
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(slug: str):
-    event = _event_or_404(slug)
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None and request.method == "POST":  # renamed meanwhile: save to it (or see what changed)
+        event = services.renamed_event(slug)
+    if event is None:
+        abort(404)
     form = EventForm(obj=None if request.method == "POST" else event)
     if request.method == "GET":
         form.opens_at.data = _local_input(event.opens_at)
@@ -172,7 +176,7 @@ def edit(slug: str):
         lambda: services.update_event(
             event, name=form.name.data, slug=form.slug.data, year=form.year.data,
             description=form.description.data, opens_at=_utc(form.opens_at.data),
-            closes_at=_utc(form.closes_at.data), by=current(),
+            closes_at=_utc(form.closes_at.data), by=current(), version=form.version.data,
         ),
         form=form, success=lambda changes: _("Event disimpan.") if changes else _("Tidak ada perubahan."),
     ):

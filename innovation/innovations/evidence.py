@@ -23,8 +23,9 @@ from sqlalchemy import select
 from innovation.audit.services import record
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
+from innovation.innovations import recheck
 from innovation.innovations.models import Evidence, Innovation
-from innovation.innovations.services import InnovationError, refresh_derived
+from innovation.innovations.services import InnovationError, get_answer, refresh_derived
 from innovation.storage.intake import CONTROL_CHARACTERS, MAX_NAME_LENGTH, store_upload
 from innovation.storage.sniffing import SniffError, format_mb, max_bytes_for, types_label
 from innovation.web import id_in_range
@@ -130,6 +131,17 @@ def _supersede(replaces: Evidence | None, now) -> None:
         replaces.superseded_at = now
 
 
+def _invalidate(innovation: Innovation, target: Target, *, by: User, replaces: Evidence | None, new: str) -> None:
+    """New evidence on a verified indicator line sends it back to the verifier (recheck.invalidate)."""
+    if target.indicator_no is None:
+        return
+    answer = get_answer(innovation, target.indicator_no)
+    if replaces is not None:
+        recheck.invalidate(answer, recheck.Change.EVIDENCE_REPLACED, by=by, old=replaces.display_name, new=new)
+    else:
+        recheck.invalidate(answer, recheck.Change.EVIDENCE_ADDED, by=by, new=new)
+
+
 def attach_file(
     innovation: Innovation, *, indicator_no: int | None = None, slot: str | None = None,
     stream: BinaryIO, filename: str, by: User, replaces: Evidence | None = None,
@@ -150,6 +162,7 @@ def attach_file(
             )
             db.session.add_all([stored, evidence])
             db.session.flush()
+            _invalidate(innovation, target, by=by, replaces=replaces, new=stored.original_name)
             refresh_derived(innovation)
             record(
                 "evidence.replace" if replaces is not None else "evidence.attach", actor=by, obj=innovation,
@@ -197,6 +210,7 @@ def attach_link(
     )
     db.session.add(evidence)
     db.session.flush()
+    _invalidate(innovation, target, by=by, replaces=replaces, new=evidence.display_name)
     refresh_derived(innovation)
     record("evidence.link", actor=by, obj=innovation, summary=f"Tautan bukti {target.label}: {url}"[:500],
            changes={"evidence_id": evidence.id, "indicator_no": target.indicator_no, "slot": target.slot,
@@ -210,6 +224,9 @@ def remove_evidence(evidence: Evidence, *, by: User) -> Evidence:
         raise EvidenceError(_("Bukti ini sudah tidak berlaku (sudah diganti atau dihapus)."), status=409)
     evidence.removed_at = utcnow()
     innovation = evidence.innovation
+    if evidence.indicator_no is not None:
+        recheck.invalidate(get_answer(innovation, evidence.indicator_no), recheck.Change.EVIDENCE_REMOVED, by=by,
+                           old=evidence.display_name)
     refresh_derived(innovation)
     where = evidence.indicator_no if evidence.indicator_no is not None else evidence.profile_slot
     record("evidence.remove", actor=by, obj=innovation, summary=f"Bukti dihapus ({where}): {evidence.display_name}"[:500],

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, Select, html_params
 
+from innovation.concurrency import VersionField
 from innovation.rules import Rules, available_years
 
 
@@ -108,6 +109,7 @@ class ProfileForm(FlaskForm):
     tujuan = TextAreaField("Tujuan", validators=[Optional(), Length(max=100_000)])
     manfaat = TextAreaField("Manfaat", validators=[Optional(), Length(max=100_000)])
     hasil = TextAreaField("Hasil Inovasi", validators=[Optional(), Length(max=100_000)])
+    version = VersionField()  # the profile's edit version (concurrency.claim)
 
     def setup(self, rules: Rules) -> ProfileForm:
         for name, option_list in (
@@ -135,3 +137,5 @@ class AnswerForm(FlaskForm):
     informasi = TextAreaField(
         _l("Informasi (penjelasan singkat bukti dukung)"), validators=[Optional(), Length(max=20_000)]
     )
+    # The answer's edit version, "0" when the indicator had no answer yet (services.save_answer).
+    version = VersionField()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -41,6 +41,8 @@ class Innovation(Versioned, db.Model):
         Index("ix_innovation_nama_id", "nama", "id"),  # the dashboard's order (migration 0006)
         Index("ix_innovation_updated_at", "updated_at"),  # reporting.index_cache's fingerprint
         Index("ix_innovation_derived_at", "derived_at"),  # the same (migration 0008)
+        # The verification queue's order: lines to be re-checked first (migration 0012).
+        Index("ix_innovation_recheck_queue", "recheck_since", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +72,10 @@ class Innovation(Versioned, db.Model):
     rancang_bangun_words: Mapped[int] = mapped_column(default=0)
     claimed_score: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("0"))
     verified_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
-    gap_count: Mapped[int] = mapped_column(default=0)
+    gap_count: Mapped[int] = mapped_column(default=0)  # readiness.Readiness.count: "N kekurangan"
+    blocking_gap_count: Mapped[int] = mapped_column(default=0, server_default="0")  # of which disclaim it
+    # The earliest of its claimed lines to be re-checked (IndicatorAnswer.recheck_since), None when none is.
+    recheck_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Registration with Kemendagri (the export takes registered innovations by default).
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -142,8 +147,17 @@ class IndicatorAnswer(Versioned, db.Model):
     verification_note: Mapped[str | None] = mapped_column(Text)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Perlu diperiksa ulang": the line had a verdict, then its evidence, parameter or basis changed (or the
+    # OPD resubmitted it). The verdict above is cleared (the line counts as claimed, like any line awaiting
+    # the verifier); ``recheck`` keeps it as history with what changed since (innovations.recheck).
+    recheck_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recheck: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     innovation: Mapped[Innovation] = relationship(back_populates="answers")
+
+    @property
+    def awaiting_recheck(self) -> bool:
+        return self.recheck_since is not None and self.verification_status is None
 
 
 class PublicDecision(StrEnum):

@@ -1,21 +1,31 @@
-"""The readiness checklist: every gap that would cost points or get an innovation disclaimed.
+"""The one definition of a gap ("kekurangan"): everything that would cost points or get an innovation
+disclaimed, as the innovation list, its page, the readiness checklist, an Innovation Week entry, the
+district dashboard, the judges' administrative selection and the Kemendagri export all count it.
 
-Pure: takes the profile as a mapping of field values, the indicator claims and which indicators
-(and profile slots) have evidence, and the year's rules. Returns gaps in the order a person fixes
-them. Messages are lazy translations, rendered in the reader's language.
+Pure: takes the profile as a mapping of field values, the indicator claims (with the planning
+office's verdicts) and which indicators have evidence, and the year's rules. ``check`` returns the
+gaps in the order a person fixes them, each with its kind (a profile field, a missing answer, missing
+evidence, a line the verifier rejected, a line the verifier corrected) and its severity (the
+innovation is not assessed, or points are lost). Suggestions that cost nothing certain (an optional
+indicator left empty) are ``advice``, listed apart and never counted as a gap: the count that
+differed between pages ("22 kekurangan" on the list, "37 kekurangan" on the entry page, which also
+counted the suggestions) is ``Readiness.count`` everywhere, worded by ``summary``. Messages are lazy
+translations, rendered in the reader's language.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from innovation.innovations.scoring import Claim, line_score
-from innovation.rules import Rules
+from innovation.innovations.scoring import Claim, line_score, verified_parameter
+from innovation.rules import Indicator, Rules
 
 WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 
@@ -48,7 +58,24 @@ def word_count(text: str | None) -> int:
 class Severity(StrEnum):
     DISCLAIM = "disclaim"  # the innovation is not assessed / scores zero
     POINTS = "points"  # points are lost
-    ADVICE = "advice"  # worth doing, no score effect
+    ADVICE = "advice"  # worth doing, no certain score effect: a suggestion, never counted as a gap
+
+
+class GapKind(StrEnum):
+    PROFILE = "profile"  # a profile field empty, too short or with impossible dates
+    ANSWER = "answer"  # an indicator's parameter (or basis) not chosen
+    EVIDENCE = "evidence"  # an indicator without evidence
+    REJECTED = "rejected"  # the verifier rejected the line (ditolak): it scores 0
+    NEEDS_FIX = "needs_fix"  # the verifier corrected the line's parameter (diperbaiki)
+
+
+KIND_LABELS = {
+    GapKind.PROFILE: _l("profil"),
+    GapKind.ANSWER: _l("parameter belum dipilih"),
+    GapKind.EVIDENCE: _l("bukti dukung"),
+    GapKind.REJECTED: _l("ditolak verifikator"),
+    GapKind.NEEDS_FIX: _l("diperbaiki verifikator"),
+}
 
 
 @dataclass(frozen=True)
@@ -57,29 +84,84 @@ class Gap:
     severity: Severity
     message: Any  # a lazy string
     anchor: str = ""  # where on the page to fix it, e.g. "field-rancang_bangun" or "indicator-16"
-    points: int = 0
+    points: int = 0  # points the gap costs (a correction upwards: negative)
+    kind: GapKind = GapKind.PROFILE
+    note: str | None = None  # the verifier's note, for a rejected or corrected line
+
+    @property
+    def text(self) -> str:
+        """The message with the verifier's note, as plain text (the export's Catatan, LAPORAN.txt)."""
+        message = str(self.message)
+        return f"{message} {gettext('Catatan verifikator: %(note)s', note=self.note)}" if self.note else message
 
 
 @dataclass
 class Readiness:
-    gaps: list[Gap] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)  # what costs points or the whole score
+    advice: list[Gap] = field(default_factory=list)  # suggestions, not counted
 
     @property
     def ready(self) -> bool:
-        return not any(g.severity in (Severity.DISCLAIM, Severity.POINTS) for g in self.gaps)
+        return not self.gaps
 
     @property
     def blocking(self) -> list[Gap]:
+        """The gaps that get the innovation disclaimed (not assessed)."""
         return [g for g in self.gaps if g.severity == Severity.DISCLAIM]
 
     @property
     def count(self) -> int:
-        """Gaps that cost points or the whole score (advice does not count)."""
-        return sum(1 for g in self.gaps if g.severity != Severity.ADVICE)
+        """The number of gaps: the one figure every page shows as "N kekurangan"."""
+        return len(self.gaps)
+
+    @property
+    def by_kind(self) -> list[tuple[GapKind, int]]:
+        """(kind, number of gaps) in the order of ``GapKind``, kinds without gaps left out."""
+        counts = Counter(g.kind for g in self.gaps)
+        return [(kind, counts[kind]) for kind in GapKind if counts[kind]]
+
+    @property
+    def summary(self) -> str:
+        return summary(self.count, len(self.blocking))
+
+
+def summary(count: int, blocking: int = 0) -> str:
+    """The one wording of the gap count, e.g. "3 kekurangan (1 membuat inovasi tidak dinilai)"."""
+    if not count:
+        return gettext("Tidak ada kekurangan.")
+    text = ngettext("%(num)d kekurangan", "%(num)d kekurangan", count)
+    if blocking:
+        text += " " + ngettext("(%(num)d membuat inovasi tidak dinilai)", "(%(num)d membuat inovasi tidak dinilai)",
+                               blocking)
+    return text
 
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _verdict_gap(indicator: Indicator, claim: Claim, has_evidence: bool) -> Gap | None:
+    """The gap a rejected or corrected line leaves in the operator's checklist, with the verifier's note."""
+    anchor = f"indicator-{indicator.no}"
+    claimed = line_score(indicator, claim.parameter, has_evidence)
+    if claim.verified_status == "ditolak":
+        if indicator.mandatory:
+            return Gap(f"indicator:{indicator.no}:rejected", Severity.DISCLAIM,
+                       _l("%(no)d %(name)s (wajib): ditolak verifikator; skor baris ini 0.",
+                          no=indicator.no, name=indicator.name), anchor, claimed, GapKind.REJECTED,
+                       claim.verification_note)
+        return Gap(f"indicator:{indicator.no}:rejected", Severity.POINTS,
+                   _l("%(no)d %(name)s: ditolak verifikator (hilang %(points)d poin).",
+                      no=indicator.no, name=indicator.name, points=claimed), anchor, claimed, GapKind.REJECTED,
+                   claim.verification_note)
+    if claim.verified_status == "diperbaiki":
+        corrected = verified_parameter(claim)
+        return Gap(f"indicator:{indicator.no}:corrected", Severity.POINTS,
+                   _l("%(no)d %(name)s: parameter diperbaiki verifikator dari %(old)s menjadi %(new)s.",
+                      no=indicator.no, name=indicator.name, old=claim.parameter, new=corrected),
+                   anchor, claimed - line_score(indicator, corrected, has_evidence), GapKind.NEEDS_FIX,
+                   claim.verification_note)
+    return None
 
 
 def check(
@@ -124,30 +206,37 @@ def check(
         parameter = claim.parameter if claim else None
         anchor = f"indicator-{indicator.no}"
         has_evidence = indicator.no in evidence_nos
+        verdict = _verdict_gap(indicator, claim, has_evidence) if claim and parameter else None
+        if verdict is not None:  # the verifier's verdict is the line's one gap: fix what the note says
+            add(verdict)
+            continue
         if indicator.bases and parameter and not (claim and indicator.basis(claim.basis)):
             add(Gap(f"indicator:{indicator.no}:basis", Severity.POINTS,
-                    _l("%(no)d %(name)s: pilih dasar penilaian (a-f).", no=indicator.no, name=indicator.name), anchor))
+                    _l("%(no)d %(name)s: pilih dasar penilaian (a-f).", no=indicator.no, name=indicator.name), anchor,
+                    kind=GapKind.ANSWER))
         if indicator.mandatory:
             if not parameter:
                 add(Gap(f"indicator:{indicator.no}:parameter", Severity.DISCLAIM,
                         _l("%(no)d %(name)s (wajib): parameter belum dipilih.", no=indicator.no, name=indicator.name),
-                        anchor, indicator.max_score))
+                        anchor, indicator.max_score, GapKind.ANSWER))
             if not has_evidence:
                 add(Gap(f"indicator:{indicator.no}:evidence", Severity.DISCLAIM,
                         _l("%(no)d %(name)s (wajib): bukti dukung belum diunggah; skor baris ini 0.",
                            no=indicator.no, name=indicator.name), anchor,
-                        line_score(indicator, parameter or 1, True)))
+                        line_score(indicator, parameter or 1, True), GapKind.EVIDENCE))
         elif parameter and not has_evidence:
             points = line_score(indicator, parameter, True)
             add(Gap(f"indicator:{indicator.no}:evidence", Severity.POINTS,
                     _l("%(no)d %(name)s: tanpa bukti dukung skor 0 (hilang %(points)d poin).",
-                       no=indicator.no, name=indicator.name, points=points), anchor, points))
+                       no=indicator.no, name=indicator.name, points=points), anchor, points, GapKind.EVIDENCE))
         elif not parameter and has_evidence:
             add(Gap(f"indicator:{indicator.no}:parameter", Severity.POINTS,
                     _l("%(no)d %(name)s: bukti ada, tetapi parameter belum dipilih.", no=indicator.no, name=indicator.name),
-                    anchor, indicator.bobot))
+                    anchor, indicator.bobot, GapKind.ANSWER))
         elif not parameter:
-            add(Gap(f"indicator:{indicator.no}:empty", Severity.ADVICE,
-                    _l("%(no)d %(name)s belum diisi (sampai %(points)d poin).",
-                       no=indicator.no, name=indicator.name, points=indicator.max_score), anchor, indicator.max_score))
+            result.advice.append(Gap(
+                f"indicator:{indicator.no}:empty", Severity.ADVICE,
+                _l("%(no)d %(name)s belum diisi (sampai %(points)d poin).",
+                   no=indicator.no, name=indicator.name, points=indicator.max_score), anchor, indicator.max_score,
+                GapKind.ANSWER))
     return result

@@ -17,6 +17,7 @@ class Claim:
     basis: str | None = None
     verified_status: str | None = None  # sesuai / diperbaiki / ditolak
     verified_parameter: int | None = None
+    verification_note: str | None = None  # the verifier's note (shown with a rejected or corrected line)
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
+from innovation.concurrency import StaleEdit, changes_since, claim
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
-from innovation.innovations import readiness, scoring
+from innovation.innovations import readiness, recheck, scoring
 from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation
 from innovation.orgs.models import Opd
 from innovation.rules import Rules, get_rules, latest_year
@@ -50,6 +52,7 @@ def claims_of(innovation: Innovation) -> dict[int, scoring.Claim]:
         a.indicator_no: scoring.Claim(
             a.parameter, a.basis,
             a.verification_status.value if a.verification_status else None, a.verified_parameter,
+            a.verification_note if a.verification_status else None,
         )
         for a in innovation.answers
     }
@@ -97,7 +100,8 @@ def current_evidence_rows(innovation_id: int) -> list[EvidenceRow]:
 
 
 def claims_by_id(innovation_id: int) -> dict[int, scoring.Claim]:
-    """``claims_of`` without loading the answers as objects."""
+    """``claims_of`` without loading the answers as objects, and without the verifier's notes (the
+    judges' score page reads this: it shows that a line was rejected, not the planning office's words)."""
     rows = db.session.execute(
         select(IndicatorAnswer.indicator_no, IndicatorAnswer.parameter, IndicatorAnswer.basis,
                IndicatorAnswer.verification_status, IndicatorAnswer.verified_parameter)
@@ -136,7 +140,8 @@ def assess(innovation: Innovation) -> Assessment:
 
 
 def refresh_derived(innovation: Innovation) -> Assessment:
-    """Recompute the figures kept on the row (score, words, gap count) after any change."""
+    """Recompute the figures kept on the row (score, words, gap counts, the earliest line to re-check)
+    after any change."""
     db.session.flush()
     db.session.refresh(innovation, ["answers", "evidence"])
     result = assess(innovation)
@@ -152,6 +157,9 @@ def refresh_derived(innovation: Innovation) -> Assessment:
     innovation.claimed_score = Decimal(result.total)
     innovation.rancang_bangun_words = readiness.word_count(innovation.rancang_bangun)
     innovation.gap_count = result.readiness.count
+    innovation.blocking_gap_count = len(result.readiness.blocking)
+    innovation.recheck_since = min((a.recheck_since for a in innovation.answers if a.awaiting_recheck and a.parameter),
+                                   default=None)
     if any(a.verification_status for a in innovation.answers):
         verified = scoring.score_verified_lines(innovation.rules, claims_of(innovation), evidence_indicator_nos(innovation))
         innovation.verified_score = Decimal(scoring.total(verified))
@@ -239,14 +247,20 @@ def clean_profile(innovation: Innovation, data: dict[str, Any]) -> dict[str, Any
     return clean
 
 
-def update_profile(innovation: Innovation, data: dict[str, Any], *, by: User) -> dict[str, list[Any]]:
-    """Save the profile; returns the changes ({field: [old, new]}), also written to the audit log."""
+def update_profile(innovation: Innovation, data: dict[str, Any], *, by: User,
+                   version: object = None) -> dict[str, list[Any]]:
+    """Save the profile; returns the changes ({field: [old, new]}), also written to the audit log.
+
+    ``version`` is the edit version the form was loaded from: a change based on an older one is refused
+    with what the other person changed (``concurrency.StaleEdit``). ``None`` (demo data, tests) changes
+    the current version."""
     clean = clean_profile(innovation, data)
     before = snapshot(innovation, PROFILE_FIELDS)
     for name, value in clean.items():
         setattr(innovation, name, value)
     changes = diff(innovation, PROFILE_FIELDS, before)
     if changes:
+        claim(innovation, version, required=version is not None)
         refresh_derived(innovation)
         logged = {k: (v if k not in ("rancang_bangun", "tujuan", "manfaat", "hasil") else
                       [f"{readiness.word_count(v[0])} kata", f"{readiness.word_count(v[1])} kata"])
@@ -262,8 +276,12 @@ def get_answer(innovation: Innovation, indicator_no: int) -> IndicatorAnswer | N
 
 def save_answer(
     innovation: Innovation, indicator_no: int, *, parameter: int | None, basis: str | None,
-    informasi: str, by: User,
+    informasi: str, by: User, version: object = None,
 ) -> IndicatorAnswer:
+    """Save the OPD's answer to one indicator. ``version`` is the answer's edit version the form was
+    loaded from ("0": the indicator had no answer then); a save based on an older one is refused with
+    what the other person changed (``concurrency.StaleEdit``). ``None`` (demo data, tests) saves over
+    whatever is there."""
     rules = innovation.rules
     try:
         indicator = rules.indicator(indicator_no)
@@ -279,9 +297,9 @@ def save_answer(
     else:
         basis = None
     answer = get_answer(innovation, indicator_no)
-    if answer is None:
-        answer = IndicatorAnswer(innovation=innovation, indicator_no=indicator_no)
-        db.session.add(answer)
+    created = answer is None
+    if created:
+        answer = IndicatorAnswer(indicator_no=indicator_no)  # joined to the innovation once inserted
         before = {"parameter": None, "basis": None, "informasi": ""}
     else:
         before = snapshot(answer, ["parameter", "basis", "informasi"])
@@ -290,16 +308,39 @@ def save_answer(
     answer.informasi = (informasi or "").strip()[:20_000]
     answer.updated_by_id = by.id
     changes = diff(answer, ["parameter", "basis", "informasi"], before)
+    if created:
+        _insert_answer(innovation, answer)
+    elif changes:
+        # The form was loaded before anyone answered ("0") or from an older version: refused, named.
+        claim(answer, None if str(version).strip() == "0" else version, required=version is not None)
     if changes:
-        if "parameter" in changes and answer.verification_status is not None:
-            # A changed claim goes back to the verifier.
-            answer.verification_status = None
-            answer.verified_parameter = None
+        # A changed claim goes back to the verifier, its verdict kept as history (recheck.invalidate).
+        for name in ("parameter", "basis"):
+            if name in changes:
+                recheck.invalidate(answer, name, by=by, old=changes[name][0], new=changes[name][1])
         refresh_derived(innovation)
-        record("indicator.update", actor=by, obj=innovation, object_type="innovation",
-               summary=f"Indikator {indicator_no} {indicator.name}: parameter {before['parameter']} -> {parameter}",
-               changes={**changes, "indicator_no": indicator_no})
+        record("indicator.update", actor=by, obj=answer, opd_id=innovation.opd_id,
+               summary=f"{innovation.nama}, indikator {indicator_no} {indicator.name}: "
+                       f"parameter {before['parameter']} -> {parameter}"[:500],
+               changes={**changes, "_innovation_id": innovation.id, "_indicator_no": indicator_no})
     return answer
+
+
+def _insert_answer(innovation: Innovation, answer: IndicatorAnswer) -> None:
+    """Insert a new answer; one that another save inserted first (both forms loaded with no answer) is
+    refused as a stale edit naming it, not a server error."""
+    try:
+        with db.session.begin_nested():
+            answer.innovation_id = innovation.id
+            db.session.add(answer)
+            db.session.flush()
+    except IntegrityError:
+        existing = db.session.scalar(select(IndicatorAnswer).where(
+            IndicatorAnswer.innovation_id == innovation.id, IndicatorAnswer.indicator_no == answer.indicator_no))
+        if existing is None:
+            raise
+        raise StaleEdit(existing, None, changes_since(existing, None)) from None
+    innovation.answers.append(answer)
 
 
 def list_query(*, opd_id: int | None = None, search: str = "", tahapan: str | None = None, urusan: str | None = None):

@@ -4,20 +4,38 @@ Evidence routes are in ``evidence_views.py``; both sit on the blueprint of ``blu
 """
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from innovation import web
 from innovation.extensions import db
-from innovation.innovations import policy, services
+from innovation.innovations import policy, readiness, services
 from innovation.innovations.blueprint import bp
 from innovation.innovations.forms import AnswerForm, NewInnovationForm, ProfileForm
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
 from innovation.rules import get_rules, latest_year
 from innovation.web import ensure, role_required
+
+
+@bp.app_template_global("gap_summary")
+def gap_summary(count: int, blocking: int = 0) -> str:
+    """The one wording of a gap count (``readiness.summary``), for lists that show the stored figures.
+
+    Kept per request: a page of 25 rows has a handful of distinct counts, and each wording costs two
+    catalog look-ups (about 60 us)."""
+    known = g.setdefault("gap_summaries", {})
+    key = (count or 0, blocking or 0)
+    if key not in known:
+        known[key] = readiness.summary(*key)
+    return known[key]
+
+
+@bp.app_template_global("gap_kind_label")
+def gap_kind_label(kind: readiness.GapKind) -> str:
+    return str(readiness.KIND_LABELS[kind])
 
 
 def _load(innovation_id: int, *, edit: bool = False) -> Innovation:
@@ -99,7 +117,7 @@ def profile(innovation_id: int):
         form.urusan_lain.data = list(innovation.urusan_lain or [])
     if form.validate_on_submit():
         saved = web.attempt(
-            lambda: services.update_profile(innovation, form.values(), by=web.current()),
+            lambda: services.update_profile(innovation, form.values(), by=web.current(), version=form.version.data),
             success=lambda changes: _("Profil tersimpan.") if changes else _("Tidak ada perubahan."), form=form)
         if saved:
             return redirect(url_for("innovations.detail", innovation_id=innovation.id))
@@ -125,6 +143,7 @@ def indicator(innovation_id: int, no: int):
         parameter=str(answer.parameter) if answer and answer.parameter else None,
         basis=answer.basis if answer else None,
         informasi=answer.informasi if answer else "",
+        version=str(answer.version) if answer else "0",
     )
     form.parameter.choices = [SelectChoice(str(i + 1), label) for i, label in enumerate(item.parameters)]
     form.basis.choices = [SelectChoice(b.code, f"{b.code}) {b.label}") for b in item.bases]
@@ -139,6 +158,7 @@ def indicator(innovation_id: int, no: int):
                     basis=form.basis.data or None,
                     informasi=form.informasi.data or "",
                     by=web.current(),
+                    version=form.version.data,
                 ),
                 success=_("Indikator %(no)d tersimpan.", no=no), form=form)
             if saved:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -25,6 +25,7 @@ class VerifyLineForm(FlaskForm):
     verified_parameter = SelectField(_l("Parameter hasil perbaikan"), choices=[SelectChoice(v, v or "—") for v in ("", "1", "2", "3")],
                                      validators=[Optional()])
     note = TextAreaField(_l("Catatan verifikator"), validators=[Optional(), Length(max=5000)])
+    seen = HiddenField()  # reporting.services.line_fingerprint of the line as the page showed it
 
     def parameter_value(self) -> int | None:
         raw = self.verified_parameter.data

@@ -16,9 +16,11 @@ from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from innovation.audit.services import record
 from innovation.auth.models import User
+from innovation.concurrency import StaleEdit, changes_since, claim
 from innovation.extensions import db, utcnow
 from innovation.reporting.models import RegionalEvidence, RegionalIndicatorValue
 from innovation.reporting.policy import can_edit_regional
@@ -63,11 +65,36 @@ def _clean_url(raw: Any, field: str, name: str) -> str | None:
     return url
 
 
-def save_regional_values(year: int, values: dict[int, dict[str, Any]], *, by: User) -> int:
+class StaleRegionalValues(ReportingError):
+    """Some lines were saved by someone else since the form was loaded: nothing was saved. ``lines`` =
+    [(indicator number, label, StaleEdit)] name who changed what; ``current_versions`` go into the form
+    so that saving again, after reading them, is a deliberate overwrite."""
+
+    def __init__(self, lines: list[tuple[int, str, StaleEdit]]):
+        who = ", ".join(dict.fromkeys(c.actor for _no, _label, e in lines for c in e.changes)) or _("pengguna lain")
+        super().__init__(_(
+            "Nilai indikator daerah %(nos)s sudah diubah oleh %(who)s sejak Anda membuka halaman ini. Isian Anda "
+            "belum disimpan dan masih ada di formulir: periksa perubahan mereka, lalu simpan lagi.",
+            nos=", ".join(str(no) for no, _label, _error in lines), who=who))
+        self.lines = lines
+        self.current_versions = {no: error.current_version for no, _label, error in lines}
+
+
+def _blank(row: RegionalIndicatorValue) -> bool:
+    """A row nobody has saved values into (made by a file upload): what a form loaded without it showed."""
+    return row.score == 0 and not row.note and not row.evidence_url
+
+
+def save_regional_values(year: int, values: dict[int, dict[str, Any]], *, by: User,
+                         versions: dict[int, Any] | None = None) -> int:
     """Save the regional indicator values of ``year``; ``values[no] = {score, note, evidence_url}``.
 
     Every line is checked before anything changes (all or nothing). Returns the number of lines changed;
     each changed line is logged with its old and new values.
+
+    ``versions[no]`` is the edit version of line ``no`` the form was loaded from ("0": no row yet). A
+    changed line whose row was saved by someone else since is refused, with every such line named
+    (``StaleRegionalValues``); ``None`` (tests, scripts) saves over the current values.
     """
     if not can_edit_regional(by):
         raise ReportingError(_("Hanya admin dan verifikator yang boleh mengisi indikator daerah."))
@@ -87,20 +114,43 @@ def save_regional_values(year: int, values: dict[int, dict[str, Any]], *, by: Us
         clean[no] = (score, note, _clean_url(raw.get("evidence_url"), f"evidence_url-{no}", label))
     existing = regional_values(year)
     changed = 0
+    stale: list[tuple[int, str, StaleEdit]] = []
     for no, (score, note, url) in sorted(clean.items()):
         row = existing.get(no)
         old = (row.score, row.note, row.evidence_url) if row else (Decimal("0.00"), "", None)
         if (score, note, url) == old:
             continue
+        if row is not None and versions is not None:
+            loaded = versions.get(no)
+            if str(loaded).strip() == "0" and _blank(row):
+                loaded = row.version  # only a file was added since: the values the form showed still hold
+            try:
+                claim(row, None if str(loaded).strip() == "0" else loaded)
+            except StaleEdit as error:
+                stale.append((no, f"{no}. {known[no].name}", error))
+                continue
         if row is None:
-            row = RegionalIndicatorValue(year=year, indicator_no=no)
-            db.session.add(row)
+            row = RegionalIndicatorValue(year=year, indicator_no=no, score=score, note=note, evidence_url=url,
+                                         updated_by_id=by.id)
+            try:
+                with db.session.begin_nested():  # another save may have made this line's row meanwhile
+                    db.session.add(row)
+                    db.session.flush()
+            except IntegrityError:
+                made = regional_values(year).get(no)
+                if made is None:
+                    raise
+                stale.append((no, f"{no}. {known[no].name}", StaleEdit(made, None, changes_since(made, None))))
+                continue
         row.score, row.note, row.evidence_url, row.updated_by_id = score, note, url, by.id
         changed += 1
-        record("regional.update", actor=by, object_type="regional_indicator_value", object_id=None,
+        db.session.flush()  # the row's id (and version) for its audit event
+        record("regional.update", actor=by, obj=row,
                summary=f"Indikator daerah {year} no. {no} {known[no].name}: {old[0]} -> {score}",
                changes={"year": year, "indicator_no": no, "score": [old[0], score], "note": [old[1], note],
                         "evidence_url": [old[2], url]})
+    if stale:
+        raise StaleRegionalValues(stale)
     db.session.flush()
     return changed
 

@@ -35,20 +35,30 @@ def regional():
                "evidence_url": (rows[r.no].evidence_url or "") if r.no in rows else ""}
         for r in rules.regional_indicators
     }
+    # The edit version of each line the form was loaded from ("0": no row yet), concurrency.claim.
+    versions: dict[int, str] = {r.no: str(rows[r.no].version) if r.no in rows else "0"
+                                for r in rules.regional_indicators}
     error_field = None
+    stale = None
     if request.method == "POST":
         typed = {r.no: {name: request.form.get(f"{name}-{r.no}", "") for name in ("score", "note", "evidence_url")}
                  for r in rules.regional_indicators}
+        versions = {r.no: request.form.get(f"version-{r.no}", "") for r in rules.regional_indicators}
         saved = web.attempt(
-            lambda: regional_services.save_regional_values(year, typed, by=user),
+            lambda: regional_services.save_regional_values(year, typed, by=user, versions=versions),
             success=lambda changed: (_("%(n)d nilai indikator daerah disimpan.", n=changed) if changed
                                      else _("Tidak ada perubahan.")))
         if saved:
             return redirect(url_for("reporting.regional", year=year))
         error_field = saved.error.field
+        if isinstance(saved.error, regional_services.StaleRegionalValues):
+            stale = saved.error  # the others' changes are shown; saving again overwrites them knowingly
+            versions.update({no: str(v) for no, v in stale.current_versions.items()})
+            rows = regional_services.regional_values(year)
     spd = sum((rows[r.no].score for r in rules.regional_indicators if r.no in rows), start=0)
     return render_template("reporting/regional.html", rules=rules, year=year, years=available_years(),
-                           rows=rows, typed=typed, error_field=error_field, spd=spd,
+                           rows=rows, typed=typed, error_field=error_field, spd=spd, versions=versions, stale=stale,
+                           stale_labels={"score": _("Nilai"), "note": _("Catatan"), "evidence_url": _("Tautan bukti")},
                            files=regional_services.current_evidence(year),
                            max_files=regional_services.MAX_CURRENT_FILES,
                            file_hint=_("Jenis: %(types)s. Maksimal %(mb)s MB per berkas.",

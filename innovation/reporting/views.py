@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from innovation import web
 from innovation.extensions import db
+from innovation.innovations import recheck
 from innovation.innovations import services as innovations
 from innovation.innovations.models import Innovation, VerificationStatus
 from innovation.innovations.policy import EDITORS
@@ -103,8 +104,8 @@ def queue():
     rules = get_rules(latest_year())
     filters, opds = _filters()
     page = db.paginate(services.queue_query(filters), per_page=PER_PAGE, error_out=False)
-    pending = services.pending_counts(i.id for i in page.items)
-    return render_template("reporting/queue.html", page=page, rules=rules, pending=pending, opds=opds)
+    rows = services.queue_rows(i.id for i in page.items)
+    return render_template("reporting/queue.html", page=page, rules=rules, rows=rows, opds=opds)
 
 
 def _verify_page(innovation: Innovation, *, failed_no: int | None = None, failed_form: VerifyLineForm | None = None,
@@ -120,15 +121,20 @@ def _verify_page(innovation: Innovation, *, failed_no: int | None = None, failed
         answer = answers.get(line.no)
         if line.no == failed_no and failed_form is not None:
             forms[line.no] = failed_form
+            if answer is not None:  # the page now shows the line as it is: a save from here judges that
+                failed_form.seen.data = services.line_fingerprint(answer)
         elif answer is not None and answer.parameter:
             forms[line.no] = VerifyLineForm(formdata=None, data={
                 "status": answer.verification_status.value if answer.verification_status else None,
                 "verified_parameter": str(answer.verified_parameter or ""),
                 "note": answer.verification_note or "",
+                "seen": services.line_fingerprint(answer),
             })
+    rechecks = {no: recheck.view(a.recheck_since, a.recheck) for no, a in answers.items()
+                if a.awaiting_recheck and a.parameter}
     return render_template(
         "reporting/verify.html", innovation=innovation, rules=rules, assessment=assessment,
-        answers=answers, forms=forms, status_labels=STATUS_LABELS, failed_no=failed_no,
+        answers=answers, forms=forms, status_labels=STATUS_LABELS, failed_no=failed_no, rechecks=rechecks,
         evidence={line.no: [e for e in current if e.indicator_no == line.no] for line in assessment.lines},
     ), status
 
@@ -151,7 +157,8 @@ def verify_line(innovation_id: int, no: int):
         if not form.validate_on_submit():
             raise services.ReportingError(_("Periksa kembali isian verifikasi."))
         answer = services.answer_for(innovation, no)
-        return services.verify_line(answer, form.status.data, form.parameter_value(), form.note.data, by=user)
+        return services.verify_line(answer, form.status.data, form.parameter_value(), form.note.data, by=user,
+                                    seen=form.seen.data or "")
 
     # The error is flashed and, when it names a field, also shown under it (the page is long).
     decided = web.attempt(decide, success=_("Verifikasi indikator %(no)d tersimpan.", no=no))
@@ -178,6 +185,12 @@ def verification_label(status: VerificationStatus | str | None) -> str:
     if not status:
         return _("Menunggu verifikasi")
     return str(STATUS_LABELS[VerificationStatus(status)])
+
+
+@bp.app_template_global("recheck_view")
+def recheck_view(answer) -> recheck.RecheckView | None:
+    """A line to be re-checked, for ``reporting/_recheck.html``."""
+    return recheck.view(answer.recheck_since, answer.recheck)
 
 
 @bp.app_template_global("can_register_innovations")

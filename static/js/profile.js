@@ -30,9 +30,13 @@
 
   // Drafts: every text field of a form with data-draft-key is saved to localStorage while typing,
   // restored after a dropped connection or a crash, and cleared once the server has saved it.
+  // A form with data-draft-version (its row's edit version, innovation.concurrency) stamps each draft
+  // with the version it was typed on: a draft typed on an older version than the page shows is not
+  // restored blindly over the newer server copy; the page says so and lets the user restore or discard it.
   document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
     var key = "draft:" + form.getAttribute("data-draft-key");
     var stamp = form.getAttribute("data-draft-stamp") || "";
+    var version = form.getAttribute("data-draft-version");
     var fields = form.querySelectorAll("textarea, input[type=text], input[type=date], input:not([type]), select");
     var storage;
     try { storage = window.localStorage; storage.setItem("draft:probe", "1"); storage.removeItem("draft:probe"); }
@@ -40,15 +44,45 @@
 
     var saved = null;
     try { saved = JSON.parse(storage.getItem(key) || "null"); } catch (e) { saved = null; }
-    var restoredAny = false;
-    if (saved && saved.values && (!stamp || saved.stamp === stamp)) {
-      fields.forEach(function (el) {
-        if (el.name && Object.prototype.hasOwnProperty.call(saved.values, el.name) && el.value !== saved.values[el.name]) {
-          el.value = saved.values[el.name];
-          el.dispatchEvent(new Event("input"));
-          restoredAny = true;
-        }
+    function differing() {
+      return Array.prototype.filter.call(fields, function (el) {
+        return el.name && saved && saved.values && Object.prototype.hasOwnProperty.call(saved.values, el.name) &&
+          el.value !== saved.values[el.name];
       });
+    }
+    function restore() {
+      differing().forEach(function (el) {
+        el.value = saved.values[el.name];
+        el.dispatchEvent(new Event("input"));
+      });
+    }
+    var restoredAny = false;
+    var older = document.getElementById("draft-older");
+    if (saved && saved.values && version !== null) {
+      if (!differing().length) {
+        /* the page already holds what the draft holds */
+      } else if (String(saved.version) === version) {
+        restore();
+        restoredAny = true;  // something differed
+      } else if (older) {
+        // Typed on another (older) version: say so, and restore only when asked.
+        var oldOut = older.querySelector("[data-draft-old-version]");
+        var newOut = older.querySelector("[data-draft-page-version]");
+        if (oldOut) oldOut.textContent = saved.version ? String(saved.version) : "?";
+        if (newOut) newOut.textContent = version;
+        older.hidden = false;
+        var again = older.querySelector("[data-draft-restore]");
+        if (again) again.addEventListener("click", function () {
+          restore();
+          older.hidden = true;
+          var restoredBanner = document.getElementById("draft-restored");
+          if (restoredBanner) restoredBanner.hidden = false;
+        });
+        saved.kept = true;  // keep it until restored or discarded, even if the user types meanwhile
+      }
+    } else if (saved && saved.values && (!stamp || saved.stamp === stamp)) {
+      restoredAny = differing().length > 0;
+      restore();
     } else if (saved) {
       storage.removeItem(key); // the server copy changed since: the old draft is stale
     }
@@ -57,20 +91,25 @@
 
     var timer = null;
     function save() {
+      if (saved && saved.kept && older && !older.hidden) return;  // the older draft waits for a decision
       var values = {};
       fields.forEach(function (el) { if (el.name && el.name !== "csrf_token") values[el.name] = el.value; });
-      try { storage.setItem(key, JSON.stringify({ stamp: stamp, at: Date.now(), values: values })); } catch (e) { /* full */ }
+      try {
+        storage.setItem(key, JSON.stringify({ stamp: stamp, version: version, at: Date.now(), values: values }));
+      } catch (e) { /* full */ }
     }
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(save, 400); });
     form.addEventListener("change", save);
     // A successful save redirects away; mark the draft as sent. If the POST fails (no network), the
     // browser stays here or shows its error page, and the draft is still restored on the next visit.
     form.addEventListener("submit", function () {
+      if (older) older.hidden = true;
       save();
       try { sessionStorage.setItem("draft-sent", key); } catch (e) { /* ignore */ }
     });
-    var discard = document.querySelector("[data-draft-discard]");
-    if (discard) discard.addEventListener("click", function () { storage.removeItem(key); window.location.reload(); });
+    document.querySelectorAll("[data-draft-discard]").forEach(function (discard) {
+      discard.addEventListener("click", function () { storage.removeItem(key); window.location.reload(); });
+    });
   });
   // After a redirect that follows a successful save, the page shows a success message: forget the draft.
   try {

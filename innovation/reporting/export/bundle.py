@@ -51,7 +51,6 @@ from innovation.reporting.export.workbook import (
     listing_row,
     parts_needed,
 )
-from innovation.reporting.services import innovation_lines
 from innovation.rules import get_rules
 from innovation.storage import StorageError, get_storage
 
@@ -236,20 +235,21 @@ def _write_archive(out: BinaryIO, options: ExportOptions, rules, progress: Progr
         for batch in _batches(ids):
             for innovation in batch:
                 done += 1
-                totals.add(innovation_lines(innovation, rules, verified=True))
                 name, parent_id = opds[innovation.opd_id]
                 account = opds[parent_id][0] if parent_id in opds else name
                 item = build_item(innovation, number=report.exported + 1, opd_name=name, account_name=account)
-                if item.gaps and not options.include_failing:
-                    report.left_out.add(LeftOut(item.nama, name, item.gaps),
-                                        f"  - {item.nama} ({name})\n" + "".join(f"      * {g}\n" for g in item.gaps))
+                totals.add(item)  # its verified lines: the index counts left-out innovations too
+                if item.blocking and not options.include_failing:
+                    report.left_out.add(LeftOut(item.nama, name, item.blocking),
+                                        f"  - {item.nama} ({name}): {item.gap_summary}\n"
+                                        + "".join(f"      * {g}\n" for g in item.blocking))
                     progress(done, total, f"Dilewati: {item.nama}")
                     continue
                 report.exported += 1
-                if item.gaps:
-                    report.included_failing.add((item.nn, item.nama, name, item.gaps),
-                                                f"  - {item.nn} {item.nama} ({name})\n"
-                                                + "".join(f"      * {g}\n" for g in item.gaps))
+                if item.blocking:
+                    report.included_failing.add((item.nn, item.nama, name, item.blocking),
+                                                f"  - {item.nn} {item.nama} ({name}): {item.gap_summary}\n"
+                                                + "".join(f"      * {g}\n" for g in item.blocking))
                 report.urusan[item.values["urusan_utama"] or "(belum diisi)"] += 1
                 _write_files(archive, item, manifest, report)
                 workbook.add(item)

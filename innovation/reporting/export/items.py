@@ -1,5 +1,10 @@
 """One innovation as the export writes it: profile values as the portal labels them, indicator lines
-(verified where verified), evidence paths inside the ZIP, and the gaps that fail the year's rules.
+(verified where verified), evidence paths inside the ZIP, and its gaps (``innovations.readiness``: the
+same count and words as every page; those that fail the year's rules decide whether it is left out).
+
+A verdict is exported only when it judged the line as it is: a line to be re-checked, or a verdict
+older than a later change of the line's evidence (``recheck.outdated_verdicts``), is written as
+"perlu diperiksa ulang" and scored as claimed, like every line awaiting the verifier.
 
 Built from a loaded ``Innovation`` by ``build_item``; the workbook, the proposal and the listing CSV
 all read the same item, so they never disagree.
@@ -11,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from innovation.innovations import readiness, scoring
+from innovation.innovations import readiness, recheck, scoring
 from innovation.innovations.models import Evidence, Innovation
 from innovation.innovations.services import claims_of, current_evidence, profile_values
 from innovation.rules import Indicator, Rules
@@ -41,6 +46,7 @@ PROFILE_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 LONG_FIELDS = tuple(name for name, _label, kind in PROFILE_FIELDS if kind == "long")
 OPTION_LISTS = {"urusan_utama": "urusan"}  # field -> option list in the rules (default: same name)
+RECHECK = "perlu diperiksa ulang"  # the Status Verifikasi of a line whose verdict no longer holds
 
 
 @dataclass
@@ -77,7 +83,7 @@ class Line:
     basis: str | None
     informasi: str  # the chosen parameter as the portal words it
     score: int
-    verification: str  # sesuai / diperbaiki / ditolak, or ""
+    verification: str  # sesuai / diperbaiki / ditolak, perlu diperiksa ulang, or "" (not verified yet)
     note: str  # the OPD's own explanation
     evidence: list[EvidenceRef] = field(default_factory=list)
 
@@ -94,8 +100,11 @@ class ExportItem:
     slot_evidence: dict[str, list[EvidenceRef]]
     total: int
     maturity: Decimal
-    gaps: list[str]  # messages of the gaps that fail the year's rules (severity disclaim)
+    gaps: list[str]  # every gap, as the checklist words it (with the verifier's note)
     verified: bool
+    blocking: list[str] = field(default_factory=list)  # the gaps that fail the year's rules (disclaim)
+    gap_summary: str = ""  # readiness.summary: "N kekurangan (M membuat inovasi tidak dinilai)"
+    urusan_utama: str | None = None  # the code, for the district index
 
     @property
     def nn(self) -> str:
@@ -108,6 +117,13 @@ class ExportItem:
     @property
     def nama(self) -> str:
         return self.values["nama"]
+
+    @property
+    def note(self) -> str:
+        """The Catatan column: the gap count in the pages' words, then every gap."""
+        if not self.gaps:
+            return ""
+        return f"{self.gap_summary}: {'; '.join(self.gaps)}" if self.gap_summary else "; ".join(self.gaps)
 
     def files(self) -> list[tuple[str, EvidenceRef]]:
         """(folder name inside bukti/NN-slug/, reference) for every file, indicators first."""
@@ -172,6 +188,9 @@ def build_item(innovation: Innovation, *, number: int, opd_name: str, account_na
         elif evidence.profile_slot:
             by_slot.setdefault(evidence.profile_slot, []).append(_ref(evidence))
     claims = claims_of(innovation)
+    outdated = recheck.outdated_verdicts(innovation)
+    for no in outdated:  # never export a verdict that did not see the line's evidence
+        claims[no] = scoring.Claim(claims[no].parameter, claims[no].basis)
     evidence_nos = set(by_indicator)
     scored = scoring.score_verified_lines(rules, claims, evidence_nos)  # as claimed where not verified
     answers = {a.indicator_no: a for a in innovation.answers}
@@ -180,13 +199,17 @@ def build_item(innovation: Innovation, *, number: int, opd_name: str, account_na
         indicator = line_score.indicator
         answer = answers.get(indicator.no)
         basis = answer.basis if answer else None
+        if answer is not None and answer.parameter and (answer.awaiting_recheck or indicator.no in outdated):
+            verification = RECHECK
+        else:
+            verification = (claims[indicator.no].verified_status or "") if indicator.no in claims else ""
         lines.append(Line(
             indicator=indicator,
             parameter=line_score.parameter,
             basis=basis,
             informasi=indicator.parameter_label(line_score.parameter, basis),
             score=line_score.score,
-            verification=answer.verification_status.value if answer and answer.verification_status else "",
+            verification=verification,
             note=(answer.informasi or "") if answer else "",
             evidence=by_indicator.get(indicator.no, []),
         ))
@@ -203,6 +226,9 @@ def build_item(innovation: Innovation, *, number: int, opd_name: str, account_na
         slot_evidence={slot.slot: by_slot[slot.slot] for slot in rules.profile_files if slot.slot in by_slot},
         total=total,
         maturity=scoring.maturity_percent(total, rules),
-        gaps=[str(gap.message) for gap in check.blocking],
-        verified=any(a.verification_status for a in innovation.answers),
+        gaps=[gap.text for gap in check.gaps],
+        blocking=[gap.text for gap in check.blocking],
+        gap_summary=check.summary,
+        verified=any(claim.verified_status for claim in claims.values()),
+        urusan_utama=innovation.urusan_utama,
     )

@@ -94,7 +94,7 @@ def _item_texts(item: ExportItem, region_name: str):
     yield region_name
     yield item.opd_name
     yield from (value for value in item.values.values() if isinstance(value, str))
-    yield from item.gaps
+    yield item.note
     for line in item.lines:
         yield line.informasi
         yield line.verification
@@ -303,7 +303,8 @@ def write_proposal(item: ExportItem, *, region_name: str, rules_year: int, profi
     pdf.ln(4)
     if item.gaps:
         pdf.set_font(family, "B", 10)
-        pdf.paragraph(pdf.text_of("Catatan: belum memenuhi aturan tahun ini — " + "; ".join(item.gaps)), 5)
+        failing = "belum memenuhi aturan tahun ini — " if item.blocking else ""
+        pdf.paragraph(pdf.text_of(f"Catatan: {failing}{item.note}"), 5)
         pdf.ln(2)
 
     values = [(label, item.values[name], kind) for name, label, kind in PROFILE_FIELDS]

@@ -97,7 +97,7 @@ def listing_row(item: ExportItem, region_name: str) -> list[Any]:
     return [
         region_name, item.account_name, v["nama"], v["tahapan"], v["nama_inisiator"], v["koordinat"],
         v["urusan_utama"], v["waktu_uji_coba"], v["waktu_penerapan"], v["waktu_pengembangan"], item.maturity,
-        item.opd_name, "; ".join(item.gaps),
+        item.opd_name, item.note,
     ]
 
 
@@ -229,7 +229,7 @@ class WorkbookWriter:
                 values.append(value)
         for slot, _label in self.slots:
             values.append("\n".join(ref.describe() for ref in item.slot_evidence.get(slot, [])))
-        values.append("; ".join(item.gaps))
+        values.append(item.note)
         self._row(self.profile, values)
 
         for line in item.lines:
