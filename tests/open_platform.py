@@ -74,9 +74,7 @@ def seed(db, make_opd, make_user, make_innovation, make_event=None, *, publish=T
     unregistered = make_innovation(opd=opd, nama=PRIVATE["unregistered"], tujuan=PRIVATE["unregistered_aim"])
     for innovation in (registered, second):
         reporting.register(innovation, by=admin)
-    answer = IndicatorAnswer(innovation=registered, indicator_no=16, parameter=2, informasi=PRIVATE["answer"],
-                             verification_status=VerificationStatus.DIPERBAIKI, verified_parameter=1,
-                             verification_note=PRIVATE["note"])
+    answer = IndicatorAnswer(innovation=registered, indicator_no=16, parameter=2, informasi=PRIVATE["answer"])
     db.session.add(answer)
 
     def attach(name, no=16):
@@ -96,6 +94,9 @@ def seed(db, make_opd, make_user, make_innovation, make_event=None, *, publish=T
     sharing.decide(replaced, approve=True, by=admin)
     evidence.attach_file(registered, indicator_no=17, stream=io.BytesIO(PDF), filename="pengganti-baru.pdf",
                          by=operator, replaces=replaced)
+    db.session.flush()
+    # Verified after its evidence arrived (a verdict given before would go back to the verifier: re-check).
+    reporting.verify_line(answer, VerificationStatus.DIPERBAIKI, 1, PRIVATE["note"], by=admin)
     db.session.flush()
     world = World(admin, operator, opd, registered, unregistered, second, public_file, hidden_file)
     if make_event is not None and publish:

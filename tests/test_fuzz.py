@@ -139,11 +139,11 @@ def _fields_by_path(app, users, role, ids) -> dict[str, set[str]]:
         if method != "GET":
             continue
         response = client.get(path)
-        body = response.get_data(as_text=True)  # every body read to its end (a streamed one too), then closed
+        body = response.get_data()  # every body read to its end (a streamed one too), then closed
         response.close()
         if response.status_code == 200 and response.mimetype == "text/html":
             parser = FormFields(urlsplit(path).path)
-            parser.feed(body)
+            parser.feed(body.decode())
             for action, names in parser.found.items():
                 fields.setdefault(action, set()).update(names)
     return fields

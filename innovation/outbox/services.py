@@ -97,7 +97,8 @@ def emit(kind: str, subject: Any = None, *, data: dict[str, Any] | None = None) 
     event = OutboxEvent(kind=kind, subject_type=getattr(subject, "__tablename__", "") if subject is not None else "",
                         subject_id=subject_id, data=dict(data or {}), created_at=utcnow())
     db.session.add(event)
-    db.session.info.setdefault(_EMITTED, set()).add(kind)
+    if anyone_listens([kind]):  # asked here, in the emitting transaction: after the commit only a flag is read
+        db.session.info.setdefault(_EMITTED, set()).add(kind)
     return event
 
 
