@@ -77,7 +77,8 @@ def new():
             select(Opd).where(Opd.active.is_(True)).order_by(Opd.name))]
     form = NewInnovationForm().setup(opd_choices)
     if form.validate_on_submit():
-        opd = user.opd if own_opd is not None else db.session.get(Opd, form.opd_id.data)
+        chosen = form.opd_id.data
+        opd = user.opd if own_opd is not None else (db.session.get(Opd, chosen) if chosen else None)
         if opd is None:
             form.opd_id.errors = [_("Pilih OPD.")]
         else:
