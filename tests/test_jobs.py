@@ -434,6 +434,7 @@ def test_export_with_redis_down_fails_the_job_with_a_message(app, db, make_user,
 
     monkeypatch.setitem(app.config, "JOBS_BACKEND", "rq")
     monkeypatch.setitem(app.config, "JOBS_REDIS_URL", _closed_port_url())
+    monkeypatch.setitem(app.config, "JOBS_SYNC", False)  # the RQ path itself
     admin = make_user(role=Role.ADMIN)
     client = login(admin)
     response = client.post("/reporting/export", data={"year": "2026", "scope": "all", "failing": "include"})

@@ -77,8 +77,10 @@ def new():
             select(Opd).where(Opd.active.is_(True)).order_by(Opd.name))]
     form = NewInnovationForm().setup(opd_choices)
     if form.validate_on_submit():
-        chosen = form.opd_id.data
-        opd = user.opd if own_opd is not None else (db.session.get(Opd, chosen) if chosen else None)
+        if own_opd is not None:
+            opd = user.opd
+        else:  # the admin's choice (the field exists only for them)
+            opd = db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None
         if opd is None:
             form.opd_id.errors = [_("Pilih OPD.")]
         else:
