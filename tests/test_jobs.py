@@ -19,6 +19,7 @@ from innovation.jobs.models import Job, JobStatus
 from innovation.web import Role
 
 GATES: dict[int, threading.Event] = {}
+PYTEST_PID = os.getpid()
 
 
 def counting_job(params, out, progress):
@@ -41,6 +42,8 @@ def failing_job(params, out, progress):
 def dying_job(params, out, progress):
     """Dies the way an OOM kill or a kill -9 ends a process: no exception, no cleanup."""
     progress(1, 2, "mulai")
+    if os.getpid() == PYTEST_PID:  # run inline by mistake: fail the test, never kill the whole run
+        raise RuntimeError("test_die must run in a work horse, not in pytest's process")
     os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -175,7 +178,10 @@ def threaded_app(request, tmp_path_factory):
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set", pytrace=False)
         pytest.skip("PostgreSQL tests skipped: TEST_DATABASE_URL is not set")
-    overrides = {"JOBS_PROGRESS_EVERY": 1, "JOBS_WORKERS": 1, "JOBS_BACKEND": "thread", "JOBS_REDIS_URL": None}
+    # JOBS_SYNC off: these tests are about real threads and real RQ work horses (a test job that kills its
+    # process must never run inside pytest's own process)
+    overrides = {"JOBS_PROGRESS_EVERY": 1, "JOBS_WORKERS": 1, "JOBS_BACKEND": "thread", "JOBS_REDIS_URL": None,
+                 "JOBS_SYNC": False}
     if request.param == "sqlite":
         # SQLite as in production: pysqlite's own transaction handling (no SAVEPOINT hooks, which keep
         # a read lock for a whole transaction), so a job thread and requests can share the file.
@@ -469,6 +475,7 @@ def test_submit_enqueues_on_rq(app, db, make_user, monkeypatch, redis_url, rq_qu
     monkeypatch.setitem(app.config, "JOBS_REDIS_URL", redis_url)
     monkeypatch.setitem(app.config, "JOBS_QUEUE", rq_queue)
     monkeypatch.setitem(app.config, "JOBS_TIMEOUT", 4321)
+    monkeypatch.setitem(app.config, "JOBS_SYNC", False)  # the RQ path itself
     from innovation.jobs import services
 
     job = services.create_job("test_count", {"total": 3}, by=make_user(role=Role.ADMIN), summary="uji rq")

@@ -1,7 +1,7 @@
 """Intake integrity: lines to be re-checked after a change, and the blocking part of the gap count
 
-Revision ID: 0012
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-07
 
 ``indicator_answer.recheck_since`` / ``recheck``: a verified line whose evidence, parameter or basis
@@ -21,8 +21,8 @@ import innovation.extensions
 
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0015'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Hardening: server-side sessions, the second factor and its recovery codes
 
-Revision ID: 0013
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-08
 
@@ -16,7 +16,7 @@ from innovation.extensions import UTCDateTime
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
+revision = '0011'
 down_revision = '0010'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """Open platform: the public showcase's settings and evidence approval, API tokens, webhooks, the outbox
 
-Revision ID: 0015
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06
 
 - ``public_settings``: one row (inserted here) with the profile fields the admin makes public and the open
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Judging integrity: awards as round settings, result editions and reopening, the chair's tie
 decisions, judges told when a weight change moved their totals, the event's blind flag
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-08
 
 - ``judging_round``: ``award_places`` (6 for existing rounds, as for new ones), ``award_per_category``
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0013'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
