@@ -580,7 +580,7 @@ def blob_opds_for(blob_innovations: int) -> int:
 def seed(
     database_url: str, innovations: int, storage_dir: str | os.PathLike, *,
     blob_innovations: int = 1000, audit_per_innovation: int = 6, rng_seed: int = 2026,
-    log: Callable[[str], None] = print,
+    log: Callable[[str], None] = print, event_max_entries: int = EVENT_MAX_ENTRIES,
 ) -> dict[str, Any]:
     """Fill ``database_url`` (migrated here) with ``innovations`` innovations; returns counts and timings."""
     from flask_migrate import upgrade
@@ -773,7 +773,7 @@ def seed(
             event_base = w.next_id(Event.__table__)
             year = now.year
             entered = [fact for k, fact in enumerate(innovation_facts) if k % 10 < 6]  # 60 %, in past weeks
-            n_past = max(1, math.ceil(len(entered) / EVENT_MAX_ENTRIES))
+            n_past = max(1, math.ceil(len(entered) / event_max_entries))
             past_events = []
             for p in range(n_past):
                 ago = timedelta(days=365 * p)
@@ -817,7 +817,7 @@ def seed(
                 return entry_id - 1
 
             for n, (inn_id, opd_id, claimed) in enumerate(entered):
-                p = n // EVENT_MAX_ENTRIES
+                p = n // event_max_entries
                 made = add_entry(past_events[p], n, inn_id, opd_id, True)
                 past_entries[p].append((made, inn_id, claimed, entry_rows[-1]["category_id"]))
             for k, (inn_id, opd_id, _claimed) in enumerate(innovation_facts):
@@ -988,11 +988,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="innovations whose evidence gets real blobs (hard links); default 1000")
     parser.add_argument("--audit-per-innovation", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2026, help="random seed")
+    parser.add_argument("--event-max-entries", type=int, default=EVENT_MAX_ENTRIES,
+                        help="entries per past Innovation Week (default 3000; benchmarks.results_compute seeds "
+                             "a 10,000-entry round with 17,000 innovations and 10000 here)")
     args = parser.parse_args(argv)
     storage = args.storage or f"instance/bench-work/storage-{args.innovations}"
     print(f"seeding {args.innovations} innovations into {args.database} (storage {storage})")
     result = seed(args.database, args.innovations, storage, blob_innovations=args.blob_innovations,
-                  audit_per_innovation=args.audit_per_innovation, rng_seed=args.seed)
+                  audit_per_innovation=args.audit_per_innovation, rng_seed=args.seed,
+                  event_max_entries=args.event_max_entries)
     print(json.dumps(result, indent=2, default=str))
     t = result["timings"]
     print(f"migrate {t['migrate']:.1f} s, insert {t['insert']:.1f} s, total {t['total']:.1f} s")

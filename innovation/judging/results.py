@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload, load_only
+import numpy as np
+from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy.orm import joinedload
 
 from innovation.auth.models import User
 from innovation.events.models import Category, Entry, Event
@@ -34,6 +34,7 @@ from innovation.innovations.models import Innovation
 from innovation.judging import result_types as rt
 from innovation.judging import results_cache
 from innovation.judging import statistics as st
+from innovation.judging import vectorised as vz
 from innovation.judging.awards import AwardSettings, award_labels
 from innovation.judging.models import (
     Assignment,
@@ -64,25 +65,56 @@ def choose(aggregate: str | None, method: str | None) -> tuple[str, str]:
 
 
 # --- gathering -------------------------------------------------------------------------------
+# Plain rows, not ORM objects: a round of 10,000 entries has 200,000 scores, and loading them as
+# objects (or even as Decimals) cost more than the whole computation now does.
+
+
+class EntryRow(NamedTuple):
+    round_entry_id: int
+    id: int  # the entry's
+    innovation_id: int
+    innovation: str
+    opd_id: int
+    opd: str
+    category_id: int
+    category: str
+    submitted_at: datetime | None
 
 
 class SheetRow(NamedTuple):
     id: int
     entry_id: int
     judge_id: int
-    total: Decimal
+    total: float  # ScoreSheet.total (four decimals) as the nearest float; quantised back at the edge
     comment: str
     submitted_at: datetime | None
+
+
+class JudgeRow(NamedTuple):
+    id: int
+    full_name: str
+    username: str
+
+
+class ScoreTable(NamedTuple):
+    """The counted sheets' scores: one row per sheet (in ``RoundData.sheets`` order), one column per
+    criterion (in ``RoundData.criteria`` order), None where a score has no value."""
+
+    values: list[tuple[float | None, ...]]
+    comments: dict[tuple[int, int], str]  # (sheet row, criterion column) -> comment
+
+    def __len__(self) -> int:
+        return sum(1 for row in self.values for value in row if value is not None)
 
 
 @dataclass
 class RoundData:
     round: Round
     criteria: list[Criterion]
-    round_entries: list[RoundEntry]
-    sheets: list[SheetRow]
-    scores: list[tuple[int, int, Decimal | None, str]]  # sheet id, criterion id, value, comment
-    judges: list[User]
+    round_entries: list[EntryRow]
+    sheets: list[SheetRow]  # the counted sheets, by id
+    scores: ScoreTable
+    judges: list[JudgeRow]  # by id
     tie_decisions: list[TieDecision] = field(default_factory=list)  # oldest first
 
 
@@ -91,48 +123,37 @@ def gather(round_: Round) -> RoundData:
     criteria = list(db.session.scalars(
         select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
     )) if round_.rubric_id else []
-    # only the columns the results copy: the default joined chain would also fetch every
-    # innovation's long texts and the event twice per row
-    round_entries = list(db.session.scalars(
-        select(RoundEntry).where(RoundEntry.round_id == round_.id).order_by(RoundEntry.id)
-        .options(
-            lazyload(RoundEntry.round),  # the round given, from the identity map
-            joinedload(RoundEntry.entry, innerjoin=True).options(
-                load_only(Entry.id, Entry.innovation_id, Entry.opd_id, Entry.category_id, Entry.submitted_at),
-                lazyload(Entry.event),
-                joinedload(Entry.innovation, innerjoin=True).options(
-                    load_only(Innovation.id, Innovation.nama), lazyload(Innovation.opd)),
-                joinedload(Entry.category, innerjoin=True).load_only(Category.id, Category.name),
-                joinedload(Entry.opd, innerjoin=True).load_only(Opd.id, Opd.name),
-            ),
-        )
-    ).unique())
-    counted = (
-        select(ScoreSheet.id, RoundEntry.entry_id, Assignment.judge_id, ScoreSheet.total,
-               ScoreSheet.overall_comment, ScoreSheet.submitted_at)
+    round_entries = [EntryRow(*row) for row in db.session.execute(
+        select(RoundEntry.id, Entry.id, Entry.innovation_id, Innovation.nama, Entry.opd_id, Opd.name,
+               Entry.category_id, Category.name, Entry.submitted_at)
+        .join(Entry, RoundEntry.entry_id == Entry.id)
+        .join(Innovation, Entry.innovation_id == Innovation.id)
+        .join(Opd, Entry.opd_id == Opd.id)
+        .join(Category, Entry.category_id == Category.id)
+        .where(RoundEntry.round_id == round_.id).order_by(RoundEntry.id))]
+    # one row per sheet with its scores pivoted into columns (portable SQL: a CASE per criterion):
+    # 40,000 rows at 10,000 entries instead of 240,000
+    value_of = [func.max(case((Score.criterion_id == c.id, cast(Score.value, Float)))) for c in criteria]
+    comment_of = [func.max(case((Score.criterion_id == c.id, func.nullif(Score.comment, "")))) for c in criteria]
+    sheet_columns = (ScoreSheet.id, RoundEntry.entry_id, Assignment.judge_id, cast(ScoreSheet.total, Float),
+                     ScoreSheet.overall_comment, ScoreSheet.submitted_at)
+    rows = db.session.execute(
+        select(*sheet_columns, *value_of, *comment_of)
         .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
         .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+        .outerjoin(Score, Score.sheet_id == ScoreSheet.id)
         .where(RoundEntry.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED,
                Assignment.status == AssignmentStatus.ACTIVE, ScoreSheet.total.is_not(None))
-        .order_by(ScoreSheet.id)
-    )
-    sheets = [SheetRow(r[0], r[1], r[2], Decimal(r[3]), r[4] or "", r[5]) for r in db.session.execute(counted)]
-    sheet_ids = {s.id for s in sheets}
-    scores = [
-        (r[0], r[1], None if r[2] is None else Decimal(r[2]), r[3] or "")
-        for r in db.session.execute(
-            select(Score.sheet_id, Score.criterion_id, Score.value, Score.comment)
-            .join(ScoreSheet, Score.sheet_id == ScoreSheet.id)
-            .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
-            .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
-            .where(RoundEntry.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED,
-                   Assignment.status == AssignmentStatus.ACTIVE)
-            .order_by(Score.sheet_id, Score.criterion_id)
-        )
-        if r[0] in sheet_ids
-    ]
+        .group_by(*sheet_columns).order_by(ScoreSheet.id)).all()
+    sheets = [SheetRow(r[0], r[1], r[2], r[3], r[4] or "", r[5]) for r in rows]
+    width = len(criteria)
+    scores = ScoreTable([r[6:6 + width] for r in rows],
+                        {(i, c): comment for i, r in enumerate(rows) for c, comment in enumerate(r[6 + width:])
+                         if comment})
     judge_ids = sorted({s.judge_id for s in sheets})
-    judges = list(db.session.scalars(select(User).where(User.id.in_(judge_ids)).order_by(User.id))) if judge_ids else []
+    judges = [JudgeRow(*row) for row in db.session.execute(
+        select(User.id, User.full_name, User.username).where(User.id.in_(judge_ids)).order_by(User.id))
+    ] if judge_ids else []
     decisions = list(db.session.scalars(
         select(TieDecision).where(TieDecision.round_id == round_.id).order_by(TieDecision.decided_at, TieDecision.id)
         .options(joinedload(TieDecision.decided_by))))
@@ -142,191 +163,325 @@ def gather(round_: Round) -> RoundData:
 # --- computing -------------------------------------------------------------------------------
 
 
-@dataclass
-class _Scores:
-    """The round's submitted scores indexed for the computation."""
+class CriterionRow(NamedTuple):
+    id: int
+    code: str
+    title: str
+    title_en: str
+    weight: Decimal
+    independent: bool
+    position: int
 
-    values: dict[int, dict[int, Decimal]]  # sheet id -> criterion id -> value
-    comments: dict[int, dict[int, str]]  # sheet id -> criterion id -> comment
-    by_entry: dict[int, list[SheetRow]]  # entry id -> its sheets
 
-
-def _index(data: RoundData) -> _Scores:
-    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    comments: dict[int, dict[int, str]] = defaultdict(dict)
-    for sheet_id, criterion_id, value, comment in data.scores:
-        if value is not None:
-            values[sheet_id][criterion_id] = value
-        if comment:
-            comments[sheet_id][criterion_id] = comment
-    by_entry: dict[int, list[SheetRow]] = defaultdict(list)
-    for s in data.sheets:
-        by_entry[s.entry_id].append(s)
-    return _Scores(values, comments, by_entry)
+class DecisionRow(NamedTuple):
+    entry_ids: list[int]
+    reason: str
+    decided_by: str
+    decided_at: datetime
 
 
 @dataclass
-class _Flags:
-    totals: dict[tuple[int, int], float]  # (entry id, judge id) -> gap
-    criteria: dict[tuple[int, int, int], float]  # (entry id, judge id, criterion id) -> gap
-    per_entry: Counter  # entry id -> flagged scores
+class RoundFigures:
+    """A round's figures that do not depend on the aggregate or method shown, as arrays (``vectorised``):
+    computed once per change of the round and shared by its five views (``view``).
+
+    Sheets are rows in id order; ``sheet_entry`` / ``sheet_judge`` are positions in ``entries`` /
+    ``judges``; criterion columns follow ``criteria``. NaN stands for "no value"."""
+
+    entries: list[EntryRow]
+    criteria: list[CriterionRow]
+    heaviest_id: int | None
+    judges: list[JudgeRow]
+    scale: tuple[Decimal, Decimal]
+    decisions: list[DecisionRow]
+    sheet_ids: np.ndarray
+    sheet_entry: np.ndarray
+    sheet_judge: np.ndarray
+    sheet_total: np.ndarray
+    sheet_z: np.ndarray
+    sheet_gap: np.ndarray  # the total's flag gap
+    sheet_comments: list[str]
+    sheet_submitted: list[datetime | None]
+    values: np.ndarray  # sheets x criteria
+    value_gaps: np.ndarray  # sheets x criteria
+    score_comments: dict[tuple[int, int], str]  # (sheet row, criterion column) -> comment
+    raw: dict[str, np.ndarray]  # aggregate -> per entry
+    z: dict[str, np.ndarray]  # aggregate -> per entry: the aggregate of its judges' z-scores
+    sd: np.ndarray
+    range: np.ndarray
+    heavy: np.ndarray
+    flags: np.ndarray  # per entry
+    panel_mean: float | None
+    panel_sd: float | None
+    judge_deviation: np.ndarray
+    judge_compared: np.ndarray
+    judge_flags: list[str | None]
+    judge_normalisation: list[str]
+    judge_sheets: np.ndarray
+    agreement: tuple[Decimal | None, int]
+    criteria_agreement: list[tuple[int, Decimal | None, int]]
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, data: RoundData) -> RoundFigures:
+        rubric = data.round.rubric
+        scale = (Decimal(rubric.scale_min), Decimal(rubric.scale_max)) if rubric else (Decimal(0), Decimal(100))
+        criteria = [CriterionRow(c.id, c.code, c.title, c.title_en, Decimal(c.weight), c.independent, c.position)
+                    for c in data.criteria]
+        heaviest = st.heaviest_criterion([st.CriterionInfo(c.id, c.weight, c.position)
+                                          for c in criteria if not c.independent])
+        entries, judges = data.round_entries, data.judges
+        n_entries, n_judges, n_criteria = len(entries), len(judges), len(criteria)
+        entry_pos = {e.id: i for i, e in enumerate(entries)}
+        judge_pos = {j.id: i for i, j in enumerate(judges)}
+        sheets = data.sheets
+        sheet_ids = np.fromiter((s.id for s in sheets), np.int64, len(sheets))
+        sheet_entry = np.fromiter((entry_pos[s.entry_id] for s in sheets), np.int64, len(sheets))
+        sheet_judge = np.fromiter((judge_pos[s.judge_id] for s in sheets), np.int64, len(sheets))
+        totals = np.fromiter((s.total for s in sheets), np.float64, len(sheets))
+
+        values = (np.array(data.scores.values, dtype=np.float64).reshape(len(sheets), n_criteria)
+                  if len(sheets) else np.full((0, n_criteria), np.nan))  # None becomes NaN
+        score_comments = data.scores.comments
+
+        by_entry = vz.groups(totals, sheet_entry, n_entries)
+        norm = vz.normalise(totals, sheet_judge, n_judges)
+        z_by_entry = vz.groups(norm.z, sheet_entry, n_entries)
+        column = next((i for i, c in enumerate(criteria) if heaviest and c.id == heaviest.id), None)
+        heavy = (vz.groups(values[:, column], sheet_entry, n_entries).mean if column is not None
+                 else np.full(n_entries, np.nan))
+        deviation, compared, judge_flags = vz.judge_deviations(totals, sheet_entry, n_entries, sheet_judge, n_judges,
+                                                                scale)
+        slot, width = vz.slots(sheet_entry, n_entries)
+        sheet_gap = vz.outlier_gaps(vz.by_slot(totals, sheet_entry, slot, n_entries, width), scale)[sheet_entry, slot] \
+            if len(sheets) else np.zeros(0)
+        value_gaps = np.full(values.shape, np.nan)
+        for i in range(n_criteria):
+            if len(sheets):
+                table = vz.by_slot(values[:, i], sheet_entry, slot, n_entries, width)
+                value_gaps[:, i] = vz.outlier_gaps(table, scale)[sheet_entry, slot]
+        flagged = (~np.isnan(sheet_gap)).astype(np.int64) + (~np.isnan(value_gaps)).sum(axis=1)
+        flags = np.bincount(sheet_entry, weights=flagged, minlength=n_entries).astype(np.int64)
+
+        scored = by_entry.count > 0
+        with np.errstate(invalid="ignore"):
+            spread = np.where(scored, by_entry.high - by_entry.low, np.nan)
+        unit = sheet_entry
+        criteria_agreement = [(c.id, *vz.krippendorff_alpha_interval(values[:, i], unit, n_entries))
+                              for i, c in enumerate(criteria)]
+        return cls(
+            entries=entries, criteria=criteria, heaviest_id=heaviest.id if heaviest else None, judges=judges,
+            scale=scale,
+            decisions=[DecisionRow(list(d.entry_ids), d.reason, d.decided_by.full_name if d.decided_by else "",
+                                   d.decided_at) for d in data.tie_decisions],
+            sheet_ids=sheet_ids, sheet_entry=sheet_entry, sheet_judge=sheet_judge, sheet_total=totals,
+            sheet_z=norm.z, sheet_gap=sheet_gap, sheet_comments=[s.comment for s in sheets],
+            sheet_submitted=[s.submitted_at for s in sheets], values=values, value_gaps=value_gaps,
+            score_comments=score_comments,
+            raw={name: by_entry.aggregate(name) for name in st.AGGREGATES},
+            z={name: z_by_entry.aggregate(name) for name in st.AGGREGATES},
+            sd=by_entry.sample_sd, range=spread, heavy=heavy, flags=flags,
+            panel_mean=norm.panel_mean, panel_sd=norm.panel_sd,
+            judge_deviation=deviation, judge_compared=compared, judge_flags=judge_flags,
+            judge_normalisation=["panel" if f else "flat" if fl else "own"
+                                 for f, fl in zip(norm.fallback.tolist(), norm.flat.tolist())],
+            judge_sheets=np.bincount(sheet_judge, minlength=n_judges),
+            agreement=vz.krippendorff_alpha_interval(totals, unit, n_entries),
+            criteria_agreement=criteria_agreement,
+        )
+
+    # --- what the views share, built once (lazily) -------------------------------------------------
+
+    def _decimals(self, name: str, values: np.ndarray) -> list[Decimal | None]:
+        found = self._memo.get(name)
+        if found is None:
+            found = self._memo[name] = self._quantiser().decimals(values)
+        return found
+
+    def _quantiser(self) -> vz.Quantiser:
+        found = self._memo.get("quantiser")
+        if found is None:
+            found = self._memo["quantiser"] = vz.Quantiser(4)
+        return found
+
+    def labels(self) -> dict[int, str]:
+        return {j.id: f"Juri {n}" for n, j in enumerate(self.judges, start=1)}
+
+    def entry_sheets(self) -> list[list[rt.SheetResult]]:
+        """Per entry (in ``entries`` order) its sheets as results, by label; shared by every view."""
+        found = self._memo.get("sheets")
+        if found is not None:
+            return found
+        labels = self.labels()
+        judge_ids = [j.id for j in self.judges]
+        label_order = np.argsort(np.argsort(np.array([labels[j] for j in judge_ids], dtype=object)))
+        n, width = len(self.sheet_ids), len(self.criteria)
+        quantiser = self._quantiser()
+        totals = quantiser.decimals(self.sheet_total)
+        zs = quantiser.decimals(self.sheet_z)
+        gaps = quantiser.decimals(self.sheet_gap)
+        criterion_ids = [c.id for c in self.criteria]
+        # a sheet with a flagged or commented score gets its own list; the others share one list per
+        # distinct row of values (a round's 40,000 sheets have a few thousand)
+        own = np.zeros(n, bool)
+        if width:
+            own |= ~np.isnan(self.value_gaps).all(axis=1)
+        for row, _column in self.score_comments:
+            own[row] = True
+        score_lists: list[list[rt.ScoreResult] | None] = [None] * n
+        own_rows = np.flatnonzero(own)
+        own_values = quantiser.decimals(self.values[own_rows].ravel())
+        own_gaps = quantiser.decimals(self.value_gaps[own_rows].ravel())
+        for k, row in enumerate(own_rows.tolist()):
+            base = k * width
+            score_lists[row] = [rt.ScoreResult(criterion_ids[c], own_values[base + c],
+                                               self.score_comments.get((row, c), ""), own_gaps[base + c])
+                                for c in range(width)]
+        plain_rows = np.flatnonzero(~own)
+        if len(plain_rows) and width:
+            units, _valid = quantiser.units(self.values[plain_rows])
+            units = np.where(np.isnan(self.values[plain_rows]), np.iinfo(np.int64).min, units)
+            distinct, which = np.unique(units, axis=0, return_inverse=True)
+            first = np.zeros(len(distinct), np.int64)
+            first[which[::-1]] = plain_rows[::-1]  # a row holding each distinct combination
+            shared_values = quantiser.decimals(self.values[first].ravel())
+            shared = [[rt.ScoreResult(criterion_ids[c], shared_values[d * width + c], "", None) for c in range(width)]
+                      for d in range(len(distinct))]
+            for row, d in zip(plain_rows.tolist(), np.ravel(which).tolist()):
+                score_lists[row] = shared[d]
+        else:
+            for row in plain_rows.tolist():
+                score_lists[row] = []
+        result: list[list[rt.SheetResult]] = [[] for _ in self.entries]
+        order = np.lexsort((label_order[self.sheet_judge], self.sheet_entry)).tolist() if n else []
+        sheet_entry, sheet_judge = self.sheet_entry.tolist(), self.sheet_judge.tolist()
+        comments, submitted = self.sheet_comments, self.sheet_submitted
+        SheetResult = rt.SheetResult
+        for row in order:
+            judge_id = judge_ids[sheet_judge[row]]
+            result[sheet_entry[row]].append(SheetResult(
+                judge_id, labels[judge_id], totals[row], zs[row], comments[row], submitted[row], gaps[row],
+                score_lists[row]))
+        self._memo["sheets"] = result
+        return result
+
+    # --- one view ------------------------------------------------------------------------------------
+
+    def view(self, round_: Round, aggregate: str, method: str) -> rt.RoundResults:
+        """The result shown with ``aggregate`` and ``method``: the ranking, the awards, the entries."""
+        aggregate, method = choose(aggregate, method)
+        low, high = float(self.scale[0]), float(self.scale[1])
+        scored = ~np.isnan(self.raw["mean"])
+        z_agg = self.z[aggregate]
+        normalised = np.where(scored, np.clip(self.panel_mean + self.panel_sd * z_agg, low, high)
+                              if self.panel_mean is not None else np.nan, np.nan)
+        raw = self.raw[aggregate]
+        chosen, other = (raw, normalised) if method == "raw" else (normalised, raw)
+
+        # the ranking: overall, and within each category (the event's order of categories), with the
+        # chair's decisions on ties that survive every automatic rule
+        chosen2, chosen_ok = vz.q2_units(chosen)
+        other2, other_ok = vz.q2_units(other)
+        heavy2, heavy_ok = vz.q2_units(self.heavy)
+        flags = self.flags.tolist()
+        keyed = sorted(
+            (st.sort_tuple(c if co else None, o if oo else None, h if ho else None, f, e.submitted_at), e.id)
+            for e, c, co, o, oo, h, ho, f in zip(self.entries, chosen2, chosen_ok, other2, other_ok, heavy2,
+                                                  heavy_ok, flags))
+        decisions = [d.entry_ids for d in self.decisions]
+        overall = st.rank_sorted(keyed, decisions)
+        ranks = {r.entry_id: r for r in overall}
+        category_of = {e.id: e.category_id for e in self.entries}
+        category_order = {c.id: c.position for c in round_.event.categories}
+        settings = AwardSettings.of(round_.award_places, round_.award_per_category, round_.award_labels)
+        has_score = dict(zip((e.id for e in self.entries), (~np.isnan(chosen)).tolist()))
+        category_ranks: dict[int, st.Ranked] = {}
+        category_rankings: list[tuple[int, list[int]]] = []
+        awards: dict[int, str] = {}
+        for category_id in sorted(set(category_of.values()), key=lambda c: (category_order.get(c, 0), c)):
+            ranked = st.rank_sorted([pair for pair in keyed if category_of[pair[1]] == category_id], decisions)
+            category_ranks.update({r.entry_id: r for r in ranked})
+            category_rankings.append((category_id, [r.entry_id for r in ranked]))
+            if settings.per_category:
+                awards.update(award_labels(((r.entry_id, r.rank, has_score[r.entry_id]) for r in ranked), settings))
+        if not settings.per_category:
+            awards = award_labels(((r.entry_id, r.rank, has_score[r.entry_id]) for r in overall), settings)
+
+        quantiser = self._quantiser()
+        raw_figures = {name: self._decimals(f"raw:{name}", self.raw[name]) for name in st.AGGREGATES}
+        normalised_q = self._decimals(f"normalised:{aggregate}", normalised)
+        z_q = self._decimals(f"z:{aggregate}", z_agg)
+        score_q = normalised_q if method == "normalised" else raw_figures[aggregate]
+        sd_q, range_q = self._decimals("sd", self.sd), self._decimals("range", self.range)
+        heavy_q = self._decimals("heavy", self.heavy)
+        counts = np.bincount(self.sheet_entry, minlength=len(self.entries)).tolist()
+        sheets = self.entry_sheets()
+        by_id: dict[int, rt.EntryResult] = {}
+        for i, entry in enumerate(self.entries):
+            ranked, in_category = ranks[entry.id], category_ranks[entry.id]
+            by_id[entry.id] = rt.EntryResult(
+                id=entry.id, round_entry_id=entry.round_entry_id, innovation=entry.innovation,
+                innovation_id=entry.innovation_id, opd=entry.opd, opd_id=entry.opd_id,
+                category_id=entry.category_id, category=entry.category, submitted_at=entry.submitted_at,
+                judges=counts[i], raw={name: raw_figures[name][i] for name in st.AGGREGATES},
+                normalised=normalised_q[i], z=z_q[i], score=score_q[i], sd=sd_q[i], range=range_q[i],
+                heaviest=heavy_q[i], flags=flags[i], sheets=sheets[i],
+                rank=ranked.rank, tie_step=ranked.step, category_rank=in_category.rank,
+                category_tie_step=in_category.step, winner=entry.id in awards, award=awards.get(entry.id),
+                pending_tie=ranked.pending, category_pending_tie=in_category.pending,
+            )
+        entries = [by_id[r.entry_id] for r in overall]
+
+        deviations = quantiser.decimals(self.judge_deviation)
+        compared = self.judge_compared.tolist()
+        sheet_counts = self.judge_sheets.tolist()
+        labels = self.labels()
+        judges = [rt.JudgeResult(
+            id=judge.id, name=judge.full_name, username=judge.username, label=labels[judge.id],
+            entries=sheet_counts[j], mean_deviation=deviations[j], compared=compared[j], flag=self.judge_flags[j],
+            normalisation=self.judge_normalisation[j]) for j, judge in enumerate(self.judges)]
+
+        event, rubric = round_.event, round_.rubric
+        return rt.RoundResults(
+            version=rt.PAYLOAD_VERSION,
+            event=rt.EventInfo(event.id, event.slug, event.name, event.year),
+            round=rt.RoundInfo(round_.id, round_.name, round_.kind.value, round_.position),
+            rubric=rt.RubricInfo(rubric.name if rubric else "", _q(self.scale[0], Decimal(1)),
+                                 _q(self.scale[1], Decimal(1))),
+            method=method, aggregate=aggregate, computed_at=utcnow(),
+            criteria=[rt.CriterionResult(c.id, c.code, c.title, c.title_en, _q(c.weight, Decimal("0.01")),
+                                         c.independent, c.id == self.heaviest_id) for c in self.criteria],
+            judges=judges,
+            entries=entries,
+            overall=[r.entry_id for r in overall],
+            categories=[rt.CategoryRanking(category_id, by_id[ranking[0]].category, ranking)
+                        for category_id, ranking in category_rankings],
+            winners_per_category=settings.places,
+            agreement=rt.AgreementResults(
+                _agreement(*self.agreement),
+                [rt.CriterionAgreement(c, **vars(_agreement(alpha, units)))
+                 for c, alpha, units in self.criteria_agreement]),
+            normalisation=rt.NormalisationResults(_q(self.panel_mean), _q(self.panel_sd)),
+            tie_break=list(st.TIE_BREAK_RULES),
+            thresholds={"judge_flag_share": st.JUDGE_FLAG_SHARE, "score_flag_points": st.SCORE_FLAG_POINTS,
+                        "score_flag_share": st.SCORE_FLAG_SHARE, "score_flag_mads": st.SCORE_FLAG_MADS,
+                        "alpha_good": st.ALPHA_GOOD, "alpha_fair": st.ALPHA_FAIR},
+            awards=rt.AwardsInfo(settings.places, settings.per_category, list(settings.labels)),
+            tie_decisions=_decisions_used(self.decisions, entries),
+        )
 
 
-def _flags(data: RoundData, scores: _Scores, scale: tuple[Decimal, Decimal]) -> _Flags:
-    """Flagged single scores: per entry, on totals and on each criterion."""
-    totals: dict[tuple[int, int], float] = {}
-    criteria: dict[tuple[int, int, int], float] = {}
-    for entry_id, own in scores.by_entry.items():
-        for judge_id, gap in st.outlier_scores({s.judge_id: s.total for s in own}, scale).items():
-            totals[(entry_id, judge_id)] = gap
-        for criterion in data.criteria:
-            values = {s.judge_id: scores.values[s.id][criterion.id] for s in own if criterion.id in scores.values[s.id]}
-            for judge_id, gap in st.outlier_scores(values, scale).items():
-                criteria[(entry_id, judge_id, criterion.id)] = gap
-    # counted once: scanning every flag for every entry made the round quadratic
-    return _Flags(totals, criteria, Counter(k[0] for k in totals) + Counter(k[0] for k in criteria))
-
-
-def _agreement(units: list[list[Decimal]]) -> rt.Agreement:
-    alpha = st.krippendorff_alpha_interval(units)
-    return rt.Agreement(_q(alpha, Decimal("0.001")), st.alpha_reading(alpha), sum(1 for u in units if len(u) >= 2))
+def _agreement(alpha: Decimal | None, units: int) -> rt.Agreement:
+    return rt.Agreement(_q(alpha, Decimal("0.001")), st.alpha_reading(alpha), units)
 
 
 def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data: RoundData | None = None
             ) -> rt.RoundResults:
     """The round's full result (see the module docstring)."""
-    aggregate, method = choose(aggregate, method)
-    data = data or gather(round_)
-    rubric = round_.rubric
-    scale = (Decimal(rubric.scale_min), Decimal(rubric.scale_max)) if rubric else (Decimal(0), Decimal(100))
-    low, high = float(scale[0]), float(scale[1])
-    counted = [c for c in data.criteria if not c.independent]
-    heaviest = st.heaviest_criterion([st.CriterionInfo(c.id, Decimal(c.weight), c.position) for c in counted])
-
-    scores = _index(data)
-    sheets = [st.Sheet(s.entry_id, s.judge_id, s.total, scores.values[s.id]) for s in data.sheets]
-    norm = st.normalise(sheets, scale)
-    deviations = st.judge_deviations(sheets, scale)
-    labels = {j.id: f"Juri {n}" for n, j in enumerate(data.judges, start=1)}
-    flags = _flags(data, scores, scale)
-    criterion_ids = [c.id for c in data.criteria]  # plain ints: attribute access per score adds up
-
-    # every entry's figures, and the key it is ranked by
-    figures: dict[int, dict[str, Any]] = {}
-    keys = []
-    for round_entry in data.round_entries:
-        entry = round_entry.entry
-        own = scores.by_entry.get(entry.id, [])
-        totals = [s.total for s in own]
-        raw = {name: st.aggregate(totals, name) for name in st.AGGREGATES}
-        z_agg = st.aggregate([norm.z[(entry.id, s.judge_id)] for s in own], aggregate)
-        normalised = min(max(norm.panel_mean + norm.panel_sd * z_agg, low), high) if z_agg is not None else None
-        sd, width = st.spread(totals)
-        heavy = st.aggregate([scores.values[s.id][heaviest.id] for s in own
-                              if heaviest and heaviest.id in scores.values[s.id]], "mean")
-        chosen = raw[aggregate] if method == "raw" else normalised
-        other = normalised if method == "raw" else raw[aggregate]
-        keys.append(st.RankKey(entry.id, chosen, other, heavy, flags.per_entry[entry.id], entry.submitted_at))
-        figures[entry.id] = dict(raw=raw, z=z_agg, normalised=normalised, chosen=chosen, sd=sd, range=width,
-                                 heavy=heavy)
-
-    # the ranking: overall, and within each category (the event's order of categories), with the
-    # chair's decisions on ties that survive every automatic rule
-    decisions = [list(d.entry_ids) for d in data.tie_decisions]
-    overall = st.rank(keys, decisions)
-    ranks = {r.entry_id: r for r in overall}
-    category_of = {re.entry.id: re.entry.category_id for re in data.round_entries}
-    category_order = {c.id: c.position for c in round_.event.categories}
-    settings = AwardSettings.of(round_.award_places, round_.award_per_category, round_.award_labels)
-    category_ranks: dict[int, st.Ranked] = {}
-    category_rankings: list[tuple[int, list[int]]] = []
-    awards: dict[int, str] = {}
-    for category_id in sorted(set(category_of.values()), key=lambda c: (category_order.get(c, 0), c)):
-        ranked = st.rank((k for k in keys if category_of[k.entry_id] == category_id), decisions)
-        category_ranks.update({r.entry_id: r for r in ranked})
-        category_rankings.append((category_id, [r.entry_id for r in ranked]))
-        if settings.per_category:
-            awards.update(award_labels(((r.entry_id, r.rank, figures[r.entry_id]["chosen"] is not None)
-                                        for r in ranked), settings))
-    if not settings.per_category:
-        awards = award_labels(((r.entry_id, r.rank, figures[r.entry_id]["chosen"] is not None) for r in overall),
-                              settings)
-
-    entries = []
-    for round_entry in data.round_entries:
-        entry = round_entry.entry
-        own = scores.by_entry.get(entry.id, [])
-        f = figures[entry.id]
-        ranked, in_category = ranks[entry.id], category_ranks[entry.id]
-        entries.append(rt.EntryResult(
-            id=entry.id, round_entry_id=round_entry.id, innovation=entry.innovation.nama,
-            innovation_id=entry.innovation_id, opd=entry.opd.name, opd_id=entry.opd_id,
-            category_id=entry.category_id, category=entry.category.name, submitted_at=entry.submitted_at,
-            judges=len(own), raw={name: _q(value) for name, value in f["raw"].items()},
-            normalised=_q(f["normalised"]), z=_q(f["z"]), score=_q(f["chosen"]), sd=_q(f["sd"]),
-            range=_q(f["range"]), heaviest=_q(f["heavy"]), flags=flags.per_entry[entry.id],
-            sheets=[rt.SheetResult(
-                judge_id=s.judge_id, label=labels[s.judge_id], total=_q(s.total),
-                z=_q(norm.z[(entry.id, s.judge_id)]), comment=s.comment, submitted_at=s.submitted_at,
-                flag_gap=_q(flags.totals.get((entry.id, s.judge_id))),
-                scores=[rt.ScoreResult(c, _q(scores.values[s.id].get(c)), scores.comments[s.id].get(c, ""),
-                                       _q(flags.criteria.get((entry.id, s.judge_id, c))))
-                        for c in criterion_ids],
-            ) for s in sorted(own, key=lambda s: labels[s.judge_id])],
-            rank=ranked.rank, tie_step=ranked.step, category_rank=in_category.rank,
-            category_tie_step=in_category.step, winner=entry.id in awards, award=awards.get(entry.id),
-            pending_tie=ranked.pending, category_pending_tie=in_category.pending,
-        ))
-    by_id = {e.id: e for e in entries}
-
-    # agreement: on the totals, and on each criterion
-    sheet_values = [[scores.values[s.id] for s in own] for own in scores.by_entry.values()]
-    criteria_agreement = []
-    for c in criterion_ids:
-        units = [[values[c] for values in own if c in values] for own in sheet_values]
-        criteria_agreement.append(rt.CriterionAgreement(c, **vars(_agreement(units))))
-
-    sheets_per_judge = Counter(s.judge_id for s in data.sheets)
-    judges = []
-    for judge in data.judges:
-        deviation = deviations.get(judge.id)
-        judges.append(rt.JudgeResult(
-            id=judge.id, name=judge.full_name, username=judge.username, label=labels[judge.id],
-            entries=sheets_per_judge[judge.id], mean_deviation=_q(deviation.mean_deviation if deviation else None),
-            compared=deviation.compared if deviation else 0, flag=deviation.flag if deviation else None,
-            normalisation="panel" if judge.id in norm.fallback_judges else
-                          "flat" if judge.id in norm.flat_judges else "own",
-        ))
-
-    event = round_.event
-    return rt.RoundResults(
-        version=rt.PAYLOAD_VERSION,
-        event=rt.EventInfo(event.id, event.slug, event.name, event.year),
-        round=rt.RoundInfo(round_.id, round_.name, round_.kind.value, round_.position),
-        rubric=rt.RubricInfo(rubric.name if rubric else "", _q(scale[0], Decimal(1)), _q(scale[1], Decimal(1))),
-        method=method, aggregate=aggregate, computed_at=utcnow(),
-        criteria=[rt.CriterionResult(c.id, c.code, c.title, c.title_en, _q(Decimal(c.weight), Decimal("0.01")),
-                                     c.independent, heaviest is not None and c.id == heaviest.id)
-                  for c in data.criteria],
-        judges=judges,
-        entries=[by_id[r.entry_id] for r in overall],
-        overall=[r.entry_id for r in overall],
-        categories=[rt.CategoryRanking(category_id, by_id[ranking[0]].category, ranking)
-                    for category_id, ranking in category_rankings],
-        winners_per_category=settings.places,
-        agreement=rt.AgreementResults(_agreement([[s.total for s in own] for own in scores.by_entry.values()]),
-                                      criteria_agreement),
-        normalisation=rt.NormalisationResults(_q(norm.panel_mean), _q(norm.panel_sd)),
-        tie_break=list(st.TIE_BREAK_RULES),
-        thresholds={"judge_flag_share": st.JUDGE_FLAG_SHARE, "score_flag_points": st.SCORE_FLAG_POINTS,
-                    "score_flag_share": st.SCORE_FLAG_SHARE, "score_flag_mads": st.SCORE_FLAG_MADS,
-                    "alpha_good": st.ALPHA_GOOD, "alpha_fair": st.ALPHA_FAIR},
-        awards=rt.AwardsInfo(settings.places, settings.per_category, list(settings.labels)),
-        tie_decisions=_decisions_used(data.tie_decisions, entries),
-    )
+    return RoundFigures.of(data or gather(round_)).view(round_, aggregate, method)
 
 
-def _decisions_used(decisions: list[TieDecision], entries: list[rt.EntryResult]) -> list[rt.TieDecisionInfo]:
+def _decisions_used(decisions: list[DecisionRow], entries: list[rt.EntryResult]) -> list[rt.TieDecisionInfo]:
     """The chair's decisions that ordered a tie of this result (overall or in a category), latest first."""
     decided = {e.id for e in entries if e.tie_step == len(st.TIE_BREAK_RULES)
                or e.category_tie_step == len(st.TIE_BREAK_RULES)}
@@ -334,8 +489,7 @@ def _decisions_used(decisions: list[TieDecision], entries: list[rt.EntryResult])
     for decision in reversed(decisions):
         ids = set(decision.entry_ids)
         if ids & (decided - covered):
-            used.append(rt.TieDecisionInfo(list(decision.entry_ids), decision.reason,
-                                           decision.decided_by.full_name if decision.decided_by else "",
+            used.append(rt.TieDecisionInfo(list(decision.entry_ids), decision.reason, decision.decided_by,
                                            decision.decided_at))
             covered |= ids
     return used

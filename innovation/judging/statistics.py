@@ -199,7 +199,9 @@ def normalise(sheets: Iterable[Sheet], scale: tuple[Number, Number]) -> Normalis
             continue
         values = [total for _entry, total in own]
         mean_j = _mean(values)
-        sd_j = math.sqrt(_pvariance(values, mean_j))
+        # all equal, compared directly: their float mean may differ from them by an ulp, and the SD
+        # of that would be 1e-16 and not zero
+        sd_j = 0.0 if min(values) == max(values) else math.sqrt(_pvariance(values, mean_j))
         if not sd_j:
             flat.add(judge_id)
         for entry_id, total in own:
@@ -356,6 +358,7 @@ def _sort_tuple(key: RankKey) -> tuple:
 
 # slots of ``_sort_tuple``: score(2), other(2), heaviest(2), flags, submitted: rules 1-5
 _BOUNDS = ((0, 2), (2, 4), (4, 6), (6, 7), (7, 8))
+_RULE_OF_SLOT = tuple(rule for rule, (lo, hi) in enumerate(_BOUNDS, start=1) for _slot in range(lo, hi))
 
 
 def _decided_order(group: list[int], decisions: Sequence[Sequence[int]]) -> list[int] | None:
@@ -375,7 +378,22 @@ def rank(keys: Iterable[RankKey], decisions: Sequence[Sequence[int]] = ()) -> li
     (the chair's, each a list of entry ids in the decided order) that covers all of them, step 6;
     without one they share a rank and are ``pending``, listed by entry id for a stable page only.
     """
-    ordered = sorted(((_sort_tuple(key), key.entry_id) for key in keys), key=lambda pair: (pair[0], pair[1]))
+    return rank_sorted(sorted((_sort_tuple(key), key.entry_id) for key in keys), decisions)
+
+
+def sort_tuple(score: int | None, other: int | None, heaviest: int | None, flags: int,
+               submitted_at: datetime | None) -> tuple:
+    """``rank``'s key for figures already rounded by ``q2`` (here as whole hundredths): equal when and
+    only when the Decimals would be."""
+    def desc(value: int | None) -> tuple:
+        return (1, 0) if value is None else (0, -value)
+
+    submitted = submitted_at.timestamp() if submitted_at else float("inf")
+    return (*desc(score), *desc(other), *desc(heaviest), flags, submitted)
+
+
+def rank_sorted(ordered: list[tuple[tuple, int]], decisions: Sequence[Sequence[int]] = ()) -> list[Ranked]:
+    """``rank`` of entries already sorted by (sort tuple, entry id)."""
     groups: list[tuple[tuple, list[int]]] = []
     for current, entry_id in ordered:
         if groups and groups[-1][0] == current:
@@ -388,7 +406,7 @@ def rank(keys: Iterable[RankKey], decisions: Sequence[Sequence[int]] = ()) -> li
     for current, members in groups:
         step = None
         if previous is not None:
-            step = next(number for number, (lo, hi) in enumerate(_BOUNDS, start=1) if previous[lo:hi] != current[lo:hi])
+            step = _RULE_OF_SLOT[next(i for i, (a, b) in enumerate(zip(previous, current)) if a != b)]
         decided = _decided_order(members, decisions) if len(members) > 1 else members
         if decided is not None:
             for i, entry_id in enumerate(decided):
