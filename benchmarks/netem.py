@@ -111,6 +111,18 @@ class ThrottledProxy:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def stall(self, seconds: float) -> None:
+        """The radio goes quiet for ``seconds`` (from another thread): nothing crosses the link either
+        way, connections stay open, and what was queued arrives afterwards (a stalled, not a reset, link)."""
+        assert self._loop is not None
+
+        def quiet() -> None:
+            until = self._loop.time() + seconds
+            for link in (self._up, self._down):
+                link.free_at = max(link.free_at, until)
+
+        self._loop.call_soon_threadsafe(quiet)
+
     def reset_now(self) -> None:
         """Reset every open connection (from another thread)."""
         assert self._loop is not None

@@ -57,6 +57,10 @@ def load_config(instance_path: str) -> dict:
         # Resumable (tus) uploads are staged here until complete.
         "UPLOAD_STAGING_DIR": env.get("UPLOAD_STAGING_DIR", str(instance / "uploads")),
         "UPLOAD_EXPIRY_HOURS": int(env.get("UPLOAD_EXPIRY_HOURS", "24")),
+        # Seconds a tus PATCH waits for the next bytes of its body before it ends (keeping what came).
+        "UPLOAD_READ_TIMEOUT": float(env.get("UPLOAD_READ_TIMEOUT", "60")),
+        # Seconds the browser waits on a silent upload request before it calls the link stalled and resumes.
+        "UPLOAD_STALL_SECONDS": float(env.get("UPLOAD_STALL_SECONDS", "20")),
         "MAX_DOCUMENT_BYTES": int(env.get("MAX_DOCUMENT_MB", "20")) * MB,
         "MAX_VIDEO_BYTES": int(env.get("MAX_VIDEO_MB", "200")) * MB,
         # Plain form uploads: the biggest allowed file plus room for the other fields.

@@ -316,3 +316,176 @@ def test_big_upload_streams_with_flat_memory(logged_in, db, innovation, tmp_path
     evidence = db.session.scalar(select(Evidence).where(Evidence.innovation_id == innovation.id))
     assert evidence.file.extension == "mp4" and evidence.file.size == size
     assert evidence.file.sha256 == digest.hexdigest()
+
+
+# --- received bytes are never lost (issue 12) ----------------------------------------------------
+
+
+class _CutBody(io.RawIOBase):
+    """A PATCH body announced as all of ``data`` that delivers ``data[:cut]`` and then ends the way
+    ``error`` says: a worker timeout (gunicorn raises SystemExit in the middle of the read), a reset
+    link (ConnectionResetError). Seeking only tells werkzeug's test client the announced length."""
+
+    def __init__(self, data: bytes, cut: int, error: BaseException):
+        self.inner = io.BytesIO(data[:cut])
+        self.length = len(data)
+        self.error = error
+        self.position = 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def seek(self, position, whence=0):
+        self.position = self.length if whence == 2 else position
+        return self.position
+
+    def tell(self):
+        return self.position
+
+    def readinto(self, buffer):
+        chunk = self.inner.read(len(buffer))
+        if not chunk:
+            raise self.error
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _cut_patch(client, location, offset, data, cut, error):
+    return client.patch(location, input_stream=_CutBody(data, cut, error), content_length=len(data),
+                        content_type=OCTETS, headers={**TUS, "Upload-Offset": str(offset)})
+
+
+def test_worker_timeout_mid_patch_keeps_every_byte_received(logged_in, db, innovation):
+    """gunicorn's worker timeout raises SystemExit inside the body read: what arrived before it
+    (here 50 000 bytes, three small pieces and a part) is kept, and the upload goes on from there."""
+    data = files.pdf() + bytes(range(256)) * 800
+    location = create(logged_in, innovation, len(data)).headers["Location"]
+    with pytest.raises(SystemExit):
+        _cut_patch(logged_in, location, 0, data, 50_000, SystemExit(1))
+    db.session.rollback()
+    head = logged_in.head(location, headers=TUS)
+    assert head.status_code == 200
+    assert head.headers["Upload-Offset"] == "50000"
+    assert db.session.get(PendingUpload, upload_id(location)).offset == 50_000  # the row caught up
+    # The lock died with the request: the next PATCH is accepted, not 423, not 500.
+    response = patch(logged_in, location, 50_000, data[50_000:])
+    assert response.status_code == 204, response.json
+    evidence = db.session.scalar(select(Evidence).where(Evidence.innovation_id == innovation.id))
+    assert evidence.file.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_two_resets_and_a_timeout_resend_nothing(logged_in, db, innovation):
+    data = files.pdf() + bytes(range(256)) * 600
+    location = create(logged_in, innovation, len(data)).headers["Location"]
+    offset = 0
+    for cut, error in ((30_001, ConnectionResetError("reset")), (20_000, SystemExit(1)),
+                       (17, ConnectionResetError("reset"))):
+        if isinstance(error, SystemExit):
+            with pytest.raises(SystemExit):
+                _cut_patch(logged_in, location, offset, data[offset:], cut, error)
+            db.session.rollback()
+        else:
+            assert _cut_patch(logged_in, location, offset, data[offset:], cut, error).status_code == 204
+        confirmed = int(logged_in.head(location, headers=TUS).headers["Upload-Offset"])
+        assert confirmed == offset + cut  # every received byte counts: nothing is sent twice
+        offset = confirmed
+    assert patch(logged_in, location, offset, data[offset:]).status_code == 204
+    evidence = db.session.scalar(select(Evidence).where(Evidence.innovation_id == innovation.id))
+    assert evidence.file.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_bytes_of_a_killed_worker_count(logged_in, db, innovation):
+    """A worker killed outright (SIGKILL) runs no code at all: the bytes it wrote before are still
+    the offset, and an old offset from the client is answered 409 with the server's one."""
+    data = files.pdf() + bytes(40_000)
+    location = create(logged_in, innovation, len(data)).headers["Location"]
+    staged = services.staging_path(upload_id(location))
+    staged.write_bytes(data[:12_345])  # what the killed worker had written; the row still says 0
+    stale = patch(logged_in, location, 0, data)
+    assert stale.status_code == 409 and "12345" in stale.json["error"]
+    assert logged_in.head(location, headers=TUS).headers["Upload-Offset"] == "12345"
+    assert patch(logged_in, location, 12_345, data[12_345:]).status_code == 204
+    evidence = db.session.scalar(select(Evidence).where(Evidence.innovation_id == innovation.id))
+    assert evidence.file.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_complete_file_of_a_stopped_worker_is_finished_on_head(logged_in, db, innovation):
+    """The worker stopped after the last byte but before the evidence was made: a client seeing
+    offset == length sends no PATCH, so HEAD finishes it."""
+    data = files.pdf()
+    location = create(logged_in, innovation, len(data)).headers["Location"]
+    services.staging_path(upload_id(location)).write_bytes(data)
+    head = logged_in.head(location, headers=TUS)
+    assert head.status_code == 200 and head.headers["Upload-Offset"] == str(len(data))
+    evidence = db.session.scalar(select(Evidence).where(Evidence.innovation_id == innovation.id))
+    assert evidence is not None and evidence.file.sha256 == hashlib.sha256(data).hexdigest()
+    pending = db.session.get(PendingUpload, upload_id(location))
+    assert pending.completed_at is not None and pending.evidence_id == evidence.id
+    assert logged_in.head(location, headers=TUS).status_code == 200  # and again: nothing new
+    assert len(db.session.scalars(select(Evidence).where(Evidence.innovation_id == innovation.id)).all()) == 1
+
+
+def test_patch_while_another_holds_the_lock_is_423_then_accepted(logged_in, db, innovation):
+    """The reloaded page resumes while the old request is still being received: 423 (the client
+    retries), and once the old request is gone the PATCH goes through from the server's offset."""
+    import fcntl
+    import os
+
+    data = files.pdf() + bytes(30_000)
+    location = create(logged_in, innovation, len(data)).headers["Location"]
+    staged = services.staging_path(upload_id(location))
+    fd = os.open(staged, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, data[:5000])  # the old request is still writing
+        busy = patch(logged_in, location, 0, data)
+        assert busy.status_code == 423 and "error" in busy.json
+        assert logged_in.head(location, headers=TUS).headers["Upload-Offset"] == "5000"  # live progress
+    finally:
+        os.close(fd)
+    response = patch(logged_in, location, 5000, data[5000:])
+    assert response.status_code == 204, response.json
+    evidence = db.session.scalar(select(Evidence).where(Evidence.innovation_id == innovation.id))
+    assert evidence.file.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_body_is_read_in_small_pieces(logged_in, db, innovation, monkeypatch):
+    """Each piece is written before the next is read, so a cut-off loses nothing that was read."""
+    data = files.pdf() + bytes(100_000)
+    location = create(logged_in, innovation, len(data)).headers["Location"]
+    reads = []
+
+    class Recording(io.RawIOBase):
+        def __init__(self):
+            self.inner = io.BytesIO(data)
+
+        def readable(self):
+            return True
+
+        def seekable(self):
+            return True
+
+        def seek(self, position, whence=0):
+            return self.inner.seek(position, whence)
+
+        def tell(self):
+            return self.inner.tell()
+
+        def readinto(self, buffer):
+            staged_now = services.staging_path(upload_id(location)).stat().st_size
+            reads.append((len(buffer), staged_now))
+            chunk = self.inner.read(len(buffer))
+            buffer[: len(chunk)] = chunk
+            return len(chunk)
+
+    response = logged_in.patch(location, input_stream=Recording(), content_length=len(data), content_type=OCTETS,
+                               headers={**TUS, "Upload-Offset": "0"})
+    assert response.status_code == 204
+    assert len(reads) >= len(data) // services.PIECE
+    assert max(size for size, _staged in reads) <= max(services.PIECE, 65536)
+    # by the time a read happens, everything read before it is in the staging file
+    assert [staged for _size, staged in reads] == sorted(staged for _size, staged in reads)
+    assert reads[-1][1] >= len(data) - max(services.PIECE, 65536)

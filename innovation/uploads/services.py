@@ -1,11 +1,24 @@
 """Resumable (tus 1.0.0) uploads that end as evidence.
 
-A ``PendingUpload`` row holds the target and the confirmed offset; its bytes sit in
-``UPLOAD_STAGING_DIR/<id>`` until the last byte arrives, then ``finish_upload`` hands the staged
-file to ``innovations.evidence.attach_file``, which stores it through ``storage.intake.store_upload``
-like a plain form upload. The offset in the row is the truth the client sees (HEAD); bytes on disk
-past it (a crash before the commit) are cut off before the next append. A lock on the staging file serialises PATCHes of one upload (a phone on a
-flaky link often retries while the server still receives the old request).
+A ``PendingUpload`` row holds the target; its bytes sit in ``UPLOAD_STAGING_DIR/<id>`` until the
+last byte arrives, then ``finish_upload`` hands the staged file to ``innovations.evidence.attach_file``,
+which stores it through ``storage.intake.store_upload`` like a plain form upload.
+
+**The staging file is the truth about what arrived.** A PATCH body is read in small pieces
+(``PIECE``, 16 KB: a few seconds at 50 kbit/s) and each piece is written to the file the moment it
+arrives, so whatever stops the request (the client's link drops, gunicorn's worker timeout raises
+``SystemExit`` in the middle of a read, the worker is killed outright) the bytes received so far are
+on disk, and the next HEAD reports them: the file's size is the offset (``sync_offset`` copies it
+into the row, which is only a cache of it). Nothing has to run after the interruption for the bytes
+to count; an ``fsync`` at least once a second (and on every way out, ``BaseException`` included)
+bounds what a power cut could cost. The file only ever holds a prefix of the client's bytes, in
+order: a body is read at the offset it announced, and never past the announced length.
+
+A lock on the staging file (``flock``, released by the kernel when a worker dies) serialises PATCHes
+of one upload (a phone on a flaky link often retries while the server still receives the old
+request: that one gets 423 and retries); a read timeout on the request socket
+(``UPLOAD_READ_TIMEOUT``) ends a request whose client vanished without closing the connection, so
+the lock is never held by a dead link for long.
 
 Services never commit; the views do.
 """
@@ -18,6 +31,7 @@ import fcntl
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +60,8 @@ ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 METADATA_MAX = 8192
 MAX_OPEN_PER_USER = 20
 OPPORTUNISTIC_CLEANUP = 20
+PIECE = 16 * 1024  # bytes read (and written) at a time: ~2.6 s at 50 kbit/s, so little is ever in flight
+SYNC_EVERY = 1.0  # seconds between fsyncs while a body streams in
 
 
 class UploadError(DomainError):
@@ -207,11 +223,34 @@ def locked(upload: PendingUpload) -> Iterator[int]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise UploadError(_("Unggahan ini sedang diproses. Coba lagi sebentar."), 423)
-        # The row may have moved on while we waited for the lock.
+        # The row may have moved on while we waited for the lock; the file may hold more than it says
+        # (a request cut off by a worker timeout or kill never got to update the row).
         db.session.refresh(upload)
+        sync_offset(upload, fd)
         yield fd
     finally:
         os.close(fd)
+
+
+def staged_size(upload: PendingUpload, fd: int | None = None) -> int:
+    """How many bytes of the upload have arrived: the staging file's size (never past the length)."""
+    if upload.completed_at is not None:
+        return upload.length
+    try:
+        size = os.fstat(fd).st_size if fd is not None and fd >= 0 else staging_path(upload.id).stat().st_size
+    except FileNotFoundError:
+        raise UploadError(_("Berkas sementara unggahan hilang. Mulai unggah ulang."), 410)
+    return min(size, upload.length)
+
+
+def sync_offset(upload: PendingUpload, fd: int | None = None) -> bool:
+    """Bring the row's offset up to what the staging file holds; True when it moved (commit it)."""
+    size = staged_size(upload, fd)
+    if size == upload.offset:
+        return False
+    upload.offset = size
+    upload.expires_at = utcnow() + expiry_delta()  # it was receiving bytes: not abandoned
+    return True
 
 
 @dataclass
@@ -230,43 +269,51 @@ def _write_all(fd: int, data: bytes) -> None:
 def append_chunk(
     upload: PendingUpload, fd: int, *, offset: int, open_body: Callable[[], BinaryIO]
 ) -> AppendResult:
-    """Append the body of a PATCH at ``offset`` (must equal the confirmed offset), in 1 MB chunks.
-    Keeps every byte that arrived even when the connection drops midway (tus resumes from there).
-    ``open_body`` is called only once the offset is known to be right (opening a request body
-    that is too big raises 413, which must not hide a 409)."""
+    """Append the body of a PATCH at ``offset`` (must equal the confirmed offset), ``PIECE`` bytes at
+    a time, each written as soon as it is read: what arrived stays in the staging file whatever ends
+    the request (a dropped connection, a read timeout, the worker's ``SystemExit``), and tus resumes
+    from there. ``open_body`` is called only once the offset is known to be right (opening a request
+    body that is too big raises 413, which must not hide a 409)."""
     if upload.completed_at is not None:
         return AppendResult(0, False)
     if offset != upload.offset:
         raise UploadError(_("Posisi unggahan tidak cocok (server: %(server)d, dikirim: %(sent)d). "
                             "Unggahan dilanjutkan dari posisi server.", server=upload.offset, sent=offset), 409)
-    if os.fstat(fd).st_size != upload.offset:
-        os.ftruncate(fd, upload.offset)  # bytes past the confirmed offset were never acknowledged
-    os.lseek(fd, upload.offset, os.SEEK_SET)
-    remaining = upload.length - upload.offset
+    start = upload.offset
+    os.lseek(fd, start, os.SEEK_SET)
+    remaining = upload.length - start
     written, broken = 0, False
-    stream = open_body()
+    synced_at = time.monotonic()
     try:
+        stream = open_body()
         # Read exactly what is still missing and no further: under gunicorn the body stream is
         # capped at request.max_content_length, and a read past it is itself an oversized request.
         while written < remaining:
-            chunk = stream.read(min(CHUNK, remaining - written))
+            chunk = stream.read(min(PIECE, remaining - written))
             if not chunk:
                 break
             _write_all(fd, chunk)
             written += len(chunk)
+            if time.monotonic() - synced_at >= SYNC_EVERY:
+                os.fsync(fd)
+                synced_at = time.monotonic()
     except RequestEntityTooLarge:
-        os.ftruncate(fd, upload.offset)  # a client that sends too much is not trusted with any of it
+        os.ftruncate(fd, start)  # a client that sends too much is not trusted with any of it
         raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan."), 413)
     except UploadError:
-        os.ftruncate(fd, upload.offset)  # a client that sends too much is not trusted with any of it
+        os.ftruncate(fd, start)  # a client that sends too much is not trusted with any of it
         raise
-    except Exception:  # noqa: BLE001 - a dropped or broken request body
+    except Exception:  # noqa: BLE001 - a dropped or broken request body, a read timeout
         current_app.logger.info("tus upload %s: body ended early after %d bytes", upload.id, written)
         broken = True
+    except BaseException:
+        # SystemExit from gunicorn's worker timeout (or KeyboardInterrupt): the bytes written so far
+        # are already in the file, which is what the next HEAD reports; make them durable and go.
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+        raise
     os.fsync(fd)
-    upload.offset += written
-    if written:
-        upload.expires_at = utcnow() + expiry_delta()  # active uploads do not expire mid-way
+    sync_offset(upload, fd)
     return AppendResult(written, broken)
 
 

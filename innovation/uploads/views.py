@@ -4,8 +4,9 @@
     POST    /uploads/tus          create: Upload-Length + Upload-Metadata (filename, innovation_id,
                                   indicator_no or slot, replaces); checked before any byte
     HEAD    /uploads/tus/<id>     Upload-Offset / Upload-Length (no-store)
-    PATCH   /uploads/tus/<id>     append at Upload-Offset (409 on mismatch); the last byte turns the
-                                  staged file into evidence
+    PATCH   /uploads/tus/<id>     append at Upload-Offset (409 on mismatch; 423 while another PATCH
+                                  of it runs); bytes are kept as they arrive, even when the request
+                                  is cut off; the last byte turns the staged file into evidence
     DELETE  /uploads/tus/<id>     termination
 
 Called by ``static/js/upload.js`` (tus-js-client) with the session cookie. Flask-WTF's form CSRF
@@ -124,13 +125,55 @@ def tus_create():
 @csrf.exempt
 @role_required(*UPLOAD_ROLES)
 def tus_upload(upload_id: str):
-    upload = services.get_upload(upload_id, current_user)
+    """The offset is what the staging file holds (a request cut off mid-way still counts). A file
+    that is complete but was never turned into evidence (its worker was stopped after the last
+    byte) is finished here: a client seeing offset == length sends nothing more."""
+    user = web.current()
+    upload = services.get_upload(upload_id, user)
+    if upload.completed_at is None and services.staged_size(upload) >= upload.length:
+        with services.locked(upload) as fd:
+            _finish_if_complete(upload, fd, user, upload_id)
+    elif services.sync_offset(upload):
+        db.session.commit()
     response = Response(status=200)
     response.headers["Upload-Offset"] = str(upload.offset)
     response.headers["Upload-Length"] = str(upload.length)
     if upload.completed_at is None:
         response.headers["Upload-Expires"] = _expires(upload)
     return response
+
+
+def _finish_if_complete(upload: PendingUpload, fd: int, user, upload_id: str) -> None:
+    """Commit the request's work; when the last byte is in, turn the file into evidence first (a
+    file that will never be accepted, e.g. the wrong type, is forgotten and the refusal raised)."""
+    new_key = None
+    if fd >= 0 and services.is_complete(upload) and upload.completed_at is None:
+        try:
+            evidence = services.finish_upload(upload, user=user)
+        except UploadError:
+            db.session.rollback()
+            services.terminate_upload(db.session.get(PendingUpload, upload_id))
+            db.session.commit()
+            raise
+        new_key = evidence.file.key
+    if new_key:
+        commit_or_delete([new_key])
+    else:
+        db.session.commit()
+    if upload.completed_at is not None:
+        services.discard_after_commit(upload.id)
+
+
+def _limit_body_wait():
+    """A client that vanished without closing its connection (a phone leaving coverage) must not hold
+    a worker thread and the upload's lock until TCP gives up hours later: reads of the body wait at
+    most ``UPLOAD_READ_TIMEOUT`` seconds for the next bytes (gunicorn; the dev server has its own)."""
+    sock = request.environ.get("gunicorn.socket")
+    timeout = current_app.config.get("UPLOAD_READ_TIMEOUT")
+    if sock is None or not timeout:
+        return None
+    sock.settimeout(float(timeout))
+    return sock
 
 
 @bp.route("/tus/<upload_id>", methods=["PATCH"])
@@ -144,31 +187,23 @@ def tus_patch(upload_id: str):
         raise UploadError(_("Header Upload-Offset wajib dikirim."), 400)
     user = web.current()
     upload = services.get_upload(upload_id, user)
-    # Each PATCH may carry at most what is still missing (tus clients send 5 MB chunks).
-    request.max_content_length = max(upload.length - upload.offset, 0)
-    too_long = request.content_length is not None and request.content_length > request.max_content_length
-    if offset == upload.offset and upload.completed_at is None and too_long:  # a wrong offset answers 409 first
-        raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan (%(n)d byte).",
-                            n=upload.length), 413)
-    new_key = None
-    with services.locked(upload) as fd:
-        result = services.append_chunk(upload, fd, offset=offset, open_body=lambda: request.stream)
-        if not result.broken and services.is_complete(upload) and upload.completed_at is None:
-            try:
-                evidence = services.finish_upload(upload, user=user)
-            except UploadError:
-                # The file will never be accepted (wrong type, target gone): forget it.
-                db.session.rollback()
-                services.terminate_upload(db.session.get(PendingUpload, upload_id))
-                db.session.commit()
-                raise
-            new_key = evidence.file.key
-        if new_key:
-            commit_or_delete([new_key])
-        else:
+    with services.locked(upload) as fd:  # brings the offset up to the staging file
+        # Each PATCH may carry at most what is still missing (the browser client sends small pieces).
+        request.max_content_length = max(upload.length - upload.offset, 0)
+        too_long = request.content_length is not None and request.content_length > request.max_content_length
+        if offset == upload.offset and upload.completed_at is None and too_long:  # a wrong offset answers 409 first
+            raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan (%(n)d byte).",
+                                n=upload.length), 413)
+        sock = _limit_body_wait()
+        try:
+            result = services.append_chunk(upload, fd, offset=offset, open_body=lambda: request.stream)
+        finally:
+            if sock is not None:
+                sock.settimeout(None)  # a kept-alive connection waits for its next request as before
+        if result.broken:
             db.session.commit()
-    if upload.completed_at is not None:
-        services.discard_after_commit(upload.id)
+        else:
+            _finish_if_complete(upload, fd, user, upload_id)
     response = Response(status=204)
     response.headers["Upload-Offset"] = str(upload.offset)
     if upload.completed_at is None:

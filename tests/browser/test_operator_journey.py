@@ -146,7 +146,7 @@ def test_operator_journey_from_login_to_submitted_entry(page, live_server, seed,
     status = widget.locator(".upload-status")
     expect(status).to_be_visible()
     expect(status.locator("progress")).to_be_visible()
-    expect(status.locator(".upload-text")).to_contain_text("dari 0,0 MB terkirim")
+    expect(status.locator(".upload-text")).to_contain_text("dari 0,0 MB diterima server")
     expect(widget.get_by_role("button", name="Unggah", exact=True)).to_be_disabled()
     for _ in range(200):  # the PATCH reaches the route handler while Playwright waits
         if held:
