@@ -160,3 +160,64 @@ def test_the_maturity_bar_shows_the_true_figure(phone_page, scene, log_in):
     # the percentage beside the bar is the same figure, in the page's format
     shown = page.locator("#score .score-big").nth(1).inner_text()
     assert float(shown.rstrip("%").replace(".", "").replace(",", ".")) == pytest.approx(maturity, abs=0.01)
+
+
+# (page name, the key columns that must be on screen at 360 px, by their data-label)
+KEY_COLUMNS = {
+    "judge queue": ["Status", "Batas waktu (WIT)"],
+    "innovation list": ["Kematangan", "Kekurangan"],
+    "innovation detail": ["Bukti", "Skor", "Verifikasi"],
+    "event page": ["Status", "Kategori / tindakan"],
+    "entries": ["OPD", "Status", "Dikirim"],
+    "results": ["Nilai", "OPD"],
+    "dashboard": ["Klaim", "Terverifikasi", "Kekurangan"],
+    "verification queue": ["Menunggu", "Klaim"],
+    "audit log": ["Pelaku", "Tindakan"],
+}
+
+_OFF_SCREEN_JS = """(limit) => {
+    const out = [];
+    for (const wrap of document.querySelectorAll("main .table-wrap")) {
+        if (wrap.scrollWidth > wrap.clientWidth + 1)
+            out.push(`a .table-wrap scrolls sideways: ${wrap.scrollWidth} px in ${wrap.clientWidth}`);
+    }
+    for (const cell of document.querySelectorAll("main table > tbody > tr > *, main table > tfoot > tr > *")) {
+        const r = cell.getBoundingClientRect();
+        if (r.width && (r.right > limit + 1 || r.left < -1))
+            out.push(`${cell.dataset.label || cell.textContent.trim().slice(0, 30)}: ${Math.round(r.left)}..${Math.round(r.right)} px`);
+    }
+    return out.slice(0, 10);
+}"""
+
+
+def test_lists_show_their_key_columns_on_a_360px_phone(phone_page, scene, log_in, assert_no_sideways_scroll, shot):
+    page = phone_page
+    checked = []
+
+    def visit(name, path):
+        assert_no_sideways_scroll(page, name)
+        off = page.evaluate(_OFF_SCREEN_JS, page.viewport_size["width"])
+        assert not off, f"{name}: table cells off screen at 360 px: {off}"
+        for label in KEY_COLUMNS.get(name, []):
+            cell = page.locator(f'main td[data-label="{label}"]:not(:empty), main th[data-label="{label}"]:not(:empty)').first
+            expect(cell).to_be_visible()
+            box = cell.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 361, f"{name}: {label} at {box}"
+            # the cell says what it is: its label is drawn beside the value
+            before = page.evaluate("el => getComputedStyle(el, '::before').content", cell.element_handle())
+            assert label in before, f"{name}: {label} cell is not labelled ({before})"
+            checked.append((name, label))
+        if name in KEY_COLUMNS:
+            page.locator("main table.cards").first.scroll_into_view_if_needed()
+            shot(page, f"cards-{name.replace(' ', '-')}-phone", full_page=False)
+
+    _visit_all(page, scene, log_in, visit)
+    assert len(checked) == sum(len(v) for v in KEY_COLUMNS.values())
+
+
+def test_lists_stay_tables_on_a_desktop(page, scene, log_in):
+    log_in(page, scene.operator)
+    page.goto(f"/innovations/{scene.innovation_id}")
+    header = page.locator("table.indicator-lines thead th").first
+    expect(header).to_be_visible()
+    assert page.evaluate("el => getComputedStyle(el).display", page.locator("table.indicator-lines tbody tr").first.element_handle()) == "table-row"
