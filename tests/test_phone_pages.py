@@ -24,3 +24,39 @@ def test_no_script_writes_a_style_attribute():
                  if SCRIPT_STYLE.search(line)]
     assert not offenders, f"style attribute written by a script (blocked by the CSP): {offenders}"
 
+
+
+def test_the_error_summary_lists_and_links_each_failing_field(client, make_user, login):
+    import re
+
+    operator = make_user()
+    login(operator)
+    response = client.post("/innovations/new", data={"nama": "", "rules_year": "2026"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    summary = page[page.index('id="error-summary"'):]
+    summary = summary[:summary.index("</div>")]
+    links = re.findall(r'<a href="#([^"]+)" data-error-for="([^"]+)">([^<]+)</a>', summary)
+    assert [(target, name) for target, name, _ in links] == [("nama", "nama")]
+    assert links[0][2].startswith("Nama Inovasi: ")
+    assert 'id="nama"' in page  # the link lands on the field itself
+
+
+def test_the_error_summary_names_every_failing_field_of_a_long_form(client, make_user, make_innovation, login):
+    import re
+
+    operator = make_user()
+    innovation = make_innovation(opd=operator.opd)
+    login(operator)
+    page = client.get(f"/innovations/{innovation.id}/profile").get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="version"', page)
+    data = {"nama": "", "latitude": "9" * 30, "waktu_uji_coba": "bukan-tanggal",
+            "version": (version.group(1) or version.group(2)) if version else ""}
+    response = client.post(f"/innovations/{innovation.id}/profile", data=data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    targets = re.findall(r'<a href="#([^"]+)" data-error-for="', page)
+    assert targets == ["nama", "latitude", "waktu_uji_coba"]
+    for target in targets:
+        assert f'id="{target}"' in page
+    assert 'data-error-for="version"' not in page and 'data-error-for="csrf_token"' not in page

@@ -221,3 +221,123 @@ def test_lists_stay_tables_on_a_desktop(page, scene, log_in):
     header = page.locator("table.indicator-lines thead th").first
     expect(header).to_be_visible()
     assert page.evaluate("el => getComputedStyle(el).display", page.locator("table.indicator-lines tbody tr").first.element_handle()) == "table-row"
+
+
+# Every visible control of a page with its box, and whether it meets WCAG 2.2's 2.5.8 target size:
+# 24x24 css px, or the inline exception (a link inside a sentence), or the spacing exception (a 24-px
+# circle on its centre touches no other target and no other undersized target's circle).
+_TARGETS_JS = """() => {
+    const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+    const shown = (el) => {
+        const r = el.getBoundingClientRect();
+        if (!r.width || !r.height || r.right < 0 || r.bottom < 0 && r.top < -5000) return false;
+        if (el.closest('.skip, .visually-hidden')) return false;
+        return getComputedStyle(el).visibility !== 'hidden';
+    };
+    const els = Array.from(document.querySelectorAll(sel)).filter(shown);
+    const boxes = els.map((el) => el.getBoundingClientRect());
+    const inline = (el) => {
+        if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+        const own = el.textContent.trim();
+        const around = (el.parentElement.textContent || '').replace(own, '').replace(/[\\s·|,.:;()\\-–—←→↓]+/g, '');
+        return around.length > 0;
+    };
+    const small = boxes.map((r) => r.width < 23.5 || r.height < 23.5);
+    const centre = (r) => [r.left + r.width / 2, r.top + r.height / 2];
+    const distance = (p, r) => Math.hypot(Math.max(r.left - p[0], 0, p[0] - r.right), Math.max(r.top - p[1], 0, p[1] - r.bottom));
+    const out = [];
+    els.forEach((el, i) => {
+        const r = boxes[i];
+        let ok = !small[i] || inline(el);
+        if (!ok) {
+            const c = centre(r);
+            ok = els.every((other, j) => j === i || other.contains(el) || el.contains(other) ||
+                (distance(c, boxes[j]) >= 12 && (!small[j] || Math.hypot(c[0] - centre(boxes[j])[0], c[1] - centre(boxes[j])[1]) >= 24)));
+        }
+        out.push({
+            tag: el.tagName.toLowerCase(), type: el.type || '', cls: typeof el.className === 'string' ? el.className : '',
+            text: (el.textContent || el.value || el.name || '').trim().slice(0, 40), width: Math.round(r.width * 10) / 10,
+            height: Math.round(r.height * 10) / 10, ok: ok,
+        });
+    });
+    return out;
+}"""
+
+# The controls that must be at least 44x44 (height only where the control is a full-width row).
+PRIMARY = [
+    ("a.btn.primary, button.btn.primary", "both"),
+    ("input[type=text], input[type=password], input[type=number], input[type=search], input[type=url], select", "height"),
+    (".menu summary", "both"),
+    ("form.lang button", "both"),
+    ("nav a.badge", "both"),
+    (".back-link", "height"),
+    (".judging-evidence summary, .evidence-list ~ details summary, details.history summary", "height"),
+]
+
+
+def test_tap_targets_on_a_360px_phone(phone_page, scene, log_in):
+    page = phone_page
+    failures: list[str] = []
+    counted = {"targets": 0, "primary": 0, "checkboxes": 0}
+
+    def visit(name, path):
+        targets = page.evaluate(_TARGETS_JS)
+        counted["targets"] += len(targets)
+        failures.extend(f"{name}: {t['tag']}.{t['cls']} {t['type']} '{t['text']}' {t['width']}x{t['height']}"
+                        for t in targets if not t["ok"])
+        for selector, which in PRIMARY:
+            for box in page.locator(f"main {selector}, header {selector}").evaluate_all(
+                    "els => els.filter(e => e.getBoundingClientRect().width > 0)"
+                    ".map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height, e.textContent.trim().slice(0, 30)])"):
+                counted["primary"] += 1
+                if box[1] < 43.5 or (which == "both" and box[0] < 43.5):
+                    failures.append(f"{name}: primary {selector} '{box[2]}' {box[0]:.1f}x{box[1]:.1f} (< 44)")
+        for box in page.locator("main input[type=checkbox], main input[type=radio]").evaluate_all(
+                "els => els.filter(e => e.getBoundingClientRect().width > 0)"
+                ".map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])"):
+            counted["checkboxes"] += 1
+            if box[0] < 23.5 or box[1] < 23.5:
+                failures.append(f"{name}: checkbox/radio {box[0]:.1f}x{box[1]:.1f} (< 24)")
+
+    _visit_all(page, scene, log_in, visit)
+    assert not failures, "targets too small:\n" + "\n".join(failures[:40])
+    assert counted["primary"] > 30 and counted["checkboxes"] > 0 and counted["targets"] > 200, counted
+
+
+def test_the_score_form_is_one_tap_from_the_top_on_a_phone(phone_page, scene, log_in):
+    page = phone_page
+    log_in(page, scene.judge)
+    page.goto(f"/judging/entries/{scene.round_entry_id}")
+    jump = page.get_by_role("link", name="Ke formulir nilai")
+    expect(jump).to_be_in_viewport()  # on the first screen, without scrolling
+    form_top = page.locator("#nilai").bounding_box()["y"]
+    assert form_top > 3 * page.viewport_size["height"], f"the form is not far down at all ({form_top} px)"
+    jump.click()
+    expect(page.locator(".score-form input[type=number]").first).to_be_in_viewport()
+    expect(page.locator("#nilai h2")).to_be_in_viewport()
+
+
+def test_the_score_form_is_usable_on_a_768px_tablet(browser, live_server, scene, log_in, assert_no_sideways_scroll):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 768, "height": 1024}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    try:
+        log_in(page, scene.judge)
+        page.goto(f"/judging/entries/{scene.round_entry_id}")
+        assert_no_sideways_scroll(page, "scoring page at 768 px")
+        expect(page.get_by_role("link", name="Ke formulir nilai")).to_be_hidden()  # side by side: no need
+        numbers = page.locator(".score-form input[type=number]")
+        expect(numbers.first).to_be_in_viewport()  # beside the dossier, on the first screen
+        for i in range(numbers.count()):
+            box = numbers.nth(i).bounding_box()
+            assert box["height"] >= 43.5 and box["width"] >= 88, box
+            numbers.nth(i).fill("4")
+        page.locator("#overall_comment").fill("Terbaca jelas di tablet.")
+        expect(page.locator("[data-live-total]")).to_contain_text("Total berbobot: 4,00")
+        submit = page.get_by_role("button", name="Kirim nilai")
+        submit.scroll_into_view_if_needed()
+        expect(submit).to_be_in_viewport()
+        box = submit.bounding_box()
+        assert box["height"] >= 43.5 and box["x"] + box["width"] <= 768
+    finally:
+        context.close()
