@@ -128,6 +128,21 @@ POLICY: dict[str, Rule] = {
     "judging.evidence_file": Rule("GET", "/judging/entries/{judging_entry}/evidence/{evidence}", {"judge", "admin"}),
     "judging.recuse": Rule("POST", "/judging/entries/{judging_entry}/recuse", {"judge"}, {"reason": "Kerabat saya"}),
     "judging.total_seen": Rule("POST", "/judging/sheets/{score_sheet}/total-seen", {"judge"}),
+    # the presentation day (issue 14): the chair's schedule; the operator's own slots
+    "judging.schedule": Rule("GET", "/judging/rounds/{judging_round}/schedule", ADMIN),
+    "judging.schedule_order": Rule("POST", "/judging/rounds/{judging_round}/schedule/order", ADMIN),
+    "judging.schedule_draw": Rule("POST", "/judging/rounds/{judging_round}/schedule/draw", ADMIN, {"seed": "a"}),
+    "judging.schedule_pdf": Rule("GET", "/judging/rounds/{judging_round}/schedule.pdf", ADMIN),
+    "judging.my_schedule": Rule("GET", "/judging/schedule", {"owner", "other"}),
+    "judging.schedule_seen": Rule("POST", "/judging/schedule/seen", {"owner", "other"}),
+    "judging.console": Rule("GET", "/judging/rounds/{judging_round}/console", ADMIN),
+    "judging.console_action": Rule("POST", "/judging/rounds/{judging_round}/console/next", ADMIN),
+    "judging.console_state": Rule("GET", "/judging/rounds/{judging_round}/live.json", ADMIN),
+    "judging.display_link": Rule("POST", "/judging/rounds/{judging_round}/display-link", ADMIN),
+    "judging.display_revoke": Rule("POST", "/judging/rounds/{judging_round}/display-link/revoke", ADMIN),
+    # the projector view: the display link is the key (a wrong or revoked one is a 404, test_judging_live.py)
+    "judging.display": Rule("GET", "/judging/display/{display_token}", ALL),
+    "judging.display_state": Rule("GET", "/judging/display/{display_token}/state.json", ALL),
     "judging.event_rounds": Rule("GET", "/judging/events/{event_slug}", ADMIN),
     "judging.default_rounds": Rule("POST", "/judging/events/{event_slug}/default-rounds", ADMIN),
     "judging.round_create": Rule("GET", "/judging/events/{event_slug}/rounds/new", ADMIN),
@@ -335,6 +350,13 @@ def world(db, make_opd, make_user, make_innovation, make_event):
     delivery = OutboxDelivery(event_id=outbox_event.id, consumer="webhooks", target=hook.target, payload={"body": {}},
                               status=DeliveryStatus.FAILED, attempts=7)
     db.session.add(delivery)
+    from innovation.judging import live as judging_live  # the presentation day (issue 14)
+    from innovation.judging import schedule as judging_schedule
+
+    day_schedule = judging_schedule.save_schedule(open_round, {
+        "starts_at": now + timedelta(days=1), "room": "Aula", "presentation_minutes": 10, "qa_minutes": 5,
+        "changeover_minutes": 5}, by=users["admin"])
+    display_token = judging_live.create_display_link(day_schedule, by=users["admin"])
     db.session.flush()
     ids = {
         "owner_opd": owner_opd.id, "target_user": target.id, "innovation": innovation.id,
@@ -349,6 +371,7 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         "score_sheet": results.sheets[(entry.id, users["judge"].id)].id,
         "registered": registered.id, "public_evidence": public_item.id, "snapshot": latest_snapshot(results.round).id,
         "api_token": api_token, "api_token_id": token_row.id, "webhook": hook.id, "delivery": delivery.id,
+        "display_token": display_token,
     }
     return users, ids
 
@@ -392,6 +415,7 @@ NAV = {
     "/events/": set(Role),
     "/judging/": {Role.JUDGE, Role.ADMIN},
     "/judging/results": {Role.OPERATOR, Role.ADMIN},
+    "/judging/schedule": {Role.OPERATOR},
     "/reporting/": {Role.ADMIN, Role.VERIFIER},
     "/reporting/verification": {Role.ADMIN, Role.VERIFIER},
     "/reporting/export": {Role.ADMIN},
