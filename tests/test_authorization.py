@@ -223,6 +223,14 @@ POLICY: dict[str, Rule] = {
     "api_admin.delete_webhook": Rule("POST", "/api/webhooks/{webhook}/delete", ADMIN),
     "api_admin.retry_delivery": Rule("POST", "/api/deliveries/{delivery}/retry", ADMIN),
 }
+POLICY.update({  # notifications (issue 15): everyone's inbox and settings; the delivery log for admins
+    "notify.inbox": Rule("GET", "/notify/", LOGGED_IN),
+    "notify.open_message": Rule("POST", "/notify/{notification}/open", LOGGED_IN),  # another's: back to the inbox
+    "notify.read_all": Rule("POST", "/notify/read-all", LOGGED_IN),
+    "notify.settings": Rule("GET", "/notify/settings", LOGGED_IN),
+    "notify.deliveries": Rule("GET", "/notify/deliveries", ADMIN),
+    "notify.retry": Rule("POST", "/notify/deliveries/{notification_delivery}/retry", ADMIN),
+})
 
 
 def test_every_rule_has_a_policy(app):
@@ -350,6 +358,12 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         "registered": registered.id, "public_evidence": public_item.id, "snapshot": latest_snapshot(results.round).id,
         "api_token": api_token, "api_token_id": token_row.id, "webhook": hook.id, "delivery": delivery.id,
     }
+    from innovation.notify import services as notify_services  # a message with a failed email (issue 15)
+
+    users["owner"].email = "owner@opd.example"
+    message = notify_services.notify(users["owner"], "event.opened", "event:uji",
+                                     {"event": event.name, "deadline": "besok"})
+    ids.update(notification=message.id, notification_delivery=message.deliveries[0].id)
     return users, ids
 
 
