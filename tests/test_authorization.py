@@ -230,6 +230,9 @@ POLICY.update({  # notifications (issue 15): everyone's inbox and settings; the 
     "notify.settings": Rule("GET", "/notify/settings", LOGGED_IN),
     "notify.deliveries": Rule("GET", "/notify/deliveries", ADMIN),
     "notify.retry": Rule("POST", "/notify/deliveries/{notification_delivery}/retry", ADMIN),
+    # the follow-up clock: the office sees every OPD, an operator their own (another's: 403)
+    "followup.index": Rule("GET", "/followup/", {"owner", "other", "verifier", "admin"}),
+    "followup.opd": Rule("GET", "/followup/opd/{owner_opd}", {"owner", "verifier", "admin"}),
 })
 
 
@@ -410,6 +413,7 @@ NAV = {
     "/reporting/verification": {Role.ADMIN, Role.VERIFIER},
     "/reporting/export": {Role.ADMIN},
     "/orgs/": {Role.ADMIN},
+    "/followup/": {Role.ADMIN, Role.VERIFIER, Role.OPERATOR},
     "/auth/users": {Role.ADMIN},
     "/audit/": {Role.ADMIN},
     "/public/settings": {Role.ADMIN},
