@@ -106,10 +106,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.reporting.blueprint import bp as reporting_bp
     from innovation.uploads import views as upload_routes  # noqa: F401
     from innovation.uploads.blueprint import bp as uploads_bp
+    from innovation.notify import views as notify_routes  # noqa: F401  (routes on notify_bp)
+    from innovation.notify.blueprint import bp as notify_bp
+    from innovation.followup import views as followup_routes  # noqa: F401  (routes on followup_bp)
+    from innovation.followup.blueprint import bp as followup_bp
 
     for blueprint in (
         home_bp, auth_bp, orgs_bp, audit_bp, innovations_bp, uploads_bp, events_bp, judging_bp, reporting_bp, jobs_bp,
         public_bp, site_bp, api_bp, api_docs_bp, api_admin_bp,
+        notify_bp, followup_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -123,6 +128,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     outbox_job.init_app(app)  # domain events: the delivery job kind, started after a commit that emitted
     api_wiring.init_app(app)  # the API's settings and rate limit, and the webhooks consumer of the outbox
+
+    from innovation.notify import job as notify_job
+
+    notify_job.init_app(app)  # the notification pass as a job kind; the inbox count on every page
 
     from innovation import templating
     from innovation.cli import register_cli

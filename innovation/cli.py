@@ -12,8 +12,10 @@ from innovation.judging.cli import results_cli
 from innovation.outbox.cli import outbox_cli
 from innovation.reporting.cli import export_cli
 from innovation.uploads.cli import uploads_cli
+from innovation.notify.cli import notify_cli
 
 
 def register_cli(app: Flask) -> None:
     for command in (users_cli, demo_command, uploads_cli, results_cli, export_cli, jobs_cli, outbox_cli, innovations_cli):
         app.cli.add_command(command)
+    app.cli.add_command(notify_cli)

@@ -120,4 +120,16 @@ def load_config(instance_path: str) -> dict:
         "COMPRESS_MIN_SIZE": 500,
         # Static files carry a content hash in their URL (see templating.py), so browsers keep them a year.
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        # Notifications (innovation/notify): email over SMTP (smtp://host:25, smtp+starttls://user:pass@host:587,
+        # smtps://user:pass@host:465) from MAIL_FROM; WhatsApp through a gateway's JSON POST (docs/DEPLOY.md).
+        "MAIL_URL": env.get("MAIL_URL") or None,
+        "MAIL_FROM": env.get("MAIL_FROM") or None,
+        "WHATSAPP_WEBHOOK_URL": env.get("WHATSAPP_WEBHOOK_URL") or None,
+        "WHATSAPP_TOKEN": env.get("WHATSAPP_TOKEN") or None,
+        # How far back `flask notify run` looks for things that happened (verdicts, extensions, publications).
+        "NOTIFY_LOOKBACK_DAYS": float(env.get("NOTIFY_LOOKBACK_DAYS", "3")),
+        "NOTIFY_DIGEST_HOUR": int(env.get("NOTIFY_DIGEST_HOUR", "7")),  # the admins' daily digest, local time
+        # The follow-up clock (innovation/followup): an item waiting on an OPD turns yellow, then red.
+        "FOLLOWUP_YELLOW_DAYS": float(env.get("FOLLOWUP_YELLOW_DAYS", "3")),
+        "FOLLOWUP_RED_DAYS": float(env.get("FOLLOWUP_RED_DAYS", "5")),
     }

@@ -13,3 +13,4 @@ import innovation.api.models  # noqa: F401,E402
 import innovation.outbox.models  # noqa: F401,E402
 import innovation.public.models  # noqa: F401,E402
 import innovation.judging.schedule_models  # noqa: F401,E402
+import innovation.notify.models  # noqa: F401,E402

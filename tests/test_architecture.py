@@ -32,6 +32,7 @@ LAYERS = {
     "innovation.cli": 7, "innovation.demo": 7, "innovation.demo_data": 7, "innovation.home": 7,
     "innovation.models": 7, "innovation": 7,
     "innovation.public": 7, "innovation.api": 7,
+    "innovation.notify": 6, "innovation.followup": 6, "innovation.leaders": 7,
 }
 
 

@@ -238,6 +238,17 @@ POLICY: dict[str, Rule] = {
     "api_admin.delete_webhook": Rule("POST", "/api/webhooks/{webhook}/delete", ADMIN),
     "api_admin.retry_delivery": Rule("POST", "/api/deliveries/{delivery}/retry", ADMIN),
 }
+POLICY.update({  # notifications (issue 15): everyone's inbox and settings; the delivery log for admins
+    "notify.inbox": Rule("GET", "/notify/", LOGGED_IN),
+    "notify.open_message": Rule("POST", "/notify/{notification}/open", LOGGED_IN),  # another's: back to the inbox
+    "notify.read_all": Rule("POST", "/notify/read-all", LOGGED_IN),
+    "notify.settings": Rule("GET", "/notify/settings", LOGGED_IN),
+    "notify.deliveries": Rule("GET", "/notify/deliveries", ADMIN),
+    "notify.retry": Rule("POST", "/notify/deliveries/{notification_delivery}/retry", ADMIN),
+    # the follow-up clock: the office sees every OPD, an operator their own (another's: 403)
+    "followup.index": Rule("GET", "/followup/", {"owner", "other", "verifier", "admin"}),
+    "followup.opd": Rule("GET", "/followup/opd/{owner_opd}", {"owner", "verifier", "admin"}),
+})
 
 
 def test_every_rule_has_a_policy(app):
@@ -373,6 +384,12 @@ def world(db, make_opd, make_user, make_innovation, make_event):
         "api_token": api_token, "api_token_id": token_row.id, "webhook": hook.id, "delivery": delivery.id,
         "display_token": display_token,
     }
+    from innovation.notify import services as notify_services  # a message with a failed email (issue 15)
+
+    users["owner"].email = "owner@opd.example"
+    message = notify_services.notify(users["owner"], "event.opened", "event:uji",
+                                     {"event": event.name, "deadline": "besok"})
+    ids.update(notification=message.id, notification_delivery=message.deliveries[0].id)
     return users, ids
 
 
@@ -420,6 +437,7 @@ NAV = {
     "/reporting/verification": {Role.ADMIN, Role.VERIFIER},
     "/reporting/export": {Role.ADMIN},
     "/orgs/": {Role.ADMIN},
+    "/followup/": {Role.ADMIN, Role.VERIFIER, Role.OPERATOR},
     "/auth/users": {Role.ADMIN},
     "/audit/": {Role.ADMIN},
     "/public/settings": {Role.ADMIN},
