@@ -168,6 +168,11 @@ POLICY: dict[str, Rule] = {
                                   {"status": "sesuai"}),
     "reporting.resubmit": Rule("POST", "/reporting/innovations/{innovation}/lines/16/resubmit", EDITORS),
     "reporting.export_bundle": Rule("GET", "/reporting/export", ADMIN),
+    "reporting.duplicate_report": Rule("GET", "/reporting/duplicates", ADMIN),
+    "reporting.duplicate_distinct": Rule("POST", "/reporting/duplicates/distinct", ADMIN,
+                                         {"first": "{innovation}", "second": "{spare_innovation}"}),
+    "reporting.duplicate_merge": Rule("POST", "/reporting/duplicates/merge", ADMIN,
+                                      {"first": "{innovation}", "second": "{innovation}"}),
     # background jobs: only the job's creator (here an admin) and admins
     "jobs.status": Rule("GET", "/jobs/{job}", ADMIN),
     "jobs.status_json": Rule("GET", "/jobs/{job}.json", ADMIN),

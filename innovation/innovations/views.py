@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from innovation import web
 from innovation.extensions import db
-from innovation.innovations import policy, readiness, services
+from innovation.innovations import duplicates, policy, readiness, services
 from innovation.innovations.blueprint import bp
 from innovation.innovations.forms import AnswerForm, NewInnovationForm, ProfileForm
 from innovation.innovations.models import Innovation
@@ -66,6 +66,10 @@ def index():
                            own_opd=own_opd, can_create=policy.can_create(user))
 
 
+def _viewable(similar: list[duplicates.Similar], user) -> set[int]:
+    return {item.id for item in similar if policy.can_view_opd_innovations(user, item.opd_id)}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*policy.EDITORS)
 def new():
@@ -81,15 +85,24 @@ def new():
             opd = user.opd
         else:  # the admin's choice (the field exists only for them)
             opd = db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None
+        similar = []
         if opd is None:
             form.opd_id.errors = [_("Pilih OPD.")]
+        elif not web.attempt(lambda: services.refuse_same_name(opd.id, form.nama.data, form.rules_year.data),
+                             form=form):
+            pass
+        elif (similar := duplicates.similar_innovations(form.nama.data)) and not form.confirm_distinct.data:
+            form.confirm_distinct.errors = [_("Ada inovasi yang mirip. Periksa daftarnya, lalu centang bila ini "
+                                              "memang inovasi lain.")]
+            return render_template("innovations/new.html", form=form, similar=similar,
+                                   viewable=_viewable(similar, user))
         else:
             created = web.attempt(
                 lambda: services.create_innovation(opd, nama=form.nama.data, by=user, rules_year=form.rules_year.data),
                 success=_("Inovasi dibuat. Lengkapi profilnya."), form=form)
             if created:
                 return redirect(url_for("innovations.profile", innovation_id=created.value.id))
-    return render_template("innovations/new.html", form=form)
+    return render_template("innovations/new.html", form=form, similar=[], viewable=set())
 
 
 @bp.route("/<int:innovation_id>")
@@ -118,15 +131,25 @@ def profile(innovation_id: int):
     form = ProfileForm(obj=innovation if request.method == "GET" else None).setup(rules)
     if request.method == "GET":
         form.urusan_lain.data = list(innovation.urusan_lain or [])
+    similar = []
     if form.validate_on_submit():
-        saved = web.attempt(
-            lambda: services.update_profile(innovation, form.values(), by=web.current(), version=form.version.data),
-            success=lambda changes: _("Profil tersimpan.") if changes else _("Tidak ada perubahan."), form=form)
-        if saved:
-            return redirect(url_for("innovations.detail", innovation_id=innovation.id))
+        renamed = duplicates.normalise_name(form.nama.data) != duplicates.normalise_name(innovation.nama)
+        if renamed and not form.confirm_distinct.data:
+            similar = duplicates.similar_innovations(form.nama.data, form.rancang_bangun.data or "", exclude=innovation)
+        if similar:
+            form.confirm_distinct.errors = [_("Nama baru ini mirip inovasi lain. Periksa daftarnya, lalu centang "
+                                              "bila ini memang inovasi lain.")]
+        else:
+            saved = web.attempt(
+                lambda: services.update_profile(innovation, form.values(), by=web.current(),
+                                                version=form.version.data),
+                success=lambda changes: _("Profil tersimpan.") if changes else _("Tidak ada perubahan."), form=form)
+            if saved:
+                return redirect(url_for("innovations.detail", innovation_id=innovation.id))
     current = services.current_evidence(innovation)
     return render_template(
-        "innovations/profile.html", form=form, innovation=innovation, rules=rules,
+        "innovations/profile.html", form=form, innovation=innovation, rules=rules, similar=similar,
+        viewable=_viewable(similar, web.current()),
         evidence_by_slot={slot.slot: [e for e in current if e.profile_slot == slot.slot] for slot in rules.profile_files},
     )
 
