@@ -168,6 +168,8 @@ POLICY: dict[str, Rule] = {
                                   {"status": "sesuai"}),
     "reporting.resubmit": Rule("POST", "/reporting/innovations/{innovation}/lines/16/resubmit", EDITORS),
     "reporting.export_bundle": Rule("GET", "/reporting/export", ADMIN),
+    "innovations.carry_one": Rule("GET", "/innovations/{innovation}/carry", EDITORS),
+    "innovations.carry_many": Rule("GET", "/innovations/carry", {"owner", "other", "admin"}),
     "reporting.duplicate_report": Rule("GET", "/reporting/duplicates", ADMIN),
     "reporting.duplicate_distinct": Rule("POST", "/reporting/duplicates/distinct", ADMIN,
                                          {"first": "{innovation}", "second": "{spare_innovation}"}),

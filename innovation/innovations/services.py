@@ -320,6 +320,7 @@ def save_answer(
     answer.basis = basis
     answer.informasi = (informasi or "").strip()[:20_000]
     answer.updated_by_id = by.id
+    answer.carried_at = None  # saved by the OPD: no longer the line taken over from last year (innovations.carry)
     changes = diff(answer, ["parameter", "basis", "informasi"], before)
     if created:
         _insert_answer(innovation, answer)

@@ -11,12 +11,12 @@ from wtforms.fields.choices import SelectChoice
 
 from innovation import web
 from innovation.extensions import db
-from innovation.innovations import duplicates, policy, readiness, services
+from innovation.innovations import carry, duplicates, policy, readiness, services
 from innovation.innovations.blueprint import bp
 from innovation.innovations.forms import AnswerForm, NewInnovationForm, ProfileForm
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
-from innovation.rules import get_rules, latest_year
+from innovation.rules import available_years, get_rules, latest_year
 from innovation.web import ensure, role_required
 
 
@@ -64,6 +64,18 @@ def index():
         opds = db.session.execute(select(Opd.id, Opd.name).order_by(Opd.name)).all()
     return render_template("innovations/index.html", page=page, rules=rules, opds=opds, opd_filter=opd_filter,
                            own_opd=own_opd, can_create=policy.can_create(user))
+
+
+def _carry_facts(innovation: Innovation) -> dict:
+    """What the page says about carry-over: where it came from (and the report), where it went, which lines
+    hold data taken over, and whether a later year's rules exist to carry it to."""
+    source = db.session.get(Innovation, innovation.carried_from_id) if innovation.carried_from_id else None
+    target = carry.carried_to(innovation)
+    carried_lines = {a.indicator_no for a in innovation.answers if a.carried_at is not None}
+    carried_lines |= {e.indicator_no for e in innovation.evidence if e.is_current and e.carried_from_id is not None}
+    return {"source": source, "target": target, "carried_lines": carried_lines,
+            "report": [carry.describe(item) for item in innovation.carry_report or []],
+            "can_carry": target is None and any(y > innovation.rules_year for y in available_years())}
 
 
 def _viewable(similar: list[duplicates.Similar], user) -> set[int]:
@@ -120,6 +132,7 @@ def detail(innovation_id: int):
                           for slot in innovation.rules.profile_files},
         evidence_count={line.no: sum(1 for e in current if e.indicator_no == line.no) for line in assessment.lines},
         can_edit=innovation.can_edit(web.current()),
+        carry=_carry_facts(innovation),
     )
 
 

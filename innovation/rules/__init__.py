@@ -4,14 +4,22 @@ Everything that changes from year to year (option labels, the urusan and Asta Ci
 innovation indicators with their weights, parameters and evidence expectations, the regional
 indicators, the index constants and the predicate bands) lives in the data file. Adding a year
 means adding a file; code asks ``get_rules(year)`` and never hard-codes a label or a weight.
+
+The years shipped with the code live in this package's ``data/``; an admin adds a year from the UI
+(``reporting.rules_views``), which validates the file (``validate``) and writes it to the instance's rules
+directory (``use_directory``, set by ``create_app`` from ``RULES_DIR``). A year is never replaced once it
+exists: figures computed under it must stay reproducible, and every worker process caches what it read.
 """
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -192,18 +200,163 @@ def _parse(raw: dict) -> Rules:
     return rules
 
 
+_added_dir: list[Path] = []  # the one directory of years added from the UI (use_directory)
+
+
+def use_directory(path: str | os.PathLike | None) -> None:
+    """Where years added from the UI are read and written (``None``: only the shipped years)."""
+    _added_dir[:] = [Path(path)] if path else []
+    get_rules.cache_clear()
+
+
+def added_directory() -> Path | None:
+    return _added_dir[0] if _added_dir else None
+
+
+def _year_of(name: str) -> int | None:
+    stem = name.removesuffix(".json")
+    return int(stem) if name.endswith(".json") and stem.isdigit() and len(stem) == 4 else None
+
+
+def _sources() -> dict[int, tuple[str, object]]:
+    """Each year's file: ("shipped", resource) or ("added", path). A shipped year wins."""
+    found: dict[int, tuple[str, object]] = {}
+    directory = added_directory()
+    if directory is not None and directory.is_dir():
+        for path in directory.iterdir():
+            if (year := _year_of(path.name)) is not None:
+                found[year] = ("added", path)
+    for resource in resources.files(__package__).joinpath("data").iterdir():
+        if (year := _year_of(resource.name)) is not None:
+            found[year] = ("shipped", resource)
+    return found
+
+
 def available_years() -> list[int]:
-    files = resources.files(__package__).joinpath("data").iterdir()
-    return sorted(int(f.name.removesuffix(".json")) for f in files if f.name.endswith(".json"))
+    return sorted(_sources())
+
+
+def source_of(year: int) -> str:
+    """"shipped" (with the code) or "added" (from the UI)."""
+    return _sources()[year][0]
+
+
+def raw_text(year: int) -> str:
+    """The rule file of ``year`` as stored (the admin's read-only view)."""
+    return _sources()[year][1].read_text("utf-8")
 
 
 @lru_cache(maxsize=None)
 def get_rules(year: int) -> Rules:
     if year not in available_years():
         raise KeyError(f"no Kemendagri rules for {year}; available: {available_years()}")
-    raw = json.loads(resources.files(__package__).joinpath("data", f"{year}.json").read_text("utf-8"))
-    return _parse(raw)
+    return _parse(json.loads(raw_text(year)))
 
 
 def latest_year() -> int:
     return available_years()[-1]
+
+
+# --- a year's file from the UI ------------------------------------------------------------------
+
+class RulesFileError(ValueError):
+    """What is wrong with an uploaded rule file, in words an admin can act on (``problems``)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+MAX_RULES_FILE = 2_000_000  # bytes; the shipped files are about 60 KB
+
+
+def validate(data: bytes) -> Rules:
+    """Parse and check an uploaded rule file; raises ``RulesFileError`` listing every problem found.
+
+    Beyond what ``get_rules`` needs to read it: three parameters per indicator and per basis, unique
+    indicator numbers, the maxima adding up, predicate bands in order, the eligibility window in order,
+    and option codes unique per list (answers store codes)."""
+    if len(data) > MAX_RULES_FILE:
+        raise RulesFileError([f"berkas terlalu besar (lebih dari {MAX_RULES_FILE // 1000} KB)"])
+    try:
+        raw = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise RulesFileError(["berkas bukan teks UTF-8"]) from None
+    except json.JSONDecodeError as error:
+        raise RulesFileError([f"JSON tidak sah di baris {error.lineno}, kolom {error.colno}: {error.msg}"]) from None
+    if not isinstance(raw, dict):
+        raise RulesFileError(["isi berkas harus satu objek JSON"])
+    problems: list[str] = []
+    required = ["year", "options", "profile", "indicators", "max_innovation_score", "maturity_target_percent",
+                "regional_indicators", "index", "predicates"]
+    problems += [f"kunci \"{key}\" tidak ada" for key in required if key not in raw]
+    if problems:
+        raise RulesFileError(problems)
+    year = raw["year"]
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        problems.append("\"year\" harus tahun empat angka, misalnya 2027")
+    indicators = raw["indicators"] if isinstance(raw["indicators"], list) else []
+    if not indicators:
+        problems.append("\"indicators\" harus daftar yang tidak kosong")
+    numbers = [i.get("no") for i in indicators if isinstance(i, dict)]
+    if len(numbers) != len(set(numbers)):
+        problems.append("nomor indikator ganda")
+    for item in indicators:
+        if not isinstance(item, dict):
+            problems.append("setiap indikator harus objek")
+            continue
+        label = f"indikator {item.get('no', '?')}"
+        if len(item.get("parameters") or []) != 3:
+            problems.append(f"{label}: harus tepat tiga parameter")
+        if not isinstance(item.get("bobot"), int) or item.get("bobot", 0) <= 0:
+            problems.append(f"{label}: bobot harus bilangan bulat positif")
+        for basis in item.get("bases") or []:
+            if len(basis.get("parameters") or []) != 3:
+                problems.append(f"{label}, dasar {basis.get('code', '?')}: harus tepat tiga parameter")
+    for name, values in (raw["options"].items() if isinstance(raw["options"], dict) else []):
+        codes = [v.get("code") for v in values if isinstance(v, dict)]
+        if len(codes) != len(set(codes)):
+            problems.append(f"pilihan \"{name}\": kode ganda")
+    for name in ("tahapan", "inisiator", "jenis", "klasifikasi", "bentuk", "tematik", "urusan"):
+        if name not in (raw["options"] if isinstance(raw["options"], dict) else {}):
+            problems.append(f"daftar pilihan \"{name}\" tidak ada")
+    bands = raw["predicates"] if isinstance(raw["predicates"], list) else []
+    if not bands:
+        problems.append("\"predicates\" harus daftar yang tidak kosong")
+    if problems:
+        raise RulesFileError(problems)
+    try:
+        rules = _parse(raw)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        missing = f"kunci {error} tidak ada" if isinstance(error, KeyError) else str(error)
+        raise RulesFileError([f"struktur tidak sesuai: {missing}"]) from None
+    if rules.eligible_from > rules.eligible_to:
+        problems.append("rentang kelayakan terbalik (from sesudah to)")
+    if any(b.min > b.max for b in rules.predicates):
+        problems.append("batas predikat terbalik (min lebih besar dari max)")
+    if problems:
+        raise RulesFileError(problems)
+    return rules
+
+
+def add_rules_file(data: bytes) -> Rules:
+    """Validate and store a new year's file in the added-years directory. An existing year is refused."""
+    rules = validate(data)
+    directory = added_directory()
+    if directory is None:
+        raise RulesFileError(["direktori aturan tambahan belum diatur (RULES_DIR)"])
+    if rules.year in available_years():
+        raise RulesFileError([f"aturan tahun {rules.year} sudah ada dan tidak diganti: angka yang sudah dihitung "
+                              "dengannya harus tetap dapat diulang"])
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    try:
+        os.link(temporary, directory / f"{rules.year}.json")  # fails if another admin added the year meanwhile
+    except FileExistsError:
+        raise RulesFileError([f"aturan tahun {rules.year} sudah ada"]) from None
+    finally:
+        os.unlink(temporary)
+    get_rules.cache_clear()
+    return rules
