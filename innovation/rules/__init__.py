@@ -21,6 +21,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 
 @dataclass(frozen=True)
 class Option:
@@ -277,63 +279,63 @@ def validate(data: bytes) -> Rules:
     indicator numbers, the maxima adding up, predicate bands in order, the eligibility window in order,
     and option codes unique per list (answers store codes)."""
     if len(data) > MAX_RULES_FILE:
-        raise RulesFileError([f"berkas terlalu besar (lebih dari {MAX_RULES_FILE // 1000} KB)"])
+        raise RulesFileError([_("berkas terlalu besar (lebih dari %(kb)d KB)", kb=MAX_RULES_FILE // 1000)])
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise RulesFileError(["berkas bukan teks UTF-8"]) from None
+        raise RulesFileError([_("berkas bukan teks UTF-8")]) from None
     except json.JSONDecodeError as error:
-        raise RulesFileError([f"JSON tidak sah di baris {error.lineno}, kolom {error.colno}: {error.msg}"]) from None
+        raise RulesFileError([_("JSON tidak sah di baris %(line)d, kolom %(col)d: %(msg)s", line=error.lineno, col=error.colno, msg=error.msg)]) from None
     if not isinstance(raw, dict):
-        raise RulesFileError(["isi berkas harus satu objek JSON"])
+        raise RulesFileError([_("isi berkas harus satu objek JSON")])
     problems: list[str] = []
     required = ["year", "options", "profile", "indicators", "max_innovation_score", "maturity_target_percent",
                 "regional_indicators", "index", "predicates"]
-    problems += [f"kunci \"{key}\" tidak ada" for key in required if key not in raw]
+    problems += [_("kunci \"%(key)s\" tidak ada", key=key) for key in required if key not in raw]
     if problems:
         raise RulesFileError(problems)
     year = raw["year"]
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        problems.append("\"year\" harus tahun empat angka, misalnya 2027")
+        problems.append(_("\"year\" harus tahun empat angka, misalnya 2027"))
     indicators = raw["indicators"] if isinstance(raw["indicators"], list) else []
     if not indicators:
-        problems.append("\"indicators\" harus daftar yang tidak kosong")
+        problems.append(_("\"indicators\" harus daftar yang tidak kosong"))
     numbers = [i.get("no") for i in indicators if isinstance(i, dict)]
     if len(numbers) != len(set(numbers)):
-        problems.append("nomor indikator ganda")
+        problems.append(_("nomor indikator ganda"))
     for item in indicators:
         if not isinstance(item, dict):
-            problems.append("setiap indikator harus objek")
+            problems.append(_("setiap indikator harus objek"))
             continue
         label = f"indikator {item.get('no', '?')}"
         if len(item.get("parameters") or []) != 3:
-            problems.append(f"{label}: harus tepat tiga parameter")
+            problems.append(_("%(label)s: harus tepat tiga parameter", label=label))
         if not isinstance(item.get("bobot"), int) or item.get("bobot", 0) <= 0:
-            problems.append(f"{label}: bobot harus bilangan bulat positif")
+            problems.append(_("%(label)s: bobot harus bilangan bulat positif", label=label))
         for basis in item.get("bases") or []:
             if len(basis.get("parameters") or []) != 3:
-                problems.append(f"{label}, dasar {basis.get('code', '?')}: harus tepat tiga parameter")
+                problems.append(_("%(label)s, dasar %(code)s: harus tepat tiga parameter", label=label, code=basis.get("code", "?")))
     for name, values in (raw["options"].items() if isinstance(raw["options"], dict) else []):
         codes = [v.get("code") for v in values if isinstance(v, dict)]
         if len(codes) != len(set(codes)):
-            problems.append(f"pilihan \"{name}\": kode ganda")
+            problems.append(_("pilihan \"%(name)s\": kode ganda", name=name))
     for name in ("tahapan", "inisiator", "jenis", "klasifikasi", "bentuk", "tematik", "urusan"):
         if name not in (raw["options"] if isinstance(raw["options"], dict) else {}):
-            problems.append(f"daftar pilihan \"{name}\" tidak ada")
+            problems.append(_("daftar pilihan \"%(name)s\" tidak ada", name=name))
     bands = raw["predicates"] if isinstance(raw["predicates"], list) else []
     if not bands:
-        problems.append("\"predicates\" harus daftar yang tidak kosong")
+        problems.append(_("\"predicates\" harus daftar yang tidak kosong"))
     if problems:
         raise RulesFileError(problems)
     try:
         rules = _parse(raw)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        missing = f"kunci {error} tidak ada" if isinstance(error, KeyError) else str(error)
-        raise RulesFileError([f"struktur tidak sesuai: {missing}"]) from None
+        missing = _("kunci %(key)s tidak ada", key=error) if isinstance(error, KeyError) else str(error)
+        raise RulesFileError([_("struktur tidak sesuai: %(problem)s", problem=missing)]) from None
     if rules.eligible_from > rules.eligible_to:
-        problems.append("rentang kelayakan terbalik (from sesudah to)")
+        problems.append(_("rentang kelayakan terbalik (from sesudah to)"))
     if any(b.min > b.max for b in rules.predicates):
-        problems.append("batas predikat terbalik (min lebih besar dari max)")
+        problems.append(_("batas predikat terbalik (min lebih besar dari max)"))
     if problems:
         raise RulesFileError(problems)
     return rules
@@ -344,10 +346,10 @@ def add_rules_file(data: bytes) -> Rules:
     rules = validate(data)
     directory = added_directory()
     if directory is None:
-        raise RulesFileError(["direktori aturan tambahan belum diatur (RULES_DIR)"])
+        raise RulesFileError([_("direktori aturan tambahan belum diatur (RULES_DIR)")])
     if rules.year in available_years():
-        raise RulesFileError([f"aturan tahun {rules.year} sudah ada dan tidak diganti: angka yang sudah dihitung "
-                              "dengannya harus tetap dapat diulang"])
+        raise RulesFileError([_("aturan tahun %(year)d sudah ada dan tidak diganti: angka yang sudah dihitung dengannya harus "
+                                "tetap dapat diulang", year=rules.year)])
     directory.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
@@ -355,7 +357,7 @@ def add_rules_file(data: bytes) -> Rules:
     try:
         os.link(temporary, directory / f"{rules.year}.json")  # fails if another admin added the year meanwhile
     except FileExistsError:
-        raise RulesFileError([f"aturan tahun {rules.year} sudah ada"]) from None
+        raise RulesFileError([_("aturan tahun %(year)d sudah ada", year=rules.year)]) from None
     finally:
         os.unlink(temporary)
     get_rules.cache_clear()
