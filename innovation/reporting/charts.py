@@ -36,10 +36,15 @@ class Chart:
     rows: tuple[tuple[str, ...], ...]
 
 
+def _whole(value: float) -> str:
+    """Axis labels as whole numbers (a 0-100 axis divided in sevenths printed 14.28571429)."""
+    return f"{value:.0f}" if value is not None else ""
+
+
 def _config(**extra) -> dict:
     return {"style": STYLE, "js": [], "width": 720, "height": 360, "legend_at_bottom": True,
             "print_values": False, "disable_xml_declaration": False, "truncate_label": 28,
-            "explicit_size": False, **extra}
+            "explicit_size": False, "value_formatter": _whole, **extra}
 
 
 def _data_uri(chart: pygal.graph.graph.Graph) -> str:
@@ -58,7 +63,8 @@ def horizontal_bars(*, labels: Sequence[str], series: Sequence[tuple[str, Sequen
 
 def bars(*, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
          secondary: Sequence[tuple[str, Sequence[float]]] = (), rotate: int = 0) -> str:
-    chart = pygal.Bar(**_config(x_label_rotation=rotate))
+    # the secondary axis (the IID, 0-100) from 0: from its own minimum, a year's bar could vanish
+    chart = pygal.Bar(**_config(x_label_rotation=rotate, **({"secondary_range": (0, 100)} if secondary else {})))
     chart.x_labels = list(labels)
     for name, values in series:
         chart.add(name, list(values))
