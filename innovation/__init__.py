@@ -107,6 +107,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.reporting import duplicate_views as reporting_duplicate_routes  # noqa: F401
     from innovation.reporting import rules_views as reporting_rules_routes  # noqa: F401
     from innovation.reporting import progress_views as reporting_progress_routes  # noqa: F401
+    from innovation.reporting import advice_views as reporting_advice_routes  # noqa: F401
     from innovation.reporting.blueprint import bp as reporting_bp
     from innovation.uploads import views as upload_routes  # noqa: F401
     from innovation.uploads.blueprint import bp as uploads_bp

@@ -170,6 +170,7 @@ POLICY: dict[str, Rule] = {
     "reporting.export_bundle": Rule("GET", "/reporting/export", ADMIN),
     "innovations.carry_one": Rule("GET", "/innovations/{innovation}/carry", EDITORS),
     "innovations.carry_many": Rule("GET", "/innovations/carry", {"owner", "other", "admin"}),
+    "reporting.index_advice": Rule("GET", "/reporting/advice", {"verifier", "admin"}),
     "reporting.progress_board": Rule("GET", "/reporting/progress", ADMIN),
     "reporting.rule_years": Rule("GET", "/reporting/rules", ADMIN),
     "reporting.rule_year": Rule("GET", "/reporting/rules/2026", ADMIN),

@@ -82,6 +82,9 @@ class RegionalIndicator:
     name: str
     bobot: float
     note: str = ""
+    # A statistic the planning office cannot change within a reporting window (poverty, HDI, investment,
+    # income per head, unemployment, own revenue): the advice lists it apart from the actions.
+    statistic: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,8 @@ def _parse(raw: dict) -> Rules:
         max_innovation_score=raw["max_innovation_score"],
         maturity_target_percent=raw["maturity_target_percent"],
         regional_indicators=tuple(
-            RegionalIndicator(r["no"], r["name"], r["bobot"], r.get("note", "")) for r in raw["regional_indicators"]
+            RegionalIndicator(r["no"], r["name"], r["bobot"], r.get("note", ""), bool(r.get("statistic")))
+            for r in raw["regional_indicators"]
         ),
         index=IndexConstants(
             regional_max=index["regional_max"],
