@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from innovation import transactions
+from innovation import rules, transactions
 from innovation.config import load_config
 from innovation.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, select_locale
 from innovation.safe_input import BoundedIntConverter, CleanRequest, SecureCookieResponse
@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             def refuse_without_secret_key():
                 raise RuntimeError("SECRET_KEY must be set outside debug and test (export SECRET_KEY=...)")
     os.makedirs(app.instance_path, exist_ok=True)
+    rules.use_directory(app.config.get("RULES_DIR"))  # the years an admin added from the UI
 
     db.init_app(app)
     transactions.init_app(app)  # after db: its teardown runs before Flask-SQLAlchemy's
@@ -87,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.home import bp as home_bp
     from innovation.innovations import evidence_views as innovation_evidence_routes  # noqa: F401
     from innovation.innovations import views as innovation_routes  # noqa: F401
+    from innovation.innovations import carry_views as innovation_carry_routes  # noqa: F401
     from innovation.innovations.blueprint import bp as innovations_bp
     from innovation.jobs import views as jobs_routes  # noqa: F401  (routes on jobs_bp)
     from innovation.jobs.blueprint import bp as jobs_bp
@@ -103,6 +105,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.reporting import export_views as reporting_export_routes  # noqa: F401
     from innovation.reporting import regional_views as reporting_regional_routes  # noqa: F401
     from innovation.reporting import views as reporting_routes  # noqa: F401
+    from innovation.reporting import duplicate_views as reporting_duplicate_routes  # noqa: F401
+    from innovation.reporting import rules_views as reporting_rules_routes  # noqa: F401
+    from innovation.reporting import progress_views as reporting_progress_routes  # noqa: F401
+    from innovation.reporting import advice_views as reporting_advice_routes  # noqa: F401
     from innovation.reporting.blueprint import bp as reporting_bp
     from innovation.uploads import views as upload_routes  # noqa: F401
     from innovation.uploads.blueprint import bp as uploads_bp

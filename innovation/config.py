@@ -54,6 +54,9 @@ def load_config(instance_path: str) -> dict:
         # S3-compatible storage (used when STORAGE_URL is s3://bucket/prefix)
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL"),
         "S3_REGION": env.get("S3_REGION", "us-east-1"),
+        # Kemendagri rule files of years added by an admin from the UI (innovation.rules.use_directory). With
+        # several hosts, point every one at the same shared directory.
+        "RULES_DIR": env.get("RULES_DIR", str(instance / "rules")),
         # Resumable (tus) uploads are staged here until complete.
         "UPLOAD_STAGING_DIR": env.get("UPLOAD_STAGING_DIR", str(instance / "uploads")),
         "UPLOAD_EXPIRY_HOURS": int(env.get("UPLOAD_EXPIRY_HOURS", "24")),

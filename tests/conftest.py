@@ -66,6 +66,7 @@ def build_app(backend: str, tmp_path_factory, **overrides):
         "RATELIMIT_ENABLED": False,
         "STORAGE_URL": f"file://{tmp / 'storage'}",
         "UPLOAD_STAGING_DIR": str(tmp / "staging"),
+        "RULES_DIR": str(tmp / "rules"),  # years added from the UI (innovation.rules.use_directory)
         "SERVER_NAME": None,
         # Jobs in a thread whatever REDIS_URL the developer's shell has; the RQ tests ask for Redis themselves.
         "JOBS_BACKEND": "thread",

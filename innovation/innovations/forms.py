@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, Select, html_params
@@ -73,6 +73,8 @@ class NewInnovationForm(FlaskForm):
     nama = StringField(_l("Nama Inovasi"), validators=[DataRequired(), Length(max=300)])
     opd_id = SelectField(_l("OPD"), coerce=int, validators=[Optional()])
     rules_year = SelectField(_l("Tahun penilaian Kemendagri"), coerce=int)
+    # Shown with the list of similar innovations (innovations.duplicates): creating needs this tick then.
+    confirm_distinct = BooleanField(_l("Saya sudah memeriksa daftar di atas: ini inovasi yang berbeda."))
 
     def setup(self, opd_choices: list[SelectChoice] | None) -> NewInnovationForm:
         years = available_years()
@@ -110,6 +112,7 @@ class ProfileForm(FlaskForm):
     manfaat = TextAreaField("Manfaat", validators=[Optional(), Length(max=100_000)])
     hasil = TextAreaField("Hasil Inovasi", validators=[Optional(), Length(max=100_000)])
     version = VersionField()  # the profile's edit version (concurrency.claim)
+    confirm_distinct = BooleanField(_l("Saya sudah memeriksa daftar di atas: ini inovasi yang berbeda."))
 
     def setup(self, rules: Rules) -> ProfileForm:
         for name, option_list in (

@@ -83,6 +83,12 @@ class Innovation(Versioned, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # When refresh_derived last ran (answers, evidence, verification): reporting.index_cache's fingerprint.
     derived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Carry-over (innovations.carry): the earlier year's innovation this one was carried forward from, and
+    # the report made then (what must be re-evidenced or re-answered under this year's rules).
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("innovation.id", ondelete="SET NULL"), unique=True)
+    carried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    carry_report: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     opd: Mapped[Opd] = relationship(lazy="joined", innerjoin=True)
     answers: Mapped[list[IndicatorAnswer]] = relationship(
@@ -152,6 +158,8 @@ class IndicatorAnswer(Versioned, db.Model):
     # the verifier); ``recheck`` keeps it as history with what changed since (innovations.recheck).
     recheck_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recheck: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Taken over from the earlier year's innovation (innovations.carry) and not saved by the OPD since.
+    carried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     innovation: Mapped[Innovation] = relationship(back_populates="answers")
 
@@ -203,6 +211,8 @@ class Evidence(db.Model):
     public_decision: Mapped[PublicDecision | None] = mapped_column(str_enum(PublicDecision, 10))
     public_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     public_note: Mapped[str | None] = mapped_column(String(500))
+    # Taken over from the earlier year's innovation (innovations.carry): the same stored file or link.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id", ondelete="SET NULL"))
 
     innovation: Mapped[Innovation] = relationship(back_populates="evidence")
     file: Mapped[StoredFile | None] = relationship(lazy="joined")
@@ -223,3 +233,21 @@ class Evidence(db.Model):
         if self.file is not None:
             return self.file.original_name
         return self.title or self.url or ""
+
+
+class DuplicateDecision(db.Model):
+    """An admin's word on a pair of innovations the duplicate report found alike: "distinct" (not the same
+    innovation, no longer listed). A merged pair needs no row: the duplicate is gone. The pair is stored in
+    id order, so (a, b) and (b, a) are one row."""
+
+    __tablename__ = "duplicate_decision"
+    __table_args__ = (
+        UniqueConstraint("first_id", "second_id", name="uq_duplicate_decision_pair"),
+        CheckConstraint("first_id < second_id", name="pair_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("innovation.id", ondelete="CASCADE"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("innovation.id", ondelete="CASCADE"), index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

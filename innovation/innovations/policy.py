@@ -33,3 +33,9 @@ def can_create(user: User) -> bool:
 def can_download_evidence(evidence: Evidence, user: User) -> bool:
     """Who may open an evidence file (current or historic). The one place to widen (judges later)."""
     return evidence.innovation.can_view(user)
+
+
+def can_view_opd_innovations(user: User, opd_id: int) -> bool:
+    """The same rule as ``Innovation.can_view``, for a row known only by its OPD (the similar-innovations
+    list links only what the user may open)."""
+    return user.role in (Role.ADMIN, Role.VERIFIER) or user.belongs_to(opd_id)

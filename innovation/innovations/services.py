@@ -16,7 +16,7 @@ from innovation.auth.models import User
 from innovation.concurrency import StaleEdit, changes_since, claim
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
-from innovation.innovations import readiness, recheck, scoring
+from innovation.innovations import duplicates, readiness, recheck, scoring
 from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation
 from innovation.orgs.models import Opd
 from innovation.rules import Rules, get_rules, latest_year
@@ -180,12 +180,23 @@ def create_innovation(opd: Opd, *, nama: str, by: User, rules_year: int | None =
         raise InnovationError(_("OPD ini tidak aktif."))
     year = rules_year or latest_year()
     get_rules(year)  # raises for an unknown year
+    refuse_same_name(opd.id, nama, year)
     innovation = Innovation(opd=opd, opd_id=opd.id, nama=nama, rules_year=year, created_by_id=by.id, urusan_lain=[])
     db.session.add(innovation)
     db.session.flush()
     refresh_derived(innovation)
     record("innovation.create", actor=by, obj=innovation, summary=f"Inovasi dibuat: {nama}")
     return innovation
+
+
+def refuse_same_name(opd_id: int, nama: str, rules_year: int, *, exclude_id: int | None = None) -> None:
+    """The same OPD may not have two innovations of one assessment year with the same name."""
+    existing = duplicates.same_name_in_opd(opd_id, nama, rules_year, exclude_id=exclude_id)
+    if existing is not None:
+        raise InnovationError(_(
+            "OPD ini sudah punya inovasi bernama \u201c%(nama)s\u201d untuk penilaian %(year)d (#%(id)d). "
+            "Buka inovasi itu, atau beri nama yang membedakan.", nama=existing.nama, year=rules_year,
+            id=existing.id), "nama")
 
 
 def _clean_decimal(value: Any, field: str, low: Decimal, high: Decimal, label: str) -> Decimal | None:
@@ -255,6 +266,8 @@ def update_profile(innovation: Innovation, data: dict[str, Any], *, by: User,
     with what the other person changed (``concurrency.StaleEdit``). ``None`` (demo data, tests) changes
     the current version."""
     clean = clean_profile(innovation, data)
+    if duplicates.normalise_name(clean["nama"]) != duplicates.normalise_name(innovation.nama):
+        refuse_same_name(innovation.opd_id, clean["nama"], innovation.rules_year, exclude_id=innovation.id)
     before = snapshot(innovation, PROFILE_FIELDS)
     for name, value in clean.items():
         setattr(innovation, name, value)
@@ -307,6 +320,7 @@ def save_answer(
     answer.basis = basis
     answer.informasi = (informasi or "").strip()[:20_000]
     answer.updated_by_id = by.id
+    answer.carried_at = None  # saved by the OPD: no longer the line taken over from last year (innovations.carry)
     changes = diff(answer, ["parameter", "basis", "informasi"], before)
     if created:
         _insert_answer(innovation, answer)

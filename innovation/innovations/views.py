@@ -11,12 +11,12 @@ from wtforms.fields.choices import SelectChoice
 
 from innovation import web
 from innovation.extensions import db
-from innovation.innovations import policy, readiness, services
+from innovation.innovations import carry, duplicates, policy, readiness, services
 from innovation.innovations.blueprint import bp
 from innovation.innovations.forms import AnswerForm, NewInnovationForm, ProfileForm
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
-from innovation.rules import get_rules, latest_year
+from innovation.rules import available_years, get_rules, latest_year
 from innovation.web import ensure, role_required
 
 
@@ -66,6 +66,22 @@ def index():
                            own_opd=own_opd, can_create=policy.can_create(user))
 
 
+def _carry_facts(innovation: Innovation) -> dict:
+    """What the page says about carry-over: where it came from (and the report), where it went, which lines
+    hold data taken over, and whether a later year's rules exist to carry it to."""
+    source = db.session.get(Innovation, innovation.carried_from_id) if innovation.carried_from_id else None
+    target = carry.carried_to(innovation)
+    carried_lines = {a.indicator_no for a in innovation.answers if a.carried_at is not None}
+    carried_lines |= {e.indicator_no for e in innovation.evidence if e.is_current and e.carried_from_id is not None}
+    return {"source": source, "target": target, "carried_lines": carried_lines,
+            "report": [carry.describe(item) for item in innovation.carry_report or []],
+            "can_carry": target is None and any(y > innovation.rules_year for y in available_years())}
+
+
+def _viewable(similar: list[duplicates.Similar], user) -> set[int]:
+    return {item.id for item in similar if policy.can_view_opd_innovations(user, item.opd_id)}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*policy.EDITORS)
 def new():
@@ -81,15 +97,24 @@ def new():
             opd = user.opd
         else:  # the admin's choice (the field exists only for them)
             opd = db.session.get(Opd, form.opd_id.data) if form.opd_id.data else None
+        similar = []
         if opd is None:
             form.opd_id.errors = [_("Pilih OPD.")]
+        elif not web.attempt(lambda: services.refuse_same_name(opd.id, form.nama.data, form.rules_year.data),
+                             form=form):
+            pass
+        elif (similar := duplicates.similar_innovations(form.nama.data)) and not form.confirm_distinct.data:
+            form.confirm_distinct.errors = [_("Ada inovasi yang mirip. Periksa daftarnya, lalu centang bila ini "
+                                              "memang inovasi lain.")]
+            return render_template("innovations/new.html", form=form, similar=similar,
+                                   viewable=_viewable(similar, user))
         else:
             created = web.attempt(
                 lambda: services.create_innovation(opd, nama=form.nama.data, by=user, rules_year=form.rules_year.data),
                 success=_("Inovasi dibuat. Lengkapi profilnya."), form=form)
             if created:
                 return redirect(url_for("innovations.profile", innovation_id=created.value.id))
-    return render_template("innovations/new.html", form=form)
+    return render_template("innovations/new.html", form=form, similar=[], viewable=set())
 
 
 @bp.route("/<int:innovation_id>")
@@ -107,6 +132,7 @@ def detail(innovation_id: int):
                           for slot in innovation.rules.profile_files},
         evidence_count={line.no: sum(1 for e in current if e.indicator_no == line.no) for line in assessment.lines},
         can_edit=innovation.can_edit(web.current()),
+        carry=_carry_facts(innovation),
     )
 
 
@@ -118,15 +144,25 @@ def profile(innovation_id: int):
     form = ProfileForm(obj=innovation if request.method == "GET" else None).setup(rules)
     if request.method == "GET":
         form.urusan_lain.data = list(innovation.urusan_lain or [])
+    similar = []
     if form.validate_on_submit():
-        saved = web.attempt(
-            lambda: services.update_profile(innovation, form.values(), by=web.current(), version=form.version.data),
-            success=lambda changes: _("Profil tersimpan.") if changes else _("Tidak ada perubahan."), form=form)
-        if saved:
-            return redirect(url_for("innovations.detail", innovation_id=innovation.id))
+        renamed = duplicates.normalise_name(form.nama.data) != duplicates.normalise_name(innovation.nama)
+        if renamed and not form.confirm_distinct.data:
+            similar = duplicates.similar_innovations(form.nama.data, form.rancang_bangun.data or "", exclude=innovation)
+        if similar:
+            form.confirm_distinct.errors = [_("Nama baru ini mirip inovasi lain. Periksa daftarnya, lalu centang "
+                                              "bila ini memang inovasi lain.")]
+        else:
+            saved = web.attempt(
+                lambda: services.update_profile(innovation, form.values(), by=web.current(),
+                                                version=form.version.data),
+                success=lambda changes: _("Profil tersimpan.") if changes else _("Tidak ada perubahan."), form=form)
+            if saved:
+                return redirect(url_for("innovations.detail", innovation_id=innovation.id))
     current = services.current_evidence(innovation)
     return render_template(
-        "innovations/profile.html", form=form, innovation=innovation, rules=rules,
+        "innovations/profile.html", form=form, innovation=innovation, rules=rules, similar=similar,
+        viewable=_viewable(similar, web.current()),
         evidence_by_slot={slot.slot: [e for e in current if e.profile_slot == slot.slot] for slot in rules.profile_files},
     )
 

@@ -19,7 +19,7 @@ from innovation.audit.services import record
 from innovation.auth.models import User
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
-from innovation.innovations import recheck, scoring
+from innovation.innovations import carry, recheck, scoring
 from innovation.innovations import services as innovations
 from innovation.innovations.models import Evidence, IndicatorAnswer, Innovation, VerificationStatus
 from innovation.orgs.models import Opd
@@ -200,6 +200,7 @@ def register(innovation: Innovation, *, nomor_register: str | None = None, by: U
         raise ReportingError(_("Nomor Register IGA paling panjang 64 karakter."), "nomor_register")
     before = (innovation.registered_at, innovation.nomor_register)
     if innovation.registered_at is None:
+        carry.check_award_limit(innovation)  # at most twice in the award, along its carry-over chain
         innovation.registered_at = utcnow()
         emit("innovation.registered", innovation)  # webhooks (innovation.outbox), with this change or not at all
     if nomor:

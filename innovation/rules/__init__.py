@@ -4,14 +4,24 @@ Everything that changes from year to year (option labels, the urusan and Asta Ci
 innovation indicators with their weights, parameters and evidence expectations, the regional
 indicators, the index constants and the predicate bands) lives in the data file. Adding a year
 means adding a file; code asks ``get_rules(year)`` and never hard-codes a label or a weight.
+
+The years shipped with the code live in this package's ``data/``; an admin adds a year from the UI
+(``reporting.rules_views``), which validates the file (``validate``) and writes it to the instance's rules
+directory (``use_directory``, set by ``create_app`` from ``RULES_DIR``). A year is never replaced once it
+exists: figures computed under it must stay reproducible, and every worker process caches what it read.
 """
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+
+from flask_babel import gettext as _
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,9 @@ class RegionalIndicator:
     name: str
     bobot: float
     note: str = ""
+    # A statistic the planning office cannot change within a reporting window (poverty, HDI, investment,
+    # income per head, unemployment, own revenue): the advice lists it apart from the actions.
+    statistic: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,7 +187,8 @@ def _parse(raw: dict) -> Rules:
         max_innovation_score=raw["max_innovation_score"],
         maturity_target_percent=raw["maturity_target_percent"],
         regional_indicators=tuple(
-            RegionalIndicator(r["no"], r["name"], r["bobot"], r.get("note", "")) for r in raw["regional_indicators"]
+            RegionalIndicator(r["no"], r["name"], r["bobot"], r.get("note", ""), bool(r.get("statistic")))
+            for r in raw["regional_indicators"]
         ),
         index=IndexConstants(
             regional_max=index["regional_max"],
@@ -192,18 +206,163 @@ def _parse(raw: dict) -> Rules:
     return rules
 
 
+_added_dir: list[Path] = []  # the one directory of years added from the UI (use_directory)
+
+
+def use_directory(path: str | os.PathLike | None) -> None:
+    """Where years added from the UI are read and written (``None``: only the shipped years)."""
+    _added_dir[:] = [Path(path)] if path else []
+    get_rules.cache_clear()
+
+
+def added_directory() -> Path | None:
+    return _added_dir[0] if _added_dir else None
+
+
+def _year_of(name: str) -> int | None:
+    stem = name.removesuffix(".json")
+    return int(stem) if name.endswith(".json") and stem.isdigit() and len(stem) == 4 else None
+
+
+def _sources() -> dict[int, tuple[str, object]]:
+    """Each year's file: ("shipped", resource) or ("added", path). A shipped year wins."""
+    found: dict[int, tuple[str, object]] = {}
+    directory = added_directory()
+    if directory is not None and directory.is_dir():
+        for path in directory.iterdir():
+            if (year := _year_of(path.name)) is not None:
+                found[year] = ("added", path)
+    for resource in resources.files(__package__).joinpath("data").iterdir():
+        if (year := _year_of(resource.name)) is not None:
+            found[year] = ("shipped", resource)
+    return found
+
+
 def available_years() -> list[int]:
-    files = resources.files(__package__).joinpath("data").iterdir()
-    return sorted(int(f.name.removesuffix(".json")) for f in files if f.name.endswith(".json"))
+    return sorted(_sources())
+
+
+def source_of(year: int) -> str:
+    """"shipped" (with the code) or "added" (from the UI)."""
+    return _sources()[year][0]
+
+
+def raw_text(year: int) -> str:
+    """The rule file of ``year`` as stored (the admin's read-only view)."""
+    return _sources()[year][1].read_text("utf-8")
 
 
 @lru_cache(maxsize=None)
 def get_rules(year: int) -> Rules:
     if year not in available_years():
         raise KeyError(f"no Kemendagri rules for {year}; available: {available_years()}")
-    raw = json.loads(resources.files(__package__).joinpath("data", f"{year}.json").read_text("utf-8"))
-    return _parse(raw)
+    return _parse(json.loads(raw_text(year)))
 
 
 def latest_year() -> int:
     return available_years()[-1]
+
+
+# --- a year's file from the UI ------------------------------------------------------------------
+
+class RulesFileError(ValueError):
+    """What is wrong with an uploaded rule file, in words an admin can act on (``problems``)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+MAX_RULES_FILE = 2_000_000  # bytes; the shipped files are about 60 KB
+
+
+def validate(data: bytes) -> Rules:
+    """Parse and check an uploaded rule file; raises ``RulesFileError`` listing every problem found.
+
+    Beyond what ``get_rules`` needs to read it: three parameters per indicator and per basis, unique
+    indicator numbers, the maxima adding up, predicate bands in order, the eligibility window in order,
+    and option codes unique per list (answers store codes)."""
+    if len(data) > MAX_RULES_FILE:
+        raise RulesFileError([_("berkas terlalu besar (lebih dari %(kb)d KB)", kb=MAX_RULES_FILE // 1000)])
+    try:
+        raw = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise RulesFileError([_("berkas bukan teks UTF-8")]) from None
+    except json.JSONDecodeError as error:
+        raise RulesFileError([_("JSON tidak sah di baris %(line)d, kolom %(col)d: %(msg)s", line=error.lineno, col=error.colno, msg=error.msg)]) from None
+    if not isinstance(raw, dict):
+        raise RulesFileError([_("isi berkas harus satu objek JSON")])
+    problems: list[str] = []
+    required = ["year", "options", "profile", "indicators", "max_innovation_score", "maturity_target_percent",
+                "regional_indicators", "index", "predicates"]
+    problems += [_("kunci \"%(key)s\" tidak ada", key=key) for key in required if key not in raw]
+    if problems:
+        raise RulesFileError(problems)
+    year = raw["year"]
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        problems.append(_("\"year\" harus tahun empat angka, misalnya 2027"))
+    indicators = raw["indicators"] if isinstance(raw["indicators"], list) else []
+    if not indicators:
+        problems.append(_("\"indicators\" harus daftar yang tidak kosong"))
+    numbers = [i.get("no") for i in indicators if isinstance(i, dict)]
+    if len(numbers) != len(set(numbers)):
+        problems.append(_("nomor indikator ganda"))
+    for item in indicators:
+        if not isinstance(item, dict):
+            problems.append(_("setiap indikator harus objek"))
+            continue
+        label = f"indikator {item.get('no', '?')}"
+        if len(item.get("parameters") or []) != 3:
+            problems.append(_("%(label)s: harus tepat tiga parameter", label=label))
+        if not isinstance(item.get("bobot"), int) or item.get("bobot", 0) <= 0:
+            problems.append(_("%(label)s: bobot harus bilangan bulat positif", label=label))
+        for basis in item.get("bases") or []:
+            if len(basis.get("parameters") or []) != 3:
+                problems.append(_("%(label)s, dasar %(code)s: harus tepat tiga parameter", label=label, code=basis.get("code", "?")))
+    for name, values in (raw["options"].items() if isinstance(raw["options"], dict) else []):
+        codes = [v.get("code") for v in values if isinstance(v, dict)]
+        if len(codes) != len(set(codes)):
+            problems.append(_("pilihan \"%(name)s\": kode ganda", name=name))
+    for name in ("tahapan", "inisiator", "jenis", "klasifikasi", "bentuk", "tematik", "urusan"):
+        if name not in (raw["options"] if isinstance(raw["options"], dict) else {}):
+            problems.append(_("daftar pilihan \"%(name)s\" tidak ada", name=name))
+    bands = raw["predicates"] if isinstance(raw["predicates"], list) else []
+    if not bands:
+        problems.append(_("\"predicates\" harus daftar yang tidak kosong"))
+    if problems:
+        raise RulesFileError(problems)
+    try:
+        rules = _parse(raw)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        missing = _("kunci %(key)s tidak ada", key=error) if isinstance(error, KeyError) else str(error)
+        raise RulesFileError([_("struktur tidak sesuai: %(problem)s", problem=missing)]) from None
+    if rules.eligible_from > rules.eligible_to:
+        problems.append(_("rentang kelayakan terbalik (from sesudah to)"))
+    if any(b.min > b.max for b in rules.predicates):
+        problems.append(_("batas predikat terbalik (min lebih besar dari max)"))
+    if problems:
+        raise RulesFileError(problems)
+    return rules
+
+
+def add_rules_file(data: bytes) -> Rules:
+    """Validate and store a new year's file in the added-years directory. An existing year is refused."""
+    rules = validate(data)
+    directory = added_directory()
+    if directory is None:
+        raise RulesFileError([_("direktori aturan tambahan belum diatur (RULES_DIR)")])
+    if rules.year in available_years():
+        raise RulesFileError([_("aturan tahun %(year)d sudah ada dan tidak diganti: angka yang sudah dihitung dengannya harus "
+                                "tetap dapat diulang", year=rules.year)])
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    try:
+        os.link(temporary, directory / f"{rules.year}.json")  # fails if another admin added the year meanwhile
+    except FileExistsError:
+        raise RulesFileError([_("aturan tahun %(year)d sudah ada", year=rules.year)]) from None
+    finally:
+        os.unlink(temporary)
+    get_rules.cache_clear()
+    return rules
