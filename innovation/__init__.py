@@ -111,6 +111,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         public_bp, site_bp, api_bp, api_docs_bp, api_admin_bp,
     ):
         app.register_blueprint(blueprint)
+    from innovation.documents import views as documents_routes  # noqa: F401  (routes on documents_bp)
+    from innovation.documents.blueprint import bp as documents_bp
+
+    app.register_blueprint(documents_bp)
 
     from innovation.jobs.kinds import register_kind
     from innovation.reporting import export

@@ -12,3 +12,4 @@ import innovation.reporting.models  # noqa: F401,E402
 import innovation.api.models  # noqa: F401,E402
 import innovation.outbox.models  # noqa: F401,E402
 import innovation.public.models  # noqa: F401,E402
+import innovation.documents.models  # noqa: F401,E402
