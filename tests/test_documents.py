@@ -214,3 +214,61 @@ def test_the_certificate_view_issues_numbers_and_the_qr_points_to_verification(p
     text, _reader = pdf_text(data)
     number = numbering.register(snapshot)[winner.id].number
     assert f"Nomor: {number}" in text and "/public/certificates/verify?no=" in text
+
+
+# --- Berita Acara Penilaian and the recap ------------------------------------------------------------
+
+def test_the_berita_acara_lists_panel_method_results_winners_and_a_line_for_every_judge(published_round, login,
+                                                                                        client, make_user, db):
+    built, admin, snapshot = published_round(n_entries=6, n_judges=4)
+    publication.reopen(built.round, "Nilai juri 3 salah ketik pada entri 2.", by=admin)
+    snapshot = publication.publish(built.round, by=admin)
+    db.session.commit()
+    login(admin)
+    response = client.get(f"/documents/rounds/{built.round.id}/berita-acara.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "berita-acara-" in response.headers["Content-Disposition"] and "-v2.pdf" in response.headers["Content-Disposition"]
+    text, reader = pdf_text(response.data)
+    page = reader.pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((595.28, 841.89))  # A4
+    found = judging_results.published_results(snapshot)
+    assert "BERITA ACARA PENILAIAN" in text and "Timika" in text and "Edisi hasil 2" in text
+    for judge in built.judges:
+        assert text.count(judge.full_name) >= 2  # in the panel, and under their signature line
+    assert "Kebaharuan" in text and "30,00" in text and "rata-rata" in text and "nilai mentah" in text
+    for entry in found.entries:
+        assert words(entry.innovation) in text
+    winners = [e for e in found.entries if e.winner]
+    assert winners and all(e.award in text for e in winners)
+    assert "Hasil edisi 1 dibuka kembali" in text and "Nilai juri 3 salah ketik pada entri 2." in text
+    assert snapshot.checksum in text and "Tim juri:" in text
+    assert re.search(r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} \w+ 20\d\d", text)
+
+
+def test_the_recap_has_every_judges_total(published_round, login, client, db):
+    built, admin, snapshot = published_round(n_entries=4, n_judges=3)
+    login(admin)
+    response = client.get(f"/documents/rounds/{built.round.id}/rekap.pdf")
+    assert response.status_code == 200
+    text, reader = pdf_text(response.data)
+    page = reader.pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape
+    assert "REKAPITULASI NILAI" in text and "Juri 1" in text and "Juri 3" in text
+    sheet = built.sheets[(built.entries[0].id, built.judges[0].id)]
+    shown = str(D(sheet.total).quantize(D("0.01"), rounding="ROUND_HALF_UP")).replace(".", ",")
+    assert shown in text
+    assert all(judge.full_name not in text for judge in built.judges)  # the recap uses labels
+
+
+def test_minutes_and_recap_need_a_published_round_and_an_admin(scored, make_user, login, client, db):  # noqa: F811
+    built = scored(n_entries=4)
+    db.session.commit()
+    login(make_user(role=Role.ADMIN))
+    for name in ("berita-acara.pdf", "rekap.pdf"):
+        assert client.get(f"/documents/rounds/{built.round.id}/{name}").status_code == 404  # not published
+        assert client.get(f"/documents/rounds/99999999999/{name}").status_code == 404
+    publication.publish(built.round, by=make_user(role=Role.ADMIN))
+    db.session.commit()
+    client.post("/auth/logout")
+    login(make_user(role=Role.OPERATOR))
+    assert client.get(f"/documents/rounds/{built.round.id}/berita-acara.pdf").status_code == 403

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import segno
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 from PIL import Image, ImageDraw, ImageFont
 
 from innovation.documents.settings import Signatory
@@ -22,6 +23,7 @@ from innovation.timeutil import to_local
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
 TEAL, INK, MUTED = (11, 93, 122), (28, 36, 48), (91, 102, 117)
+HEADINGS = FontFace(emphasis="BOLD", fill_color=(225, 238, 242))
 SIGNATURE_SPACE = 18  # mm left blank above the name for the wet signature and stamp
 
 
@@ -99,3 +101,70 @@ def signature_blocks(pdf: FPDF, signers: Sequence[Signatory], *, place_date: str
         pdf.set_font("Helvetica", "", 9)
         pdf.cell(width, 5, latin1(f"NIP. {block.nip}" if block.nip else ("" if block.name else "NIP. " + "." * 30)),
                  align="C", new_x="LEFT", new_y="NEXT")
+
+
+class Report(FPDF):
+    """A multi-page A4 document with the issuer's letterhead on its first page and "page n of m" below."""
+
+    def __init__(self, title: str, *, orientation: str = "P"):
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.doc_title = title
+        self.set_margins(20, 18, 20)
+        self.set_auto_page_break(True, 18)
+        self.alias_nb_pages()
+        self.set_title(latin1(title))
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", "", 7)
+        self.set_text_color(*MUTED)
+        self.cell(0, 4, latin1(f"{self.doc_title} - halaman {self.page_no()} dari {{nb}}"), align="C")
+
+    def letterhead(self, issuer: str, logo: bytes | None, lines: Sequence[str]) -> None:
+        draw_logo(self, logo, issuer, x=self.l_margin, y=self.t_margin - 4, size=20)
+        self.set_xy(self.l_margin + 22, self.t_margin - 3)
+        self.set_text_color(*INK)
+        self.set_font("Helvetica", "B", 13)
+        self.cell(self.epw - 22, 7, latin1(issuer.upper()), align="C", new_x="LEFT", new_y="NEXT")
+        self.set_font("Helvetica", "", 9)
+        for text in lines:
+            self.cell(self.epw - 22, 5, latin1(text), align="C", new_x="LEFT", new_y="NEXT")
+        self.set_y(max(self.get_y(), self.t_margin + 18))
+        self.set_draw_color(*INK)
+        self.set_line_width(0.8)
+        self.line(self.l_margin, self.get_y(), self.l_margin + self.epw, self.get_y())
+        self.set_line_width(0.2)
+        self.line(self.l_margin, self.get_y() + 1, self.l_margin + self.epw, self.get_y() + 1)
+        self.ln(5)
+
+    def heading(self, text: str, size: float = 11) -> None:
+        if self.get_y() > self.page_break_trigger - 25:  # never a heading alone at the foot of a page
+            self.add_page()
+        self.set_text_color(*INK)
+        self.set_font("Helvetica", "B", size)
+        self.multi_cell(0, 6, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def centred(self, text: str, size: float, style: str = "") -> None:
+        self.set_text_color(*INK)
+        self.set_font("Helvetica", style, size)
+        self.multi_cell(0, 6, latin1(text), align="C", new_x="LMARGIN", new_y="NEXT")
+
+    def paragraph(self, text: str, size: float = 10) -> None:
+        self.set_text_color(*INK)
+        self.set_font("Helvetica", "", size)
+        self.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def grid(self, header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
+             *, size: float = 8, numeric: Sequence[int] = ()) -> None:
+        """A table that repeats its header on every page (fpdf2's ``table``)."""
+        self.set_text_color(*INK)
+        self.set_font("Helvetica", "", size)
+        aligns = tuple("R" if i in numeric else "L" for i in range(len(header)))
+        with self.table(col_widths=tuple(widths), text_align=aligns, line_height=size * 0.5,
+                        headings_style=HEADINGS, first_row_as_headings=True, repeat_headings=1) as table:
+            table.row([latin1(h) for h in header])
+            for values in rows:
+                table.row([latin1("" if v is None else v) for v in values])
+        self.ln(3)

@@ -12,9 +12,11 @@ from flask_babel import gettext as _
 from innovation.documents import numbering
 from innovation.documents import settings as document_settings
 from innovation.documents.certificates import CertificateInputs, certificate_pdf, participation_pdf
+from innovation.documents.minutes import MinutesInputs, Reopening, minutes_pdf, recap_pdf
 from innovation.documents.models import DocumentSettings
 from innovation.documents.settings import DocumentError
 from innovation.extensions import db
+from innovation.judging import publication
 from innovation.judging import results as judging_results
 from innovation.judging.models import ResultSnapshot, Round
 from innovation.judging.result_types import EntryResult
@@ -55,3 +57,26 @@ def certificate(snapshot: ResultSnapshot, entry: EntryResult, *, verify_url: Cal
     if entry.winner:
         return certificate_pdf(found, entry, inputs), "sertifikat"
     return participation_pdf(found, entry, inputs), "sertifikat-partisipasi"
+
+
+def minutes_inputs(snapshot: ResultSnapshot) -> MinutesInputs:
+    settings = settings_of(snapshot)
+    reopenings = [Reopening(e.edition, e.reopened_at, e.reopen_reason or "")
+                  for e in publication.editions(db.session.get(Round, snapshot.round_id))
+                  if e.reopened_at is not None and e.edition < snapshot.edition]
+    return MinutesInputs(settings.issuer, logo_bytes(settings), settings.place, snapshot.checksum, reopenings)
+
+
+def minutes(snapshot: ResultSnapshot) -> bytes:
+    """The edition's Berita Acara Penilaian (PDF)."""
+    return minutes_pdf(judging_results.published_results(snapshot), minutes_inputs(snapshot))
+
+
+def recap(snapshot: ResultSnapshot) -> bytes:
+    """The edition's score recap (PDF)."""
+    return recap_pdf(judging_results.published_results(snapshot), minutes_inputs(snapshot))
+
+
+def current_snapshot(round_: Round) -> ResultSnapshot | None:
+    """The round's current published edition, or None while it is not published."""
+    return judging_results.latest_snapshot(round_) if round_.published_at is not None else None

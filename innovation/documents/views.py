@@ -1,15 +1,20 @@
-"""Documents pages: an event's document settings (admin) and its logo."""
+"""Documents pages (admin): an event's document settings and logo; a published round's Berita Acara,
+recap and draft decree."""
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, url_for
+import io
+
+from flask import Response, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from innovation import web
+from innovation.documents import services
 from innovation.documents import settings as document_settings
 from innovation.documents.blueprint import bp
 from innovation.documents.forms import DocumentSettingsForm
 from innovation.documents.layout import default_logo_png, initial_of
 from innovation.judging.lookups import event_or_404
+from innovation.judging.models import ResultSnapshot, Round, RoundKind
 from innovation.storage import commit_or_delete
 from innovation.storage.responses import stored_file_response
 from innovation.web import Role, role_required
@@ -57,3 +62,32 @@ def logo(slug: str):
         return stored_file_response(current.logo, current.logo.original_name, what=f"logo {event.slug}", inline=True)
     return Response(default_logo_png(initial_of(current.issuer)), mimetype="image/png")
 
+
+
+def _published_round(round_id: int) -> tuple[Round, ResultSnapshot]:
+    round_ = web.get_or_404(Round, round_id)
+    snapshot = services.current_snapshot(round_) if round_.kind != RoundKind.ADMINISTRASI else None
+    if snapshot is None:
+        abort(404)
+    return round_, snapshot
+
+
+def _pdf(data: bytes, name: str):
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/rounds/<int:round_id>/berita-acara.pdf")
+@role_required(Role.ADMIN)
+def minutes(round_id: int):
+    """The round's Berita Acara Penilaian, from its current published edition."""
+    round_, snapshot = _published_round(round_id)
+    return _pdf(services.minutes(snapshot), f"berita-acara-{round_.event.slug}-{round_.id}-v{snapshot.edition}.pdf")
+
+
+@bp.route("/rounds/<int:round_id>/rekap.pdf")
+@role_required(Role.ADMIN)
+def recap(round_id: int):
+    round_, snapshot = _published_round(round_id)
+    return _pdf(services.recap(snapshot), f"rekap-nilai-{round_.event.slug}-{round_.id}-v{snapshot.edition}.pdf")
