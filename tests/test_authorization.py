@@ -228,6 +228,7 @@ POLICY: dict[str, Rule] = {
     "public.verify_certificate": Rule("GET", "/public/certificates/verify", ALL),
     "documents.minutes": Rule("GET", "/documents/rounds/{results_round}/berita-acara.pdf", ADMIN),
     "documents.recap": Rule("GET", "/documents/rounds/{results_round}/rekap.pdf", ADMIN),
+    "documents.decree": Rule("GET", "/documents/rounds/{results_round}/sk-pemenang.docx", ADMIN),
 }
 
 

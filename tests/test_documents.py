@@ -272,3 +272,40 @@ def test_minutes_and_recap_need_a_published_round_and_an_admin(scored, make_user
     client.post("/auth/logout")
     login(make_user(role=Role.OPERATOR))
     assert client.get(f"/documents/rounds/{built.round.id}/berita-acara.pdf").status_code == 403
+
+
+# --- the draft decree -----------------------------------------------------------------------------------
+
+def docx_text(data: bytes) -> tuple[str, object]:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return words(" ".join(parts)), document
+
+
+def test_the_draft_decree_is_an_editable_docx_naming_every_winner(published_round, login, client, db):
+    built, admin, snapshot = published_round(n_entries=8)
+    document_settings.update(built.event, settings_form(decree_official="Bupati Mimika"), by=admin)
+    db.session.commit()
+    login(admin)
+    response = client.get(f"/documents/rounds/{built.round.id}/sk-pemenang.docx")
+    assert response.status_code == 200 and response.data.startswith(b"PK")
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    text, document = docx_text(response.data)
+    assert "KEPUTUSAN BUPATI MIMIKA" in text and "TENTANG PENETAPAN PEMENANG" in text
+    assert "Menimbang" in text and "Mengingat" in text and "MEMUTUSKAN" in text and "KESATU" in text
+    assert "Peraturan Pemerintah Nomor 38 Tahun 2017 tentang Inovasi Daerah" in text
+    assert "Ditetapkan di Timika" in text and snapshot.checksum in text
+    found = judging_results.published_results(snapshot)
+    winners = [e for e in found.entries if e.winner]
+    lampiran = document.tables[-1]
+    assert [c.text for c in lampiran.rows[0].cells] == ["No", "Kategori", "Penghargaan", "Nama Inovasi",
+                                                         "Perangkat Daerah", "Nilai"]
+    rows = [[c.text for c in row.cells] for row in lampiran.rows[1:]]
+    assert len(rows) == len(winners)
+    assert {(r[2], r[3], r[4]) for r in rows} == {(e.award, e.innovation, e.opd) for e in winners}
+    assert all("," in r[5] and "." not in r[5] for r in rows)  # "4,58": the Indonesian format
+    assert all(e.innovation not in text for e in found.entries if not e.winner)

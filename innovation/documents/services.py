@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from innovation.documents import numbering
 from innovation.documents import settings as document_settings
 from innovation.documents.certificates import CertificateInputs, certificate_pdf, participation_pdf
+from innovation.documents.decree import DecreeInputs, write_decree
 from innovation.documents.minutes import MinutesInputs, Reopening, minutes_pdf, recap_pdf
 from innovation.documents.models import DocumentSettings
 from innovation.documents.settings import DocumentError
@@ -80,3 +81,10 @@ def recap(snapshot: ResultSnapshot) -> bytes:
 def current_snapshot(round_: Round) -> ResultSnapshot | None:
     """The round's current published edition, or None while it is not published."""
     return judging_results.latest_snapshot(round_) if round_.published_at is not None else None
+
+
+def decree(snapshot: ResultSnapshot, stream) -> None:
+    """The edition's draft decree naming the winners (DOCX) written to ``stream``."""
+    settings = settings_of(snapshot)
+    write_decree(judging_results.published_results(snapshot),
+                 DecreeInputs(settings.decree_official, settings.place, snapshot.checksum), stream)

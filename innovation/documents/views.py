@@ -91,3 +91,18 @@ def minutes(round_id: int):
 def recap(round_id: int):
     round_, snapshot = _published_round(round_id)
     return _pdf(services.recap(snapshot), f"rekap-nilai-{round_.event.slug}-{round_.id}-v{snapshot.edition}.pdf")
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.route("/rounds/<int:round_id>/sk-pemenang.docx")
+@role_required(Role.ADMIN)
+def decree(round_id: int):
+    """The draft decree naming the round's winners, editable in a word processor."""
+    round_, snapshot = _published_round(round_id)
+    stream = io.BytesIO()
+    services.decree(snapshot, stream)
+    stream.seek(0)
+    return send_file(stream, mimetype=DOCX, as_attachment=True,
+                     download_name=f"draf-sk-pemenang-{round_.event.slug}-{round_.id}-v{snapshot.edition}.docx")
