@@ -123,6 +123,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         notify_bp, followup_bp,
     ):
         app.register_blueprint(blueprint)
+    from innovation.documents import views as documents_routes  # noqa: F401  (routes on documents_bp)
+    from innovation.documents.blueprint import bp as documents_bp
+
+    app.register_blueprint(documents_bp)
 
     from innovation.jobs.kinds import register_kind
     from innovation.reporting import export

@@ -14,3 +14,4 @@ import innovation.outbox.models  # noqa: F401,E402
 import innovation.public.models  # noqa: F401,E402
 import innovation.judging.schedule_models  # noqa: F401,E402
 import innovation.notify.models  # noqa: F401,E402
+import innovation.documents.models  # noqa: F401,E402

@@ -29,6 +29,7 @@ LAYERS = {
     "innovation.audit.blueprint": 4, "innovation.audit.browse": 4, "innovation.audit.views": 4,
     "innovation.events": 5, "innovation.jobs": 5, "innovation.outbox.job": 5, "innovation.outbox.cli": 5,
     "innovation.judging": 6, "innovation.reporting": 6,
+    "innovation.documents": 6,
     "innovation.cli": 7, "innovation.demo": 7, "innovation.demo_data": 7, "innovation.home": 7,
     "innovation.models": 7, "innovation": 7,
     "innovation.public": 7, "innovation.api": 7,

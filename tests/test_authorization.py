@@ -250,6 +250,13 @@ POLICY: dict[str, Rule] = {
     "api_admin.rotate_webhook_secret": Rule("POST", "/api/webhooks/{webhook}/rotate", ADMIN),
     "api_admin.delete_webhook": Rule("POST", "/api/webhooks/{webhook}/delete", ADMIN),
     "api_admin.retry_delivery": Rule("POST", "/api/deliveries/{delivery}/retry", ADMIN),
+    # documents (issue 14): settings and logo for admins; verifying a certificate for anyone
+    "documents.event_settings": Rule("GET", "/documents/events/{event_slug}/settings", ADMIN),
+    "documents.logo": Rule("GET", "/documents/events/{event_slug}/logo", ADMIN),
+    "public.verify_certificate": Rule("GET", "/public/certificates/verify", ALL),
+    "documents.minutes": Rule("GET", "/documents/rounds/{results_round}/berita-acara.pdf", ADMIN),
+    "documents.recap": Rule("GET", "/documents/rounds/{results_round}/rekap.pdf", ADMIN),
+    "documents.decree": Rule("GET", "/documents/rounds/{results_round}/sk-pemenang.docx", ADMIN),
 }
 POLICY.update({  # notifications (issue 15): everyone's inbox and settings; the delivery log for admins
     "notify.inbox": Rule("GET", "/notify/", LOGGED_IN),

@@ -587,9 +587,9 @@ def test_certificate_is_an_a4_landscape_pdf_with_name_and_checksum(scored, make_
     page = _pdf_page(response.data)
     text = _words(page.extract_text())
     assert _words(winner["innovation"]) in text and snapshot.checksum in text
-    assert "SERTIFIKAT PENGHARGAAN" in text and f"Juara 1 kategori {winner['category']}" in text
+    assert "SERTIFIKAT PENGHARGAAN" in text and "sebagai Juara 1" in text and f"Kategori {winner['category']}" in text
     score = D(winner["score"]).quantize(D("0.01"), rounding="ROUND_HALF_UP")
-    assert f"nilai {str(score).replace('.', ',')}" in text and winner["score"] not in text  # 4,58, never 4.5828
+    assert f"nilai akhir {str(score).replace('.', ',')}" in text and winner["score"] not in text  # 4,58, never 4.5828
     assert "edisi 1" in text
     assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((841.89, 595.28))  # A4 landscape
     assert client.get(f"/judging/rounds/{built.round.id}/certificates/999999.pdf").status_code == 404
@@ -616,14 +616,16 @@ def test_the_last_placed_entry_gets_no_winners_certificate(scored, make_user, lo
 def test_certificate_text_reads_back_whatever_the_checksum(app, db):
     """The certificate's text is read with a real PDF parser, so no checksum, name or compressed stream
     (fpdf2's Flate output may end in any byte, ``\\r`` included) loses it."""
-    from innovation.judging.certificates import certificate_pdf
+    from innovation.documents.certificates import CertificateInputs, certificate_pdf
 
     results = RoundResults.from_payload(_payload_for_certificates())
     entry = results.entries[0]
     for n in range(40):
         checksum = hashlib.sha256(str(n).encode()).hexdigest()
         entry.innovation = f"Inovasi Uji {n} \u00e9"
-        text = _words(_pdf_page(certificate_pdf(results, entry, checksum=checksum)).extract_text())
+        inputs = CertificateInputs("Pemerintah Kabupaten Mimika", None, "Timika", [], f"{n:03d}/IW-2026/BAPPEDA",
+                                   "http://localhost/public/certificates/verify", checksum)
+        text = _words(_pdf_page(certificate_pdf(results, entry, inputs)).extract_text())
         assert checksum in text and f"Inovasi Uji {n} \u00e9" in text, n
 
 

@@ -17,11 +17,12 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from innovation.documents import services as documents
+from innovation.documents.settings import DocumentError
 from innovation.events.models import Event
 from innovation.extensions import db
 from innovation.judging import policy, publication, results, results_cache, ties
 from innovation.judging.blueprint import bp
-from innovation.judging.certificates import certificate_pdf, participation_pdf
 from innovation.judging.export import export_filename, write_results_xlsx
 from innovation.judging.lookups import choice, event_or_404
 from innovation.judging.models import Round, RoundKind
@@ -242,10 +243,14 @@ def certificate(round_id: int, entry_id: int):
     if entry is None or not entry.scored:
         abort(404)
     ensure(policy.may_get_certificate(user, round_, entry.opd_id))
-    if entry.winner:
-        data, kind = certificate_pdf(found, entry, checksum=snapshot.checksum), "sertifikat"
-    else:
-        data, kind = participation_pdf(found, entry, checksum=snapshot.checksum), "sertifikat-partisipasi"
+    try:
+        data, kind = documents.certificate(snapshot, entry, verify_url=lambda number: url_for(
+            "public.verify_certificate", no=number, _external=True))
+    except DocumentError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("judging.my_results", round_id=round_.id))
+    db.session.commit()  # the edition's certificate numbers, issued on first use
     response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                          download_name=f"{kind}-{found.event.slug}-{entry_id}.pdf")
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -3,13 +3,13 @@ evidence files, the published Innovation Week results with the snapshot download
 robots.txt. Every page is cached (ETag, Cache-Control, 304) and in the language its URL names."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, request, url_for
 
 from innovation.extensions import db
 from innovation.http_cache import conditional
 from innovation.innovations.models import Evidence
 from innovation.public import results as public_results
-from innovation.public import showcase, sitemap
+from innovation.public import showcase, sitemap, verification
 from innovation.public.blueprint import MAX_AGE, bp, in_page_language, public_url, render_public, site_bp
 from innovation.public.settings import public_fields
 from innovation.rules import get_rules
@@ -19,10 +19,9 @@ from innovation.web import get_or_404
 PER_PAGE = 20
 
 
-def certificate_verification_url() -> str | None:
-    """The certificate verification page (issue 14) when the app has one."""
-    return url_for("judging.verify_certificate") if "judging.verify_certificate" in current_app.view_functions \
-        else None
+def certificate_verification_url() -> str:
+    """The certificate verification page (issue 14)."""
+    return public_url("public.verify_certificate")
 
 
 @bp.route("/")
@@ -86,6 +85,18 @@ def snapshot_json(snapshot_id: int):
     response = Response(public_results.public_json(snapshot), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="hasil-{snapshot.id}.json"'
     return conditional(response, max_age=MAX_AGE)
+
+
+@bp.route("/certificates/verify")
+@in_page_language
+def verify_certificate():
+    """A certificate's number (typed, or from its QR code) and what the register says of it."""
+    number = (request.args.get("no") or "")[:200]
+    found = verification.verify(number) if number.strip() else None
+    response = render_public("public/verify.html", number=number, found=found)
+    if number.strip() and found is None:
+        response.status_code = 404
+    return response
 
 
 # --- the site's root: sitemap and robots.txt ---------------------------------------------------------
