@@ -41,6 +41,20 @@ def test_change_rows_are_readable():
     assert browse.change_rows(None) == []
 
 
+def test_change_rows_show_decimals_in_the_readers_format(app):
+    changes = {"score": [None, "3.00"], "weight": ["12.5", "1234.75"], "ratio": 0.25, "code": "v1.2", "tahun": 2026}
+    with app.test_request_context():
+        from flask_babel import force_locale
+
+        with force_locale("id"):
+            assert browse.change_rows(changes) == [
+                ("score", "—", "3,00"), ("weight", "12,5", "1234,75"), ("ratio", None, "0,25"), ("code", None, "v1.2"),
+                ("tahun", None, "2026"),
+            ]
+        with force_locale("en"):
+            assert browse.change_rows(changes)[:3] == [("score", "—", "3.00"), ("weight", "12.5", "1234.75"), ("ratio", None, "0.25")]
+
+
 # --- permissions ---------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ Nothing here reads the whole log: the filter's object types are a fixed list, an
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from innovation.audit.models import AuditEvent
 from innovation.auth.models import User
 from innovation.extensions import db
+from innovation.numbers import format_number
 from innovation.timeutil import from_local
 
 
@@ -142,9 +144,17 @@ def keyset_page(stmt: Select, *, per_page: int, older: Cursor | None = None,
                       Cursor.of(items[-1]) if len(rows) > per_page else None, at_start=older is None)
 
 
+# A decimal as ``services.record`` stores it (``str(Decimal)``): shown in the reader's number format.
+DECIMAL_TEXT = re.compile(r"-?[0-9]{1,15}\.[0-9]{1,6}")
+
+
 def show_value(value: Any) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, str) and DECIMAL_TEXT.fullmatch(value):
+        return format_number(value, len(value.partition(".")[2]), group=False)
     if value is True:
         return _("ya")
     if value is False:

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from innovation.audit.services import record
@@ -36,7 +35,7 @@ from innovation.judging.models import Round, RoundEntry, RoundEntryStatus, Round
 from innovation.judging.result_types import EntryResult
 from innovation.judging.results_cache import mark_changed
 from innovation.judging.rounds import DEFAULT_FINALISTS, next_round, require_entries_settled, round_entries
-from innovation.numbers import format_number
+from innovation.numbers import format_number, page_locale
 
 
 @dataclass
@@ -165,7 +164,7 @@ def advance(round_: Round, entry_ids: set[int], *, by: User, aggregate: str = "m
                                           "deviation_reason")
     early = require_entries_settled(round_, _("menetapkan yang lolos"), override_reason, now)
     now = now or utcnow()
-    locale = str(get_locale() or "id")
+    locale = page_locale()
     moved = []
     names = []
     for entry_id, row in proposal.items():

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -84,7 +83,7 @@ def check_weights(rubric: Rubric) -> None:
 def shown_weight(value: Decimal) -> str:
     """A weight in a message, in the page's number format: "105", "99,5" (Indonesian), "99.5" (English)."""
     places = 0 if value == value.to_integral_value() else (1 if value * 10 == (value * 10).to_integral_value() else 2)
-    return format_number(value, places, str(get_locale() or "id"))
+    return format_number(value, places)
 
 
 def _require_hundred(counted) -> None:
