@@ -207,7 +207,7 @@ def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data
     sheets = [st.Sheet(s.entry_id, s.judge_id, s.total, scores.values[s.id]) for s in data.sheets]
     norm = st.normalise(sheets, scale)
     deviations = st.judge_deviations(sheets, scale)
-    labels = {j.id: f"Juri {n}" for n, j in enumerate(data.judges, start=1)}
+    labels = {j.id: f"Juri {n}" for n, j in enumerate(data.judges, start=1)}  # stored; labels.judge_label shows it
     flags = _flags(data, scores, scale)
     criterion_ids = [c.id for c in data.criteria]  # plain ints: attribute access per score adds up
 
