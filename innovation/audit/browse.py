@@ -12,10 +12,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from innovation.audit.models import AuditEvent
+from innovation.audit.services import is_message
 from innovation.auth.models import User
 from innovation.extensions import db
 from innovation.numbers import format_number
@@ -164,6 +166,32 @@ def show_value(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {show_value(v)}" for k, v in value.items()) or "—"
     return str(value)
+
+
+def shown_param(value: Any) -> Any:
+    """A summary's value as the reader reads it: a stored decimal in their number format, a message
+    translated; the rest as stored."""
+    if is_message(value):
+        params = {name: shown_param(v) for name, v in value.get("params", {}).items()}
+        return _(value["say"], **params) if params else _(value["say"])
+    if isinstance(value, str) and DECIMAL_TEXT.fullmatch(value):
+        return format_number(value, len(value.partition(".")[2]), group=False)
+    return value
+
+
+def shown_summary(event: AuditEvent) -> str:
+    """The event's summary in the reader's language: its message (``services.say``) translated now, with
+    its values; an event recorded before messages were kept (or whose values no longer fit) shows the
+    Indonesian sentence it stored."""
+    if not event.summary_msgid:
+        return event.summary
+    params = {name: shown_param(value) for name, value in (event.summary_params or {}).items()}
+    try:
+        if event.summary_plural and isinstance(params.get("num"), int):
+            return ngettext(event.summary_msgid, event.summary_plural, **params)
+        return _(event.summary_msgid, **params)
+    except (KeyError, ValueError, TypeError):
+        return event.summary
 
 
 def change_rows(changes: dict[str, Any] | None) -> list[tuple[str, str | None, str]]:

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say_n
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.judging import policy, results
@@ -197,7 +197,9 @@ def advance(round_: Round, entry_ids: set[int], *, by: User, aggregate: str = "m
     if early:
         changes["sebelum_pendaftaran_ditutup"] = early
     record("judging.advance", actor=by, obj=round_, changes=changes,
-           summary=f"{len(moved)} entri lolos dari {round_.name} ke {target.name}: " + "; ".join(names))
+           summary=say_n("%(num)d entri lolos dari %(round)s ke %(target)s: %(entries)s",
+                         "%(num)d entri lolos dari %(round)s ke %(target)s: %(entries)s",
+                         len(moved), round=round_.name, target=target.name, entries="; ".join(names)))
     mark_changed(target)
     return moved
 
