@@ -52,7 +52,7 @@ compile: setup
 
 messages: setup
 	@mkdir -p $(TRANSLATIONS)
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --width 120 \
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k say -k say_n:1,2 --sort-by-file --width 120 \
 	  --project=innovation --copyright-holder="" -o $(POT) . templates/_macros
 	@for lang in $(LOCALES); do \
 	  if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \

@@ -3,23 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from decimal import Decimal
 from functools import lru_cache
 
 from flask import Flask, request
-from flask_babel import get_locale
 
+from innovation.numbers import format_number, page_locale
 from innovation.timeutil import format_local, to_local
-
-
-def format_number(value, places: int = 2) -> str:
-    """Indonesian number formatting: 1.234,56 (English: 1,234.56)."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):,.{places}f}"
-    if str(get_locale()) == "id":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
 
 
 @lru_cache(maxsize=256)
@@ -61,6 +50,6 @@ def init_app(app: Flask) -> None:
         return {
             "region_name": app.config["REGION_NAME"],
             "tz_label": app.config["TIMEZONE_LABEL"],
-            "current_locale": str(get_locale()),
+            "current_locale": page_locale(),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -41,6 +41,20 @@ def test_change_rows_are_readable():
     assert browse.change_rows(None) == []
 
 
+def test_change_rows_show_decimals_in_the_readers_format(app):
+    changes = {"score": [None, "3.00"], "weight": ["12.5", "1234.75"], "ratio": 0.25, "code": "v1.2", "tahun": 2026}
+    with app.test_request_context():
+        from flask_babel import force_locale
+
+        with force_locale("id"):
+            assert browse.change_rows(changes) == [
+                ("score", "—", "3,00"), ("weight", "12,5", "1234,75"), ("ratio", None, "0,25"), ("code", None, "v1.2"),
+                ("tahun", None, "2026"),
+            ]
+        with force_locale("en"):
+            assert browse.change_rows(changes)[:3] == [("score", "—", "3.00"), ("weight", "12.5", "1234.75"), ("ratio", None, "0.25")]
+
+
 # --- permissions ---------------------------------------------------------------------------------
 
 
@@ -265,3 +279,96 @@ def test_row_links_filter_by_that_actor_and_that_object(client, db, login, make_
     by_object = next(h for h in hrefs if "object_id=41" in h)
     shown = client.get(by_object).get_data(as_text=True)
     assert "Kejadian pelaku A" in shown and "Kejadian pelaku B" not in shown
+
+
+# --- summaries in the reader's language -----------------------------------------------------------
+
+
+def test_a_summary_is_shown_in_the_readers_language_whoever_wrote_it(client, db, login, make_user, t):
+    from innovation.audit.services import say, say_n
+
+    admin = make_user(role=Role.ADMIN)
+    add_event(db, f"bahasa{t}.a", actor=admin, summary=say("Akun %(username)s diaktifkan", username=f"u{t}"))
+    add_event(db, f"bahasa{t}.b", actor=admin, summary=say_n(
+        "Rubrik %(rubric)s diubah; %(num)d total nilai dihitung ulang",
+        "Rubrik %(rubric)s diubah; %(num)d total nilai dihitung ulang", 1, rubric=f"R{t}"))
+    add_event(db, f"bahasa{t}.c", actor=admin, summary=say_n(
+        "Rubrik %(rubric)s diubah; %(num)d total nilai dihitung ulang",
+        "Rubrik %(rubric)s diubah; %(num)d total nilai dihitung ulang", 3, rubric=f"S{t}"))
+    add_event(db, f"bahasa{t}.d", actor=admin, summary=say(
+        "Indikator daerah %(year)d no. %(no)d %(indicator)s: %(old)s -> %(new)s", year=2026, no=9,
+        indicator="Inovasi", old="3.00", new=__import__("decimal").Decimal("4.50")))
+    add_event(db, f"bahasa{t}.e", actor=admin, summary=say(
+        "Perlu diperiksa ulang: %(innovation)s, indikator %(no)d (%(change)s)", innovation=f"Ino{t}", no=5,
+        change=say("bukti ditambahkan: %(new)s", new="sk.pdf")))
+    login(admin)
+    page = client.get(f"/audit/?action=bahasa{t}").get_data(as_text=True)
+    assert f"Akun u{t} diaktifkan" in page and f"Rubrik S{t} diubah; 3 total nilai dihitung ulang" in page
+    assert "Indikator daerah 2026 no. 9 Inovasi: 3,00 -&gt; 4,50" in page
+    assert f"Perlu diperiksa ulang: Ino{t}, indikator 5 (bukti ditambahkan: sk.pdf)" in page
+    client.post("/auth/language/en", data={"next": "/"})
+    page = client.get(f"/audit/?action=bahasa{t}").get_data(as_text=True)
+    assert f"Account u{t} activated" in page and "diaktifkan" not in page
+    assert f"Rubric R{t} changed; 1 total recomputed" in page and f"Rubric S{t} changed; 3 totals recomputed" in page
+    assert "Regional indicator 2026 no. 9 Inovasi: 3.00 -&gt; 4.50" in page
+    assert f"To be re-checked: Ino{t}, indicator 5 (evidence added: sk.pdf)" in page
+
+
+def test_the_stored_summary_is_the_indonesian_sentence(db, make_user):
+    from innovation.audit.services import say
+
+    event = add_event(db, "uji.simpan", actor=make_user(), summary=say(
+        "Babak %(round)s dipindah ke urutan %(position)d", round="Final 100%", position=2))
+    assert event.summary == "Babak Final 100% dipindah ke urutan 2"
+    assert (event.summary_msgid, event.summary_params) == (
+        "Babak %(round)s dipindah ke urutan %(position)d", {"round": "Final 100%", "position": 2})
+
+
+def test_an_old_event_without_a_message_shows_its_stored_text(app, client, db, login, make_user, t):
+    from innovation.audit.services import say
+
+    admin = make_user(role=Role.ADMIN)
+    old = add_event(db, f"lama{t}.x", actor=admin, summary=f"Akun lama-{t} dibuat (kalimat tersimpan)")
+    assert old.summary_msgid is None
+    broken = add_event(db, f"lama{t}.y", actor=admin, summary=say("Akun %(username)s diaktifkan", username="x"))
+    broken.summary = f"teks-cadangan-{t}"
+    broken.summary_params = {"lain": 1}  # values that no longer fit the message: the stored text, never a 500
+    db.session.flush()
+    login(admin)
+    for lang in ("id", "en"):
+        client.post(f"/auth/language/{lang}", data={"next": "/"})
+        response = client.get(f"/audit/?action=lama{t}")
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert f"Akun lama-{t} dibuat (kalimat tersimpan)" in page and f"teks-cadangan-{t}" in page
+
+
+def test_no_summary_in_the_package_is_a_fixed_sentence():
+    """Every ``record(...)`` in the package gives its summary as ``say(...)``/``say_n(...)`` (or a name
+    holding one): a string literal or an f-string would be shown in Indonesian to English readers."""
+    import ast
+    from pathlib import Path
+
+    import innovation
+
+    offenders = []
+    for path in Path(innovation.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None))
+                    in ("record", "create_job")):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "summary" and any(
+                        isinstance(n, (ast.JoinedStr, ast.BinOp)) or (isinstance(n, ast.Constant) and isinstance(n.value, str))
+                        for n in _summary_nodes(keyword.value)):
+                    offenders.append(f"{path.name}:{node.lineno}")
+    assert not offenders, offenders
+
+
+def _summary_nodes(value):
+    """The expressions a summary can be: both sides of a conditional, else the value itself."""
+    import ast
+
+    if isinstance(value, ast.IfExp):
+        return [*_summary_nodes(value.body), *_summary_nodes(value.orelse)]
+    return [value]

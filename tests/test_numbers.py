@@ -36,3 +36,34 @@ def test_round_half_up_and_separators():
     assert str(round_half_up("-0.004", 2)) == "0.00"
     assert separators("id") == (",", ".")
     assert separators("en") == (".", ",")
+
+
+def test_the_page_locale_is_read_once_per_request_and_follows_force_locale(app, monkeypatch):
+    import flask_babel
+
+    import innovation.numbers as numbers
+
+    calls = []
+    real = flask_babel.get_locale
+    monkeypatch.setattr(numbers, "get_locale", lambda: calls.append(1) or real())
+    with app.test_request_context():
+        from flask import session
+
+        session["lang"] = "en"
+        assert [format_number("1234.5") for _ in range(50)] == ["1,234.50"] * 50
+        assert len(calls) <= 1
+        with flask_babel.force_locale("id"):
+            assert format_number("1234.5") == "1.234,50"
+        assert format_number("-0.001") == "0.00"
+    assert numbers.page_locale() == "id"  # outside a request: Indonesian
+
+
+def test_num_filter_uses_the_pages_locale(app):
+    with app.test_request_context():
+        template = app.jinja_env.from_string("{{ a|num }} {{ b|num }} {{ c|num(0) }}")
+        values = {"a": Decimal("4.3400"), "b": -0.001, "c": 1234}
+        assert template.render(values) == "4,34 0,00 1.234"
+        from flask_babel import force_locale
+
+        with force_locale("en"):
+            assert template.render(values) == "4.34 0.00 1,234"

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from innovation.api.models import ApiToken
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
 
@@ -68,7 +68,9 @@ def create_token(*, name: str, scopes: list[str], by) -> tuple[ApiToken, str]:
                    created_at=utcnow())
     db.session.add(row)
     db.session.flush()
-    record("api.token_create", actor=by, obj=row, summary=f"Token API dibuat: {name} ({prefix}), {', '.join(chosen)}",
+    record("api.token_create", actor=by, obj=row,
+           summary=say("Token API dibuat: %(name)s (%(prefix)s), %(scopes)s", name=name, prefix=prefix,
+                       scopes=", ".join(chosen)),
            changes={"name": name, "prefix": prefix, "scopes": chosen})
     return row, token
 
@@ -78,7 +80,8 @@ def revoke_token(token: ApiToken, *, by) -> ApiToken:
         raise TokenError(_("Token ini sudah dicabut."))
     token.revoked_at = utcnow()
     token.revoked_by_id = by.id
-    record("api.token_revoke", actor=by, obj=token, summary=f"Token API dicabut: {token.name} ({token.prefix})",
+    record("api.token_revoke", actor=by, obj=token,
+           summary=say("Token API dicabut: %(name)s (%(prefix)s)", name=token.name, prefix=token.prefix),
            changes={"revoked_at": [None, token.revoked_at]})
     return token
 

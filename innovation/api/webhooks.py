@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from innovation.api.models import WebhookEndpoint
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.concurrency import claim
 from innovation.errors import DomainError
 from innovation.events.models import Event
@@ -100,7 +100,7 @@ def create_endpoint(*, name: str, url: str, events: list[str], secret: str = "",
     endpoint = WebhookEndpoint(name=name, url=url, events=chosen, secret=secret, active=True, created_by_id=by.id)
     db.session.add(endpoint)
     db.session.flush()
-    record("api.webhook_create", actor=by, obj=endpoint, summary=f"Webhook dibuat: {name} ({url})"[:500],
+    record("api.webhook_create", actor=by, obj=endpoint, summary=say("Webhook dibuat: %(name)s (%(url)s)", name=name, url=url),
            changes={"name": name, "url": url, "events": chosen})
     return endpoint, secret
 
@@ -116,7 +116,8 @@ def update_endpoint(endpoint: WebhookEndpoint, *, name: str, url: str, events: l
         return {}
     claim(endpoint, version)
     endpoint.name, endpoint.url, endpoint.events, endpoint.active = name, url, chosen, bool(active)
-    record("api.webhook_update", actor=by, obj=endpoint, summary=f"Webhook diubah: {name}"[:500], changes=changes)
+    record("api.webhook_update", actor=by, obj=endpoint, summary=say("Webhook diubah: %(name)s", name=name),
+           changes=changes)
     return changes
 
 
@@ -124,13 +125,14 @@ def rotate_secret(endpoint: WebhookEndpoint, *, by) -> str:
     """A new secret (the old one stops signing at once); returned to be shown once."""
     endpoint.secret = new_secret()
     endpoint.version += 1
-    record("api.webhook_rotate", actor=by, obj=endpoint, summary=f"Rahasia webhook diganti: {endpoint.name}")
+    record("api.webhook_rotate", actor=by, obj=endpoint, summary=say("Rahasia webhook diganti: %(name)s", name=endpoint.name))
     return endpoint.secret
 
 
 def delete_endpoint(endpoint: WebhookEndpoint, *, by) -> None:
     """Remove an endpoint; its delivery log stays (deliveries still waiting fail as "endpoint removed")."""
-    record("api.webhook_delete", actor=by, obj=endpoint, summary=f"Webhook dihapus: {endpoint.name} ({endpoint.url})"[:500])
+    record("api.webhook_delete", actor=by, obj=endpoint,
+           summary=say("Webhook dihapus: %(name)s (%(url)s)", name=endpoint.name, url=endpoint.url))
     db.session.delete(endpoint)
 
 

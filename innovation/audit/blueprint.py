@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from innovation.audit.browse import change_rows
+from innovation.audit.browse import change_rows, shown_summary
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 bp.add_app_template_filter(change_rows, "audit_changes")
+bp.add_app_template_filter(shown_summary, "audit_summary")

@@ -6,17 +6,21 @@ Nothing here reads the whole log: the filter's object types are a fixed list, an
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from innovation.audit.models import AuditEvent
+from innovation.audit.services import is_message
 from innovation.auth.models import User
 from innovation.extensions import db
+from innovation.numbers import format_number
 from innovation.timeutil import from_local
 
 
@@ -143,9 +147,17 @@ def keyset_page(stmt: Select, *, per_page: int, older: Cursor | None = None,
                       Cursor.of(items[-1]) if len(rows) > per_page else None, at_start=older is None)
 
 
+# A decimal as ``services.record`` stores it (``str(Decimal)``): shown in the reader's number format.
+DECIMAL_TEXT = re.compile(r"-?[0-9]{1,15}\.[0-9]{1,6}")
+
+
 def show_value(value: Any) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, str) and DECIMAL_TEXT.fullmatch(value):
+        return format_number(value, len(value.partition(".")[2]), group=False)
     if value is True:
         return _("ya")
     if value is False:
@@ -155,6 +167,32 @@ def show_value(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {show_value(v)}" for k, v in value.items()) or "—"
     return str(value)
+
+
+def shown_param(value: Any) -> Any:
+    """A summary's value as the reader reads it: a stored decimal in their number format, a message
+    translated; the rest as stored."""
+    if is_message(value):
+        params = {name: shown_param(v) for name, v in value.get("params", {}).items()}
+        return _(value["say"], **params) if params else _(value["say"])
+    if isinstance(value, str) and DECIMAL_TEXT.fullmatch(value):
+        return format_number(value, len(value.partition(".")[2]), group=False)
+    return value
+
+
+def shown_summary(event: AuditEvent) -> str:
+    """The event's summary in the reader's language: its message (``services.say``) translated now, with
+    its values; an event recorded before messages were kept (or whose values no longer fit) shows the
+    Indonesian sentence it stored."""
+    if not event.summary_msgid:
+        return event.summary
+    params = {name: shown_param(value) for name, value in (event.summary_params or {}).items()}
+    try:
+        if event.summary_plural and isinstance(params.get("num"), int):
+            return ngettext(event.summary_msgid, event.summary_plural, **params)
+        return _(event.summary_msgid, **params)
+    except (KeyError, ValueError, TypeError):
+        return event.summary
 
 
 def change_rows(changes: dict[str, Any] | None) -> list[tuple[str, str | None, str]]:

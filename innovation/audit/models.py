@@ -30,7 +30,12 @@ class AuditEvent(db.Model):
     # the version a form was loaded from are what someone else changed meanwhile.
     object_version: Mapped[int | None]
     opd_id: Mapped[int | None] = mapped_column(ForeignKey("opd.id", ondelete="SET NULL"), index=True)
-    summary: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(String(500))  # in Indonesian, as written (older events: all there is)
+    # The summary as a catalog message (``services.say``; with its plural, ``say_n``) and its values: shown
+    # in the reader's language (``browse.shown_summary``). NULL for events recorded before migration 0019.
+    summary_msgid: Mapped[str | None] = mapped_column(String(500))
+    summary_plural: Mapped[str | None] = mapped_column(String(500))
+    summary_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     actor = relationship("User", lazy="raise")

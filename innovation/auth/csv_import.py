@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say_n
 from innovation.auth.models import User
 from innovation.auth.services import (
     AccountError,
@@ -132,7 +132,8 @@ def import_accounts(data: bytes, *, filename: str | None, by: User) -> ImportRep
         if generated:
             report.secrets.append((user.username, generated))
     record("user.import", actor=by, object_type="user_account",
-           summary=f"Impor CSV {filename or ''}: {len(report.created)} akun dibuat",
+           summary=say_n("Impor CSV %(file)s: %(num)d akun dibuat", "Impor CSV %(file)s: %(num)d akun dibuat",
+                         len(report.created), file=filename or ""),
            changes={"berkas": filename, "dibuat": len(report.created),
                     "akun": ", ".join(u.username for u in report.created)})
     return report

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, func, or_, select
 
-from innovation.audit.services import diff, record, snapshot
+from innovation.audit.services import diff, record, say, snapshot
 from innovation.auth import passwords, sessions
 from innovation.auth.models import User, UserSession
 from innovation.concurrency import claim
@@ -145,7 +145,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     record("user.create", actor=by, obj=user, opd_id=user.opd_id,
-           summary=f"Akun {user.username} ({user.role.value}) dibuat")
+           summary=say("Akun %(username)s (%(role)s) dibuat", username=user.username, role=user.role.value))
     return user
 
 
@@ -190,7 +190,8 @@ def update_user(user: User, *, full_name: str, email: str | None, role: Role, op
         claim(user, version, required=version is not None)
         db.session.flush()
         record("user.update", actor=by, obj=user, opd_id=user.opd_id,
-               summary=f"Akun {user.username} diubah: {', '.join(changes)}", changes=changes)
+               summary=say("Akun %(username)s diubah: %(fields)s", username=user.username, fields=", ".join(changes)),
+               changes=changes)
     return changes
 
 
@@ -223,7 +224,7 @@ def set_password(user: User, password: str, *, by: User | None, must_change: boo
     user.session_version += 1
     sessions.end_sessions(user, by=by, reason="password", keep=keep)
     record("user.password", actor=by, obj=user, opd_id=user.opd_id,
-           summary=f"Kata sandi {user.username} diganti")
+           summary=say("Kata sandi %(username)s diganti", username=user.username))
 
 
 def change_own_password(user: User, current: str, new: str, *, keep: UserSession | None = None) -> None:
@@ -243,7 +244,7 @@ def issue_reset_token(user: User, *, by: User) -> str:
     if not user.active:
         raise AccountError(_("Akun %(u)s tidak aktif; aktifkan dulu sebelum membuat tautan atur ulang.", u=user.username))
     record("user.reset_issued", actor=by, obj=user, opd_id=user.opd_id,
-           summary=f"Tautan atur ulang kata sandi untuk {user.username} dibuat")
+           summary=say("Tautan atur ulang kata sandi untuk %(username)s dibuat", username=user.username))
     return _serializer().dumps({"u": user.id, "v": user.session_version})
 
 
@@ -268,4 +269,5 @@ def set_active(user: User, active: bool, *, by: User) -> None:
     if not active:
         sessions.end_sessions(user, by=by, reason="deactivated")
     record("user.activate" if active else "user.deactivate", actor=by, obj=user, opd_id=user.opd_id,
-           summary=f"Akun {user.username} {'diaktifkan' if active else 'dinonaktifkan'}")
+           summary=say("Akun %(username)s diaktifkan", username=user.username) if active
+           else say("Akun %(username)s dinonaktifkan", username=user.username))

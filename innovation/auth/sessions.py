@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say, say_n
 from innovation.auth.models import User, UserSession
 from innovation.extensions import db, utcnow
 
@@ -70,8 +70,9 @@ def sign_in(user: User, *, remember: bool, ip_address: str | None, user_agent: s
     user.current_session = session
     _forget_old(user, now)
     db.session.flush()
-    record("auth.login", actor=user, obj=user, summary=f"{user.username} masuk"
-           + (" (ingat perangkat)" if remember else ""))
+    record("auth.login", actor=user, obj=user,
+           summary=say("%(username)s masuk (ingat perangkat)", username=user.username) if remember
+           else say("%(username)s masuk", username=user.username))
     return session
 
 
@@ -134,9 +135,13 @@ def end_session(session: UserSession, *, by: User, reason: str = "logout") -> No
         return
     _close([session], reason)
     user = session.user
-    what = "keluar" if reason == "logout" else f"mengakhiri sesi #{session.id}"
-    record(f"auth.session_{'logout' if reason == 'logout' else 'end'}", actor=by, obj=user,
-           summary=f"{user.username} {what}" if by.id == user.id else f"Sesi #{session.id} {user.username} diakhiri")
+    if by.id != user.id:
+        summary = say("Sesi #%(session)d %(username)s diakhiri", session=session.id, username=user.username)
+    elif reason == "logout":
+        summary = say("%(username)s keluar", username=user.username)
+    else:
+        summary = say("%(username)s mengakhiri sesi #%(session)d", username=user.username, session=session.id)
+    record(f"auth.session_{'logout' if reason == 'logout' else 'end'}", actor=by, obj=user, summary=summary)
 
 
 def end_sessions(user: User, *, by: User | None, reason: str, keep: UserSession | None = None) -> int:
@@ -147,5 +152,8 @@ def end_sessions(user: User, *, by: User | None, reason: str, keep: UserSession 
     ended = _close(list(db.session.scalars(stmt)), reason)
     if ended and reason in ("ended", "admin"):
         record("auth.sessions_end", actor=by, obj=user,
-               summary=f"{ended} sesi {user.username} diakhiri" + (" oleh admin" if reason == "admin" else ""))
+               summary=say_n("%(num)d sesi %(username)s diakhiri oleh admin", "%(num)d sesi %(username)s diakhiri oleh admin",
+                             ended, username=user.username) if reason == "admin"
+               else say_n("%(num)d sesi %(username)s diakhiri", "%(num)d sesi %(username)s diakhiri", ended,
+                          username=user.username))
     return ended

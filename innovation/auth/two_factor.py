@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import RecoveryCode, User
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
@@ -100,7 +100,7 @@ def confirm_enrolment(user: User, secret: str, code: str) -> list[str]:
                              "code")
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), step
     codes = _new_recovery_codes(user)
-    record("auth.2fa_enabled", actor=user, obj=user, summary=f"{user.username} mengaktifkan verifikasi dua langkah")
+    record("auth.2fa_enabled", actor=user, obj=user, summary=say("%(username)s mengaktifkan verifikasi dua langkah", username=user.username))
     return codes
 
 
@@ -113,19 +113,21 @@ def verify(user: User, code: str) -> str | None:
         step = _matching_step(user.totp_secret, code)
         if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
             user.totp_last_step = step
-            record("auth.2fa_ok", actor=user, obj=user, summary=f"{user.username} lolos verifikasi dua langkah")
+            record("auth.2fa_ok", actor=user, obj=user, summary=say("%(username)s lolos verifikasi dua langkah", username=user.username))
             return "totp"
         recovery = _unused_recovery_code(user, code) if step is None else None
         if recovery is not None:
             recovery.used_at = utcnow()
             db.session.flush()
             record("auth.2fa_recovery", actor=user, obj=user,
-                   summary=f"{user.username} masuk dengan kode pemulihan (sisa {remaining_recovery_codes(user)})")
+                   summary=say("%(username)s masuk dengan kode pemulihan (sisa %(left)d)", username=user.username,
+                               left=remaining_recovery_codes(user)))
             return "recovery"
-        why = "dipakai ulang" if step is not None else "salah"
+        summary = (say("Kode verifikasi dua langkah %(username)s dipakai ulang", username=user.username)
+                   if step is not None else say("Kode verifikasi dua langkah %(username)s salah", username=user.username))
     else:
-        why = "tidak aktif"
-    record("auth.2fa_failed", actor=user, obj=user, summary=f"Kode verifikasi dua langkah {user.username} {why}")
+        summary = say("Kode verifikasi dua langkah %(username)s tidak aktif", username=user.username)
+    record("auth.2fa_failed", actor=user, obj=user, summary=summary)
     return None
 
 
@@ -143,7 +145,7 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
         raise TwoFactorError(_("Kode salah. Masukkan kode 6 angka yang sedang tampil di aplikasi."), "code")
     user.totp_last_step = step
     codes = _new_recovery_codes(user)
-    record("auth.2fa_recovery_codes", actor=user, obj=user, summary=f"{user.username} membuat kode pemulihan baru")
+    record("auth.2fa_recovery_codes", actor=user, obj=user, summary=say("%(username)s membuat kode pemulihan baru", username=user.username))
     return codes
 
 
@@ -155,7 +157,7 @@ def disable(user: User, code: str) -> None:
     if not user.has_two_factor or step is None:
         raise TwoFactorError(_("Kode salah. Masukkan kode 6 angka yang sedang tampil di aplikasi."), "code")
     _turn_off(user)
-    record("auth.2fa_disabled", actor=user, obj=user, summary=f"{user.username} mematikan verifikasi dua langkah")
+    record("auth.2fa_disabled", actor=user, obj=user, summary=say("%(username)s mematikan verifikasi dua langkah", username=user.username))
 
 
 def reset_by_admin(user: User, *, by: User) -> None:
@@ -165,7 +167,8 @@ def reset_by_admin(user: User, *, by: User) -> None:
         return
     _turn_off(user)
     record("auth.2fa_reset", actor=by, obj=user,
-           summary=f"Verifikasi dua langkah {user.username} dihapus oleh admin {by.username}")
+           summary=say("Verifikasi dua langkah %(username)s dihapus oleh admin %(admin)s", username=user.username,
+                       admin=by.username))
 
 
 def _turn_off(user: User) -> None:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, lazyload
 
-from innovation.audit.services import diff, record, snapshot
+from innovation.audit.services import Say, diff, record, say, snapshot
 from innovation.auth.models import User
 from innovation.events.models import Category, Entry, EntryStatus, Event
 from innovation.events.services import EventError, flush_unique, require_category_in, require_open
@@ -67,8 +67,9 @@ def _acting(by: User, opd_id: int) -> dict:
     return {"on_behalf_of_opd_id": opd_id} if by.is_admin else {}
 
 
-def _by_suffix(by: User) -> str:
-    return " (oleh admin atas nama OPD)" if by.is_admin else ""
+def _by(by: User) -> Say | str:
+    """Who entered the innovation, for the summaries: nothing, or " (oleh admin atas nama OPD)"."""
+    return say(" (oleh admin atas nama OPD)") if by.is_admin else ""
 
 
 def _existing_entry(event: Event, innovation: Innovation) -> Entry | None:
@@ -100,7 +101,8 @@ def enter_innovation(
         existing.submitted_at = None
         db.session.flush()
         record("entry.reenter", actor=by, obj=existing,
-               summary=f"Inovasi didaftarkan ulang ke {event.name}: {innovation.nama} ({category.name}){_by_suffix(by)}",
+               summary=say("Inovasi didaftarkan ulang ke %(event)s: %(innovation)s (%(category)s)%(by)s", event=event.name,
+                           innovation=innovation.nama, category=category.name, by=_by(by)),
                changes={**diff(existing, ["status", "category_id"], before), **_acting(by, existing.opd_id)})
         return existing
     entry = Entry(
@@ -110,7 +112,8 @@ def enter_innovation(
     )
     flush_unique(_("Inovasi \"%(name)s\" sudah terdaftar di event ini.", name=innovation.nama), add=entry)
     record("entry.create", actor=by, obj=entry,
-           summary=f"Inovasi didaftarkan ke {event.name}: {innovation.nama} ({category.name}){_by_suffix(by)}",
+           summary=say("Inovasi didaftarkan ke %(event)s: %(innovation)s (%(category)s)%(by)s", event=event.name,
+                       innovation=innovation.nama, category=category.name, by=_by(by)),
            changes={"event_id": event.id, "innovation_id": innovation.id, "category": category.name,
                     **_acting(by, entry.opd_id)})
     return entry
@@ -135,7 +138,8 @@ def change_category(entry: Entry, category: Category, *, by: User, now: datetime
     entry.category_id = category.id
     db.session.flush()
     record("entry.category", actor=by, obj=entry,
-           summary=f"Kategori entri {entry.innovation.nama} diubah: {old} -> {category.name}{_by_suffix(by)}",
+           summary=say("Kategori entri %(innovation)s diubah: %(old)s -> %(new)s%(by)s", innovation=entry.innovation.nama,
+                       old=old, new=category.name, by=_by(by)),
            changes={"category": [old, category.name], **_acting(by, entry.opd_id)})
     return entry
 
@@ -152,7 +156,8 @@ def submit_entry(entry: Entry, *, by: User, now: datetime | None = None) -> Entr
     entry.withdrawn_at = None
     db.session.flush()
     record("entry.submit", actor=by, obj=entry,
-           summary=f"Entri dikirim: {entry.innovation.nama} ({entry.event.name}){_by_suffix(by)}",
+           summary=say("Entri dikirim: %(innovation)s (%(event)s)%(by)s", innovation=entry.innovation.nama,
+                       event=entry.event.name, by=_by(by)),
            changes={"status": [old, entry.status], "submitted_at": now, **_acting(by, entry.opd_id)})
     return entry
 
@@ -168,6 +173,7 @@ def withdraw_entry(entry: Entry, *, by: User, now: datetime | None = None) -> En
     entry.withdrawn_at = now
     db.session.flush()
     record("entry.withdraw", actor=by, obj=entry,
-           summary=f"Entri ditarik: {entry.innovation.nama} ({entry.event.name}){_by_suffix(by)}",
+           summary=say("Entri ditarik: %(innovation)s (%(event)s)%(by)s", innovation=entry.innovation.nama,
+                       event=entry.event.name, by=_by(by)),
            changes={"status": [old, entry.status], "withdrawn_at": now, **_acting(by, entry.opd_id)})
     return entry

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from innovation.audit.models import AuditEvent
-from innovation.audit.services import diff, record, snapshot
+from innovation.audit.services import diff, record, say, snapshot
 from innovation.auth.models import User
 from innovation.concurrency import claim
 from innovation.errors import DomainError
@@ -115,7 +115,7 @@ def create_event(
     flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug", add=event)
     record(
         "event.create", actor=by, obj=event,
-        summary=f"Event dibuat: {event.name} ({event.slug})",
+        summary=say("Event dibuat: %(event)s (%(slug)s)", event=event.name, slug=event.slug),
         changes={**{k: clean[k] for k in EVENT_FIELDS if k != "description"}, "categories": names},
     )
     return event
@@ -142,7 +142,8 @@ def update_event(
         claim(event, version, required=version is not None)
         flush_unique(_("Slug \"%(slug)s\" sudah dipakai event lain.", slug=clean["slug"]), "slug")
         record("event.update", actor=by, obj=event,
-               summary=f"Event diubah: {event.name} ({', '.join(changes)})", changes=changes)
+               summary=say("Event diubah: %(event)s (%(fields)s)", event=event.name, fields=", ".join(changes)),
+               changes=changes)
     return changes
 
 
@@ -244,7 +245,7 @@ def set_categories(event: Event, names: Sequence[str], *, by: User) -> list[Cate
     flush_unique(_("Nama kategori sudah ada di event ini."), "categories")
     after = [c.name for c in event.categories]
     if after != before:
-        record("event.categories", actor=by, obj=event, summary=f"Kategori {event.name} diatur ulang",
+        record("event.categories", actor=by, obj=event, summary=say("Kategori %(event)s diatur ulang", event=event.name),
                changes={"categories": [before, after]})
     return event.categories
 
@@ -255,7 +256,7 @@ def add_category(event: Event, name: str, *, by: User) -> Category:
     category = Category(name=name, position=len(event.categories))
     event.categories.append(category)
     flush_unique(_("Kategori \"%(name)s\" sudah ada di event ini.", name=name), "name")
-    record("category.create", actor=by, obj=category, summary=f"Kategori ditambahkan ke {event.name}: {name}",
+    record("category.create", actor=by, obj=category, summary=say("Kategori ditambahkan ke %(event)s: %(name)s", event=event.name, name=name),
            changes={"event_id": event.id, "name": name})
     return category
 
@@ -269,7 +270,7 @@ def rename_category(event: Event, category: Category, name: str, *, by: User) ->
     old = category.name
     category.name = name
     flush_unique(_("Kategori \"%(name)s\" sudah ada di event ini.", name=name), "name")
-    record("category.rename", actor=by, obj=category, summary=f"Kategori {event.name} diganti nama: {old} -> {name}",
+    record("category.rename", actor=by, obj=category, summary=say("Kategori %(event)s diganti nama: %(old)s -> %(new)s", event=event.name, old=old, new=name),
            changes={"name": [old, name]})
     return category
 
@@ -290,7 +291,8 @@ def move_category(event: Event, category: Category, direction: str, *, by: User)
     _renumber(event)
     db.session.flush()
     record("category.move", actor=by, obj=category,
-           summary=f"Urutan kategori {event.name}: {category.name} ke posisi {category.position + 1}",
+           summary=say("Urutan kategori %(event)s: %(name)s ke posisi %(position)d", event=event.name, name=category.name,
+                       position=category.position + 1),
            changes={"position": [index, category.position]})
     return category
 
@@ -315,7 +317,7 @@ def remove_category(event: Event, category: Category, *, by: User) -> None:
     _renumber(event)
     db.session.flush()
     record("category.delete", actor=by, object_type="category", object_id=category_id,
-           summary=f"Kategori dihapus dari {event.name}: {name}", changes={"event_id": event.id, "name": name})
+           summary=say("Kategori dihapus dari %(event)s: %(name)s", event=event.name, name=name), changes={"event_id": event.id, "name": name})
 
 
 # --- deadlines -------------------------------------------------------------------------------
@@ -437,7 +439,8 @@ def grant_extension(event: Event, opd: Opd, closes_at: datetime, reason: str, *,
     )
     flush_unique(_("OPD ini sudah punya perpanjangan di event ini."), "opd_id", add=extension)
     record("extension.grant", actor=by, obj=extension,
-           summary=f"Perpanjangan {event.name} untuk {opd.name} sampai {format_local(closes_at)}: {reason}",
+           summary=say("Perpanjangan %(event)s untuk %(opd)s sampai %(until)s: %(reason)s", event=event.name, opd=opd.name,
+                       until=format_local(closes_at), reason=reason),
            changes={"event_id": event.id, "closes_at": closes_at, "reason": reason})
     return extension
 
@@ -453,7 +456,8 @@ def update_extension(extension: DeadlineExtension, closes_at: datetime, reason: 
     if changes:
         db.session.flush()
         record("extension.update", actor=by, obj=extension,
-               summary=f"Perpanjangan {event.name} untuk {extension.opd.name} diubah: sampai {format_local(closes_at)}",
+               summary=say("Perpanjangan %(event)s untuk %(opd)s diubah: sampai %(until)s", event=event.name,
+                           opd=extension.opd.name, until=format_local(closes_at)),
                changes=changes)
     return extension
 
@@ -461,7 +465,7 @@ def update_extension(extension: DeadlineExtension, closes_at: datetime, reason: 
 def revoke_extension(extension: DeadlineExtension, *, by: User) -> None:
     event = db.session.get(Event, extension.event_id)
     record("extension.revoke", actor=by, obj=extension,
-           summary=f"Perpanjangan {event.name} untuk {extension.opd.name} dicabut",
+           summary=say("Perpanjangan %(event)s untuk %(opd)s dicabut", event=event.name, opd=extension.opd.name),
            changes={"closes_at": extension.closes_at, "reason": extension.reason})
     db.session.delete(extension)
     db.session.flush()

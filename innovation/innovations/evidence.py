@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from innovation.audit.services import record
+from innovation.audit.services import megabytes, record, say
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.innovations import recheck
@@ -166,7 +166,8 @@ def attach_file(
             refresh_derived(innovation)
             record(
                 "evidence.replace" if replaces is not None else "evidence.attach", actor=by, obj=innovation,
-                summary=f"Bukti {target.label}: {stored.original_name} ({format_mb(stored.size)} MB)",
+                summary=say("Bukti %(target)s: %(file)s (%(mb)s MB)", target=target.label, file=stored.original_name,
+                            mb=megabytes(stored.size)),
                 changes={"evidence_id": evidence.id, "indicator_no": target.indicator_no, "slot": target.slot,
                          "file": stored.original_name, "sha256": stored.sha256,
                          "replaces_id": evidence.replaces_id},
@@ -212,7 +213,8 @@ def attach_link(
     db.session.flush()
     _invalidate(innovation, target, by=by, replaces=replaces, new=evidence.display_name)
     refresh_derived(innovation)
-    record("evidence.link", actor=by, obj=innovation, summary=f"Tautan bukti {target.label}: {url}"[:500],
+    record("evidence.link", actor=by, obj=innovation,
+           summary=say("Tautan bukti %(target)s: %(url)s", target=target.label, url=url),
            changes={"evidence_id": evidence.id, "indicator_no": target.indicator_no, "slot": target.slot,
                     "url": url, "replaces_id": evidence.replaces_id})
     return evidence
@@ -229,7 +231,8 @@ def remove_evidence(evidence: Evidence, *, by: User) -> Evidence:
                            old=evidence.display_name)
     refresh_derived(innovation)
     where = evidence.indicator_no if evidence.indicator_no is not None else evidence.profile_slot
-    record("evidence.remove", actor=by, obj=innovation, summary=f"Bukti dihapus ({where}): {evidence.display_name}"[:500],
+    record("evidence.remove", actor=by, obj=innovation,
+           summary=say("Bukti dihapus (%(where)s): %(evidence)s", where=where, evidence=evidence.display_name),
            changes={"evidence_id": evidence.id, "indicator_no": evidence.indicator_no, "slot": evidence.profile_slot})
     return evidence
 

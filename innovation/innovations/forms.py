@@ -66,7 +66,7 @@ def option_choices(rules: Rules, option_list: str, *, blank: bool = False) -> li
     """The choices of one of the rules' option lists (stored code, shown label), after "— pilih —"
     when ``blank``."""
     choices = [SelectChoice(o.code, o.label) for o in rules.options[option_list]]
-    return [SelectChoice("", "— pilih —"), *choices] if blank else choices
+    return [SelectChoice("", _l("— pilih —")), *choices] if blank else choices
 
 
 class NewInnovationForm(FlaskForm):

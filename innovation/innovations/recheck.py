@@ -23,7 +23,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from innovation.audit.services import record
+from innovation.audit.services import Say, record, say
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import IndicatorAnswer, Innovation
@@ -76,8 +76,8 @@ def invalidate(answer: IndicatorAnswer | None, what: str, *, by: User | None, ol
     answer.recheck = state  # a new dict: JSON columns only notice reassignment
     innovation = answer.innovation
     record("indicator.recheck", actor=by, obj=innovation, object_type="innovation",
-           summary=f"Perlu diperiksa ulang: {innovation.nama}, indikator {answer.indicator_no} "
-                   f"({describe(change)})"[:500],
+           summary=say("Perlu diperiksa ulang: %(innovation)s, indikator %(no)d (%(change)s)",
+                       innovation=innovation.nama, no=answer.indicator_no, change=described(change)),
            changes={"indicator_no": answer.indicator_no, "change": change,
                     "previous": state.get("previous") if verdict is not None else None})
     return True
@@ -122,6 +122,24 @@ def view(recheck_since: datetime | None, recheck: dict[str, Any] | None) -> Rech
     changes = [dict(c, at=_time(c.get("at"))) for c in state.get("changes") or []]
     return RecheckView(recheck_since, previous.get("status"), previous.get("verified_parameter"),
                        previous.get("note"), previous.get("by"), _time(previous.get("at")), changes)
+
+
+def described(change: dict[str, Any]) -> Say | str:
+    """``describe`` as an audit message, translated when the log is read."""
+    what, old, new = change.get("what"), change.get("old"), change.get("new")
+    if what == Change.EVIDENCE_REPLACED:
+        return say("bukti diganti: %(old)s → %(new)s", old=old, new=new)
+    if what == Change.EVIDENCE_ADDED:
+        return say("bukti ditambahkan: %(new)s", new=new)
+    if what == Change.EVIDENCE_REMOVED:
+        return say("bukti dihapus: %(old)s", old=old)
+    if what == Change.PARAMETER:
+        return say("parameter %(old)s → %(new)s", old=old if old is not None else "—", new=new if new is not None else "—")
+    if what == Change.BASIS:
+        return say("dasar penilaian %(old)s → %(new)s", old=old or "—", new=new or "—")
+    if what == Change.RESUBMITTED:
+        return say("diajukan ulang oleh OPD")
+    return str(what)
 
 
 def describe(change: dict[str, Any]) -> str:

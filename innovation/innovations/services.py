@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from innovation.audit.services import diff, record, snapshot
+from innovation.audit.services import diff, record, say, snapshot
 from innovation.auth.models import User
 from innovation.concurrency import StaleEdit, changes_since, claim
 from innovation.errors import DomainError
@@ -185,7 +185,7 @@ def create_innovation(opd: Opd, *, nama: str, by: User, rules_year: int | None =
     db.session.add(innovation)
     db.session.flush()
     refresh_derived(innovation)
-    record("innovation.create", actor=by, obj=innovation, summary=f"Inovasi dibuat: {nama}")
+    record("innovation.create", actor=by, obj=innovation, summary=say("Inovasi dibuat: %(innovation)s", innovation=nama))
     return innovation
 
 
@@ -279,7 +279,8 @@ def update_profile(innovation: Innovation, data: dict[str, Any], *, by: User,
                       [f"{readiness.word_count(v[0])} kata", f"{readiness.word_count(v[1])} kata"])
                   for k, v in changes.items()}
         record("innovation.update", actor=by, obj=innovation,
-               summary=f"Profil diubah: {innovation.nama} ({', '.join(changes)})", changes=logged)
+               summary=say("Profil diubah: %(innovation)s (%(fields)s)", innovation=innovation.nama,
+                           fields=", ".join(changes)), changes=logged)
     return changes
 
 
@@ -334,8 +335,9 @@ def save_answer(
                 recheck.invalidate(answer, name, by=by, old=changes[name][0], new=changes[name][1])
         refresh_derived(innovation)
         record("indicator.update", actor=by, obj=answer, opd_id=innovation.opd_id,
-               summary=f"{innovation.nama}, indikator {indicator_no} {indicator.name}: "
-                       f"parameter {before['parameter']} -> {parameter}"[:500],
+               summary=say("%(innovation)s, indikator %(no)d %(indicator)s: parameter %(old)s -> %(new)s",
+                           innovation=innovation.nama, no=indicator_no, indicator=indicator.name,
+                           old=before["parameter"], new=parameter),
                changes={**changes, "_innovation_id": innovation.id, "_indicator_no": indicator_no})
     return answer
 

@@ -15,6 +15,7 @@ from innovation.innovations import carry, duplicates, policy, readiness, service
 from innovation.innovations.blueprint import bp
 from innovation.innovations.forms import AnswerForm, NewInnovationForm, ProfileForm
 from innovation.innovations.models import Innovation
+from innovation.numbers import page_locale
 from innovation.orgs.models import Opd
 from innovation.rules import available_years, get_rules, latest_year
 from innovation.web import ensure, role_required
@@ -25,11 +26,11 @@ def gap_summary(count: int, blocking: int = 0) -> str:
     """The one wording of a gap count (``readiness.summary``), for lists that show the stored figures.
 
     Kept per request: a page of 25 rows has a handful of distinct counts, and each wording costs two
-    catalog look-ups (about 60 us)."""
+    catalog look-ups (about 60 us). Keyed by the locale too: ``force_locale`` may change it mid-request."""
     known = g.setdefault("gap_summaries", {})
-    key = (count or 0, blocking or 0)
+    key = (page_locale(), count or 0, blocking or 0)
     if key not in known:
-        known[key] = readiness.summary(*key)
+        known[key] = readiness.summary(*key[1:])
     return known[key]
 
 

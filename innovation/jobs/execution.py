@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import update
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.extensions import db, utcnow
 from innovation.jobs.kinds import function_of
 from innovation.jobs.models import UNFINISHED, Job, JobStatus
@@ -112,7 +112,8 @@ def _run(job_id: int, kind: str, params: dict[str, Any], *, own_connection: bool
         job.message = output.message[:300]
         job.finished_at = utcnow()
         record(f"{kind}.finish", actor=job.created_by, obj=job,
-               summary=f"Tugas {kind} #{job.id} selesai: {output.filename} ({saved.size} bita)")
+               summary=say("Tugas %(kind)s #%(id)d selesai: %(file)s (%(size)d bita)", kind=kind, id=job.id,
+                           file=output.filename, size=saved.size))
         commit_or_delete([key])
         key = None
     except Exception as error:  # noqa: BLE001 - a job records every failure instead of dying silently
@@ -126,7 +127,8 @@ def _run(job_id: int, kind: str, params: dict[str, Any], *, own_connection: bool
         job.status = JobStatus.FAILED
         job.error = f"{type(error).__name__}: {error}"[:4000]
         job.finished_at = utcnow()
-        record(f"{kind}.fail", actor=job.created_by, obj=job, summary=f"Tugas {kind} #{job.id} gagal: {job.error[:300]}")
+        record(f"{kind}.fail", actor=job.created_by, obj=job,
+               summary=say("Tugas %(kind)s #%(id)d gagal: %(error)s", kind=kind, id=job.id, error=job.error[:300]))
         db.session.commit()
     return job
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from innovation.audit.services import record
+from innovation.audit.services import Say, record, say
 from innovation.auth.models import User
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
@@ -34,8 +34,9 @@ class JobError(DomainError):
     """A job that cannot be created (a kind nobody registered)."""
 
 
-def create_job(kind: str, params: dict[str, Any], *, by: User | None, summary: str) -> Job:
-    """A queued job. The caller commits, then hands ``job.id`` to ``runner.submit``."""
+def create_job(kind: str, params: dict[str, Any], *, by: User | None, summary: Say) -> Job:
+    """A queued job. The caller commits, then hands ``job.id`` to ``runner.submit``. ``summary``: its audit
+    event's (``audit.services.say``)."""
     if not known_kind(kind):
         raise JobError(f"unknown job kind {kind!r}")
     job = Job(kind=kind, params=dict(params), status=JobStatus.QUEUED, created_by_id=getattr(by, "id", None),
@@ -69,7 +70,8 @@ def fail_job(job: Job, error: str, *, silent_before: datetime | None = None) -> 
     if db.session.execute(statement).rowcount != 1:
         return False
     db.session.refresh(job)
-    record(f"{job.kind}.fail", actor=None, obj=job, summary=f"Tugas {job.kind} #{job.id} gagal: {error[:300]}")
+    record(f"{job.kind}.fail", actor=None, obj=job,
+           summary=say("Tugas %(kind)s #%(id)d gagal: %(error)s", kind=job.kind, id=job.id, error=error[:300]))
     return True
 
 

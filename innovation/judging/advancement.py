@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say_n
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.judging import policy, results
@@ -36,7 +35,7 @@ from innovation.judging.models import Round, RoundEntry, RoundEntryStatus, Round
 from innovation.judging.result_types import EntryResult
 from innovation.judging.results_cache import mark_changed
 from innovation.judging.rounds import DEFAULT_FINALISTS, next_round, require_entries_settled, round_entries
-from innovation.numbers import format_number
+from innovation.numbers import format_number, page_locale
 
 
 @dataclass
@@ -165,7 +164,7 @@ def advance(round_: Round, entry_ids: set[int], *, by: User, aggregate: str = "m
                                           "deviation_reason")
     early = require_entries_settled(round_, _("menetapkan yang lolos"), override_reason, now)
     now = now or utcnow()
-    locale = str(get_locale() or "id")
+    locale = page_locale()
     moved = []
     names = []
     for entry_id, row in proposal.items():
@@ -198,7 +197,9 @@ def advance(round_: Round, entry_ids: set[int], *, by: User, aggregate: str = "m
     if early:
         changes["sebelum_pendaftaran_ditutup"] = early
     record("judging.advance", actor=by, obj=round_, changes=changes,
-           summary=f"{len(moved)} entri lolos dari {round_.name} ke {target.name}: " + "; ".join(names))
+           summary=say_n("%(num)d entri lolos dari %(round)s ke %(target)s: %(entries)s",
+                         "%(num)d entri lolos dari %(round)s ke %(target)s: %(entries)s",
+                         len(moved), round=round_.name, target=target.name, entries="; ".join(names)))
     mark_changed(target)
     return moved
 

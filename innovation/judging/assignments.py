@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.extensions import db
 from innovation.judging import assignment_plan, policy
@@ -97,7 +97,8 @@ def assign_judge(round_entry: RoundEntry, judge: User, *, by: User) -> Assignmen
     db.session.flush()
     _clear_flags(round_entry)
     record("judging.assign", actor=by, obj=assignment,
-           summary=f"{judge.full_name} ditugaskan menilai {round_entry.entry.innovation.nama} ({round_.name})")
+           summary=say("%(judge)s ditugaskan menilai %(innovation)s (%(round)s)", judge=judge.full_name,
+                       innovation=round_entry.entry.innovation.nama, round=round_.name))
     mark_changed(round_)  # a removed assignment made again brings its sheet back into the results
     return assignment
 
@@ -110,8 +111,10 @@ def remove_assignment(assignment: Assignment, *, by: User, reason: str = "") -> 
     assignment.recusal_reason = (reason or "").strip()[:2000]
     db.session.flush()
     record("judging.unassign", actor=by, obj=assignment,
-           summary=f"{assignment.judge.full_name} dilepas dari {assignment.round_entry.entry.innovation.nama}"
-                   + (f": {reason}" if reason else ""))
+           summary=(say("%(judge)s dilepas dari %(innovation)s: %(reason)s", judge=assignment.judge.full_name,
+                        innovation=assignment.round_entry.entry.innovation.nama, reason=reason) if reason
+                    else say("%(judge)s dilepas dari %(innovation)s", judge=assignment.judge.full_name,
+                             innovation=assignment.round_entry.entry.innovation.nama)))
     mark_changed(assignment.round_entry.round)
     return assignment
 
@@ -131,7 +134,8 @@ def recuse(assignment: Assignment, reason: str, *, by: User) -> Assignment:
     assignment.needs_reassignment = True
     db.session.flush()
     record("judging.recuse", actor=by, obj=assignment,
-           summary=f"{by.full_name} menyatakan konflik pada {assignment.round_entry.entry.innovation.nama}: {reason[:200]}")
+           summary=say("%(judge)s menyatakan konflik pada %(innovation)s: %(reason)s", judge=by.full_name,
+                       innovation=assignment.round_entry.entry.innovation.nama, reason=reason[:200]))
     mark_changed(assignment.round_entry.round)
     return assignment
 
@@ -141,7 +145,8 @@ def dismiss_flag(assignment: Assignment, *, by: User) -> Assignment:
     assignment.needs_reassignment = False
     db.session.flush()
     record("judging.recusal_dismiss", actor=by, obj=assignment,
-           summary=f"Tanda ganti juri untuk {assignment.round_entry.entry.innovation.nama} ditutup tanpa pengganti")
+           summary=say("Tanda ganti juri untuk %(innovation)s ditutup tanpa pengganti",
+                       innovation=assignment.round_entry.entry.innovation.nama))
     return assignment
 
 
@@ -225,8 +230,8 @@ def auto_assign(round_: Round, *, seed: int = 0, by: User) -> AutoResult:
     record("judging.auto_assign", actor=by, obj=round_,
            changes={"seed": seed, "baru": len(plan.new), "dipindah": result.moved,
                     "tidak_terpenuhi": [u.message for u in plan.unmet]},
-           summary=f"Penugasan otomatis {round_.name}: {len(plan.new)} baru, {result.moved} dipindah, "
-                   f"{len(plan.unmet)} entri kurang juri")
+           summary=say("Penugasan otomatis %(round)s: %(new)d baru, %(moved)d dipindah, %(unmet)d entri kurang juri",
+                       round=round_.name, new=len(plan.new), moved=result.moved, unmet=len(plan.unmet)))
     mark_changed(round_)
     return result
 

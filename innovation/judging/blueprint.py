@@ -18,6 +18,7 @@ from innovation.judging.sheets import sheet_state
 from innovation.timeutil import humanize_delta
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
+bp.add_app_template_filter(labels.judge_label, "judge_label")
 
 
 @bp.context_processor

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.events.models import Category
 from innovation.extensions import db
@@ -32,8 +32,10 @@ def add_panel_member(round_: Round, judge: User, *, category: Category | None = 
     member = PanelMember(round_id=round_.id, judge_id=judge.id, category_id=category.id if category else None)
     db.session.add(member)
     db.session.flush()
-    where = f" (kategori {category.name})" if category else ""
-    record("judging.panel_add", actor=by, obj=round_, summary=f"{judge.full_name} masuk panel {round_.name}{where}")
+    record("judging.panel_add", actor=by, obj=round_,
+           summary=say("%(judge)s masuk panel %(round)s (kategori %(category)s)", judge=judge.full_name,
+                       round=round_.name, category=category.name) if category
+           else say("%(judge)s masuk panel %(round)s", judge=judge.full_name, round=round_.name))
     return member
 
 
@@ -52,4 +54,4 @@ def remove_panel_member(member: PanelMember, *, by: User) -> None:
     db.session.delete(member)
     db.session.flush()
     record("judging.panel_remove", actor=by, object_type="judging_round", object_id=round_id,
-           summary=f"{name} keluar dari panel")
+           summary=say("%(judge)s keluar dari panel", judge=name))

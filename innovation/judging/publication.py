@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say, say_n
 from innovation.auth.models import User
 from innovation.events.models import Entry
 from innovation.extensions import db, utcnow
@@ -160,9 +160,13 @@ def publish(round_: Round, *, by: User, aggregate: str = "mean", method: str = "
     if missing:
         changes["lembar_belum_dikirim"] = [f"{m.judge} ({m.innovation})" for m in missing]
         changes["alasan"] = reason
+    published = {"round": round_.name, "event": round_.event.name, "edition": edition, "checksum": snapshot.checksum[:12]}
     record("judging.results_published", actor=by, obj=round_, changes=changes,
-           summary=f"Hasil {round_.name} ({round_.event.name}) diumumkan, edisi {edition}; "
-                   f"checksum {snapshot.checksum[:12]}" + (f"; {len(missing)} lembar belum dikirim" if missing else ""))
+           summary=say_n("Hasil %(round)s (%(event)s) diumumkan, edisi %(edition)d; checksum %(checksum)s; "
+                         "%(num)d lembar belum dikirim", "Hasil %(round)s (%(event)s) diumumkan, edisi %(edition)d; "
+                         "checksum %(checksum)s; %(num)d lembar belum dikirim", len(missing), **published)
+           if missing else say("Hasil %(round)s (%(event)s) diumumkan, edisi %(edition)d; checksum %(checksum)s",
+                               **published))
     mark_changed(round_)  # what the pages show of the round (its editions) changed
     return snapshot
 
@@ -184,6 +188,7 @@ def reopen(round_: Round, reason: str, *, by: User, now: datetime | None = None)
     db.session.flush()
     record("judging.results_reopened", actor=by, obj=round_,
            changes={"edisi": snapshot.edition, "checksum": snapshot.checksum, "alasan": reason},
-           summary=f"Hasil {round_.name} ({round_.event.name}) edisi {snapshot.edition} dibuka kembali: {reason[:200]}")
+           summary=say("Hasil %(round)s (%(event)s) edisi %(edition)d dibuka kembali: %(reason)s", round=round_.name,
+                       event=round_.event.name, edition=snapshot.edition, reason=reason[:200]))
     mark_changed(round_)
     return snapshot

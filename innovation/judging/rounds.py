@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from innovation.audit.services import diff, record, snapshot
+from innovation.audit.services import diff, record, say, say_n, snapshot
 from innovation.auth.models import User
 from innovation.concurrency import claim
 from innovation.events.models import DeadlineExtension, Entry, EntryStatus, Event
@@ -153,7 +153,8 @@ def create_round(event: Event, data: dict[str, Any], *, rubric: Rubric | None = 
     db.session.flush()
     sync_blind_flag(event)
     record("judging.round_create", actor=by, obj=round_,
-           summary=f"Babak {position} {round_.name} dibuat untuk {event.name}")
+           summary=say("Babak %(position)d %(round)s dibuat untuk %(event)s", position=position, round=round_.name,
+                       event=event.name))
     return round_
 
 
@@ -194,7 +195,7 @@ def update_round(round_: Round, data: dict[str, Any], *, rubric: Rubric | None =
     db.session.flush()
     sync_blind_flag(round_.event)
     record("judging.round_update", actor=by, obj=round_, changes=changes,
-           summary=f"Babak {round_.position} {round_.name} diubah")
+           summary=say("Babak %(position)d %(round)s diubah", position=round_.position, round=round_.name))
     return round_
 
 
@@ -215,7 +216,7 @@ def move_round(round_: Round, direction: str, *, by: User) -> Round:
     round_.position = theirs
     db.session.flush()
     record("judging.round_move", actor=by, obj=round_, changes={"position": [mine, theirs]},
-           summary=f"Babak {round_.name} dipindah ke urutan {theirs}")
+           summary=say("Babak %(round)s dipindah ke urutan %(position)d", round=round_.name, position=theirs))
     return round_
 
 
@@ -235,7 +236,8 @@ def delete_round(round_: Round, *, by: User) -> None:
             other.position = i
             db.session.flush()
     sync_blind_flag(event)
-    record("judging.round_delete", actor=by, object_type="judging_round", summary=f"Babak {name} dihapus dari {event.name}")
+    record("judging.round_delete", actor=by, object_type="judging_round",
+           summary=say("Babak %(round)s dihapus dari %(event)s", round=name, event=event.name))
 
 
 def create_default_rounds(event: Event, *, by: User, now: datetime | None = None) -> list[Round]:
@@ -281,7 +283,8 @@ def populate_first_round(round_: Round, *, by: User) -> list[RoundEntry]:
     db.session.flush()
     if added:
         record("judging.round_populate", actor=by, obj=round_,
-               summary=f"{len(added)} entri terkirim masuk ke babak {round_.name}")
+               summary=say_n("%(num)d entri terkirim masuk ke babak %(round)s", "%(num)d entri terkirim masuk ke babak %(round)s",
+                             len(added), round=round_.name))
         mark_changed(round_)
     return added
 
@@ -361,6 +364,8 @@ def decide(round_entry: RoundEntry, passed: bool, reason: str, *, by: User, now:
     if early:
         changes["sebelum_pendaftaran_ditutup"] = early
     record("judging.admin_decision", actor=by, obj=round_entry, changes=changes,
-           summary=f"{round_entry.entry.innovation.nama}: {'lolos' if passed else 'tidak lolos'} "
-                   f"seleksi administrasi ({reason[:200]})")
+           summary=(say("%(innovation)s: lolos seleksi administrasi (%(reason)s)",
+                        innovation=round_entry.entry.innovation.nama, reason=reason[:200]) if passed
+                    else say("%(innovation)s: tidak lolos seleksi administrasi (%(reason)s)",
+                             innovation=round_entry.entry.innovation.nama, reason=reason[:200])))
     return round_entry

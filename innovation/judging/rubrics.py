@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from innovation.audit.services import diff, record, snapshot
+from innovation.audit.services import diff, record, say, say_n, snapshot
 from innovation.auth.models import User
 from innovation.concurrency import claim
 from innovation.events.models import Entry
@@ -84,7 +83,7 @@ def check_weights(rubric: Rubric) -> None:
 def shown_weight(value: Decimal) -> str:
     """A weight in a message, in the page's number format: "105", "99,5" (Indonesian), "99.5" (English)."""
     places = 0 if value == value.to_integral_value() else (1 if value * 10 == (value * 10).to_integral_value() else 2)
-    return format_number(value, places, str(get_locale() or "id"))
+    return format_number(value, places)
 
 
 def _require_hundred(counted) -> None:
@@ -152,7 +151,7 @@ def seed_builtin_rubrics(*, by: User | None = None) -> list[Rubric]:
         check_weights(rubric)
         db.session.add(rubric)
         db.session.flush()
-        record("judging.rubric_seed", actor=by, obj=rubric, summary=f"Rubrik bawaan {rubric.name} dibuat")
+        record("judging.rubric_seed", actor=by, obj=rubric, summary=say("Rubrik bawaan %(rubric)s dibuat", rubric=rubric.name))
         made.append(rubric)
     return made
 
@@ -219,8 +218,9 @@ def recompute_totals(rubric: Rubric, *, by: User | None = None) -> int:
         # not on the rubric object: the moves are a consequence, not an edit, so a stale rubric form's
         # notice (``concurrency.changes_since``, by edit version) does not list them as someone's change
         record("judging.totals_moved", actor=by, object_type="rubric", object_id=rubric.id, changes=moved,
-               summary=f"Perubahan rubrik {rubric.name} menggeser {len(moved)} total nilai terkirim; "
-                       "juri yang bersangkutan diberi tahu")
+               summary=say_n("Perubahan rubrik %(rubric)s menggeser %(num)d total nilai terkirim; juri yang "
+                             "bersangkutan diberi tahu", "Perubahan rubrik %(rubric)s menggeser %(num)d total nilai "
+                             "terkirim; juri yang bersangkutan diberi tahu", len(moved), rubric=rubric.name))
     return changed
 
 
@@ -277,7 +277,8 @@ def update_criteria(rubric: Rubric, rows: list[dict[str, Any]], *, by: User, ver
     claim(rubric, version, required=version is not None)
     recomputed = recompute_totals(rubric, by=by) if weights_changed else 0
     record("judging.rubric_update", actor=by, obj=rubric, changes=changes,
-           summary=f"Rubrik {rubric.name} diubah; {recomputed} total nilai dihitung ulang")
+           summary=say_n("Rubrik %(rubric)s diubah; %(num)d total nilai dihitung ulang",
+                         "Rubrik %(rubric)s diubah; %(num)d total nilai dihitung ulang", recomputed, rubric=rubric.name))
     if _shown(rubric) != before:
         mark_rubric_changed(rubric)
     return rubric
@@ -413,7 +414,9 @@ def add_criterion(
         changes[f"independen {code}"] = [None, True]
     recomputed = recompute_totals(rubric, by=by)
     record("judging.criterion_add", actor=by, obj=rubric, changes=changes,
-           summary=f"Kriteria {title} ditambahkan ke {rubric.name}; {recomputed} total nilai dihitung ulang")
+           summary=say_n("Kriteria %(criterion)s ditambahkan ke %(rubric)s; %(num)d total nilai dihitung ulang",
+                         "Kriteria %(criterion)s ditambahkan ke %(rubric)s; %(num)d total nilai dihitung ulang",
+                         recomputed, criterion=title, rubric=rubric.name))
     mark_rubric_changed(rubric)
     return criterion
 
@@ -490,7 +493,9 @@ def update_criterion(
     if weights_before != {c.id: (c.weight, c.independent) for c in rubric.criteria}:
         recomputed = recompute_totals(rubric, by=by)
     record("judging.criterion_update", actor=by, obj=rubric, changes=changes,
-           summary=f"Kriteria {old_code} di {rubric.name} diubah; {recomputed} total nilai dihitung ulang")
+           summary=say_n("Kriteria %(criterion)s di %(rubric)s diubah; %(num)d total nilai dihitung ulang",
+                         "Kriteria %(criterion)s di %(rubric)s diubah; %(num)d total nilai dihitung ulang",
+                         recomputed, criterion=old_code, rubric=rubric.name))
     mark_rubric_changed(rubric)
     return criterion
 
@@ -518,5 +523,5 @@ def remove_criterion(criterion: Criterion, *, by: User, version: object = None) 
     db.session.flush()
     recompute_totals(rubric, by=by)
     record("judging.criterion_remove", actor=by, obj=rubric,
-           summary=f"Kriteria {criterion.title} dihapus dari {rubric.name}")
+           summary=say("Kriteria %(criterion)s dihapus dari %(rubric)s", criterion=criterion.title, rubric=rubric.name))
     mark_rubric_changed(rubric)

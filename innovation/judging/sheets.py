@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.concurrency import claim
 from innovation.extensions import db, utcnow
@@ -136,10 +136,12 @@ def save_sheet(
     sheet.acknowledged_total = sheet.total  # the page the judge returns to shows it
     db.session.flush()
     entry = assignment.round_entry.entry
-    verb = "dikirim" if newly_submitted else ("diperbarui" if submit else "disimpan sebagai draf")
+    who = {"judge": by.full_name, "innovation": entry.innovation.nama, "round": assignment.round_entry.round.name}
     record("judging.score_submit" if submit else "judging.score_draft", actor=by, obj=sheet,
            opd_id=entry.opd_id, changes=changes or None,
-           summary=f"Nilai {by.full_name} untuk {entry.innovation.nama} ({assignment.round_entry.round.name}) {verb}")
+           summary=(say("Nilai %(judge)s untuk %(innovation)s (%(round)s) dikirim", **who) if newly_submitted
+                    else say("Nilai %(judge)s untuk %(innovation)s (%(round)s) diperbarui", **who) if submit
+                    else say("Nilai %(judge)s untuk %(innovation)s (%(round)s) disimpan sebagai draf", **who)))
     if sheet.status == SheetStatus.SUBMITTED:  # the results read submitted sheets only: drafts do not bump
         mark_changed(assignment.round_entry.round)
     return sheet
@@ -157,6 +159,7 @@ def acknowledge_total(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
     entry = sheet.assignment.round_entry.entry
     record("judging.total_change_seen", actor=by, object_type="score_sheet", object_id=sheet.id,
            opd_id=entry.opd_id, changes={"total": [old, new]},
-           summary=f"{by.full_name} melihat perubahan total nilainya untuk {entry.innovation.nama}: "
-                   f"{old if old is not None else '-'} -> {new if new is not None else '-'}")
+           summary=say("%(judge)s melihat perubahan total nilainya untuk %(innovation)s: %(old)s -> %(new)s",
+                       judge=by.full_name, innovation=entry.innovation.nama, old="-" if old is None else old,
+                       new="-" if new is None else new))
     return sheet

@@ -16,7 +16,7 @@ from itertools import groupby
 
 from flask_babel import gettext as _
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.judging import policy, results
@@ -75,7 +75,7 @@ def settle_tie(round_: Round, entry_ids: list[int], reason: str, *, by: User, ag
     names = [found.entry(i).innovation for i in entry_ids]
     record("judging.tie_decision", actor=by, obj=round_,
            changes={"urutan": names, "alasan": reason, "peringkat": f"{found.method}/{found.aggregate}"},
-           summary=f"Keputusan ketua atas nilai seri di {round_.name} (peringkat {group.rank}): "
-                   f"{' > '.join(names)}; {reason[:200]}")
+           summary=say("Keputusan ketua atas nilai seri di %(round)s (peringkat %(rank)s): %(order)s; %(reason)s",
+                       round=round_.name, rank=group.rank, order=" > ".join(names), reason=reason[:200]))
     mark_changed(round_)
     return decision

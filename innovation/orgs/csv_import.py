@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say_n
 from innovation.csvio import (
     CsvRow,
     ImportReport,
@@ -173,11 +173,13 @@ def import_opds(data: bytes, *, filename: str | None, by) -> ImportReport:
     by_code = dict(parents)
     for r in parents_first(parsed):
         opd = create_opd(name=r.name, code=r.code, kind=r.kind, parent=by_code.get(r.parent_code or ""),
-                         active=r.active, by=by, note=" (impor CSV)")
+                         active=r.active, by=by, imported=True)
         by_code[r.code] = opd
         report.created.append(opd)
     line_of = {r.code: r.line for r in parsed}
     report.created.sort(key=lambda opd: line_of[opd.code])
-    record("opd.import", actor=by, object_type="opd", summary=f"Impor CSV {filename or ''}: {len(report.created)} OPD dibuat",
+    record("opd.import", actor=by, object_type="opd",
+           summary=say_n("Impor CSV %(file)s: %(num)d OPD dibuat", "Impor CSV %(file)s: %(num)d OPD dibuat",
+                         len(report.created), file=filename or ""),
            changes={"berkas": filename, "dibuat": len(report.created), "kode": ", ".join(o.code for o in report.created)})
     return report

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from innovation.audit.services import diff, record, snapshot
+from innovation.audit.services import diff, record, say, snapshot
 from innovation.concurrency import claim
 from innovation.errors import DomainError
 from innovation.extensions import db
@@ -123,7 +123,7 @@ def _check_parent(opd: Opd | None, parent: Opd | None) -> None:
 
 def create_opd(
     *, name: str, code: str, kind: OpdKind | str, parent: Opd | None = None, active: bool = True, by,
-    note: str = "",
+    imported: bool = False,
 ) -> Opd:
     name, code, kind = clean_name(name), clean_code(code), parse_kind(kind)
     _check_unique(name, code)
@@ -131,7 +131,8 @@ def create_opd(
     db.session.add(opd)
     db.session.flush()
     record("opd.create", actor=by, obj=opd, opd_id=opd.id,
-           summary=f"OPD {opd.code} ({opd.name}) dibuat{note}",
+           summary=say("OPD %(code)s (%(name)s) dibuat (impor CSV)", code=opd.code, name=opd.name) if imported
+           else say("OPD %(code)s (%(name)s) dibuat", code=opd.code, name=opd.name),
            changes={f: [None, getattr(opd, f)] for f in AUDITED_FIELDS if getattr(opd, f) is not None})
     return opd
 
@@ -157,5 +158,6 @@ def update_opd(
         claim(opd, version, required=version is not None)
         db.session.flush()
         record("opd.update", actor=by, obj=opd, opd_id=opd.id,
-               summary=f"OPD {opd.code} ({opd.name}) diubah: {', '.join(changes)}", changes=changes)
+               summary=say("OPD %(code)s (%(name)s) diubah: %(fields)s", code=opd.code, name=opd.name,
+                           fields=", ".join(changes)), changes=changes)
     return changes

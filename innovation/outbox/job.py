@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 from flask import Flask, Response, current_app, request
 from sqlalchemy import select
 
+from innovation.audit.services import say
 from innovation.extensions import db
 from innovation.jobs.kinds import JobOutput, ProgressFn, register_kind
 from innovation.jobs.models import Job, JobStatus
@@ -38,7 +39,7 @@ def start_delivery(*, by: Any = None, base_url: str | None = None) -> Job | None
     waiting = db.session.scalar(select(Job.id).where(Job.kind == JOB_KIND, Job.status == JobStatus.QUEUED).limit(1))
     if waiting is not None:
         return None
-    job = create_job(JOB_KIND, {"base_url": base_url}, by=by, summary="Mengirim peristiwa ke penerima (webhook)")
+    job = create_job(JOB_KIND, {"base_url": base_url}, by=by, summary=say("Mengirim peristiwa ke penerima (webhook)"))
     db.session.commit()
     submit(job.id)
     return job

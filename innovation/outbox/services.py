@@ -34,7 +34,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.extensions import db, utcnow
 from innovation.outbox.models import DeliveryStatus, OutboxAttempt, OutboxDelivery, OutboxEvent
 
@@ -270,6 +270,6 @@ def retry(delivery: OutboxDelivery, *, by: Any) -> OutboxDelivery:
     db.session.flush()
     db.session.info.setdefault(_EMITTED, set()).add(delivery.event.kind)  # start the runner after the commit
     record("outbox.retry", actor=by, object_type="outbox_delivery", object_id=delivery.id,
-           summary=f"Kirim ulang {delivery.event.kind} ke {delivery.target}",
+           summary=say("Kirim ulang %(kind)s ke %(target)s", kind=delivery.event.kind, target=delivery.target),
            changes={"status": [before.value, DeliveryStatus.PENDING.value], "attempts": delivery.attempts})
     return delivery

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import has_request_context, request
 from flask_babel import gettext as _
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.concurrency import claim
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
@@ -74,7 +74,7 @@ def update_settings(settings: PublicSettings, *, fields: list[str], licence_code
     settings.licence = licence_code
     settings.updated_at = utcnow()
     settings.updated_by_id = by.id
-    record("public.settings", actor=by, obj=settings, summary="Pengaturan data publik diubah", changes=changes)
+    record("public.settings", actor=by, obj=settings, summary=say("Pengaturan data publik diubah"), changes=changes)
     if has_request_context():
         request.environ.pop(_KEY, None)
     return changes

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.extensions import utcnow
 from innovation.innovations.models import Evidence, Innovation, PublicDecision
 from innovation.public.settings import PublicError
@@ -37,8 +37,10 @@ def offer(evidence: Evidence, *, public: bool, by) -> bool:
     evidence.public_decided_at = None
     evidence.public_note = None
     record("evidence.public_offer" if public else "evidence.public_withdraw", actor=by, obj=evidence.innovation,
-           summary=(f"Bukti diajukan untuk halaman publik ({_where(evidence)}): {evidence.display_name}" if public
-                    else f"Pengajuan publik ditarik ({_where(evidence)}): {evidence.display_name}")[:500],
+           summary=say("Bukti diajukan untuk halaman publik (%(where)s): %(evidence)s", where=_where(evidence),
+                       evidence=evidence.display_name) if public
+           else say("Pengajuan publik ditarik (%(where)s): %(evidence)s", where=_where(evidence),
+                    evidence=evidence.display_name),
            changes={"evidence_id": evidence.id, "offered": [not public, public], "was_public": was_public})
     return True
 
@@ -58,9 +60,12 @@ def decide(evidence: Evidence, *, approve: bool, note: str = "", by) -> Evidence
     evidence.public_decision = decision
     evidence.public_decided_at = utcnow()
     evidence.public_note = note or None
+    shown = {"evidence": evidence.display_name, "note": note}
     record("evidence.public_approve" if approve else "evidence.public_decline", actor=by, obj=evidence.innovation,
-           summary=(f"Bukti {'disetujui' if approve else 'ditolak'} untuk halaman publik: "
-                    f"{evidence.display_name}" + (f" ({note})" if note else ""))[:500],
+           summary=(say("Bukti disetujui untuk halaman publik: %(evidence)s (%(note)s)", **shown) if approve and note
+                    else say("Bukti disetujui untuk halaman publik: %(evidence)s", **shown) if approve
+                    else say("Bukti ditolak untuk halaman publik: %(evidence)s (%(note)s)", **shown) if note
+                    else say("Bukti ditolak untuk halaman publik: %(evidence)s", **shown)),
            changes={"evidence_id": evidence.id,
                     "public_decision": [before.value if before else None, decision.value]})
     return evidence

@@ -7,7 +7,7 @@ import os
 import click
 from flask.cli import AppGroup
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say_n
 from innovation.extensions import db
 from innovation.reporting import export
 from innovation.rules import available_years
@@ -62,7 +62,9 @@ def kemendagri_command(year: int, out_path: str, include_all: bool, include_fail
             os.unlink(partial)
         raise
     record("kemendagri_export.cli", actor=None, object_type="export",
-           summary=f"Ekspor Kemendagri {year} ke {os.path.basename(out_path)} (CLI): {report.exported} inovasi")
+           summary=say_n("Ekspor Kemendagri %(year)d ke %(file)s (CLI): %(num)d inovasi",
+                         "Ekspor Kemendagri %(year)d ke %(file)s (CLI): %(num)d inovasi",
+                         report.exported, year=year, file=os.path.basename(out_path)))
     db.session.commit()
     click.echo(f"Wrote {out_path}: {report.exported} innovation(s), {len(report.left_out)} left out, "
                f"{report.files} evidence file(s), {os.path.getsize(out_path)} bytes")

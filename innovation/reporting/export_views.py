@@ -6,6 +6,7 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from innovation import web
+from innovation.audit.services import say
 from innovation.extensions import db
 from innovation.jobs import runner
 from innovation.jobs import services as jobs
@@ -38,7 +39,7 @@ def export_bundle():
         if not options.with_files:
             params["with_files"] = False
         job = jobs.create_job(export.JOB_KIND, params, by=user,
-                              summary=_("Ekspor Kemendagri %(year)d dimulai", year=options.year))
+                              summary=say("Ekspor Kemendagri %(year)d dimulai", year=options.year))
         db.session.commit()
         runner.submit(job.id)
         return redirect(url_for("jobs.status", job_id=job.id))

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from innovation.audit.services import record
+from innovation.audit.services import megabytes, record, say
 from innovation.auth.models import User
 from innovation.concurrency import StaleEdit, changes_since, claim
 from innovation.extensions import db, utcnow
@@ -27,7 +27,7 @@ from innovation.reporting.policy import can_edit_regional
 from innovation.reporting.services import CENT, ReportingError
 from innovation.rules import RegionalIndicator, get_rules
 from innovation.storage.intake import store_upload
-from innovation.storage.sniffing import SniffError, format_mb, max_bytes_for
+from innovation.storage.sniffing import SniffError, max_bytes_for
 
 EVIDENCE_TYPES = ("pdf", "jpg", "png")
 MAX_CURRENT_FILES = 10
@@ -146,7 +146,8 @@ def save_regional_values(year: int, values: dict[int, dict[str, Any]], *, by: Us
         changed += 1
         db.session.flush()  # the row's id (and version) for its audit event
         record("regional.update", actor=by, obj=row,
-               summary=f"Indikator daerah {year} no. {no} {known[no].name}: {old[0]} -> {score}",
+               summary=say("Indikator daerah %(year)d no. %(no)d %(indicator)s: %(old)s -> %(new)s", year=year, no=no,
+                           indicator=known[no].name, old="—" if old[0] is None else old[0], new=score),
                changes={"year": year, "indicator_no": no, "score": [old[0], score], "note": [old[1], note],
                         "evidence_url": [old[2], url]})
     if stale:
@@ -239,7 +240,8 @@ def attach_regional_file(year: Any, indicator_no: Any, *, stream: BinaryIO, file
             db.session.add_all([stored, item])
             db.session.flush()
             record("regional.evidence_attach", actor=by, obj=value, object_type="regional_indicator_value",
-                   summary=f"Bukti indikator daerah {year} no. {label}: {name} ({format_mb(stored.size)} MB)",
+                   summary=say("Bukti indikator daerah %(year)d no. %(no)s: %(file)s (%(mb)s MB)", year=year, no=label, file=name,
+                               mb=megabytes(stored.size)),
                    changes={"year": year, "indicator_no": indicator.no, "regional_evidence_id": item.id,
                             "file": name, "sha256": stored.sha256, "size": stored.size, "value_created": created})
     except SniffError as error:
@@ -257,7 +259,8 @@ def remove_regional_file(item: RegionalEvidence, *, by: User) -> RegionalEvidenc
     value = item.value
     db.session.flush()
     record("regional.evidence_remove", actor=by, obj=value, object_type="regional_indicator_value",
-           summary=f"Bukti indikator daerah {value.year} no. {value.indicator_no} dihapus: {item.filename}",
+           summary=say("Bukti indikator daerah %(year)d no. %(no)d dihapus: %(file)s", year=value.year,
+                       no=value.indicator_no, file=item.filename),
            changes={"year": value.year, "indicator_no": value.indicator_no, "regional_evidence_id": item.id,
                     "file": item.filename, "removed_at": [None, item.removed_at]})
     return item

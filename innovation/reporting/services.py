@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, Select, and_, case, column, exists, false, func, or_, select, true, values
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
@@ -103,8 +103,11 @@ def verify_line(
     innovations.refresh_derived(innovation)
     indicator = innovation.rules.indicator(answer.indicator_no)
     record("indicator.verify", actor=by, obj=innovation, object_type="innovation",
-           summary=f"Verifikasi {innovation.nama}, indikator {answer.indicator_no} {indicator.name}: {status.value}"
-                   + (" (diperiksa ulang)" if rechecked else ""),
+           summary=(say("Verifikasi %(innovation)s, indikator %(no)d %(indicator)s: %(status)s (diperiksa ulang)",
+                        innovation=innovation.nama, no=answer.indicator_no, indicator=indicator.name, status=status.value)
+                    if rechecked else
+                    say("Verifikasi %(innovation)s, indikator %(no)d %(indicator)s: %(status)s",
+                        innovation=innovation.nama, no=answer.indicator_no, indicator=indicator.name, status=status.value)),
            changes={"indicator_no": answer.indicator_no, "status": [before["status"], status],
                     "verified_parameter": [before["verified_parameter"], verified_parameter],
                     "note": [before["note"], note or None], "verified_score": innovation.verified_score,
@@ -126,7 +129,7 @@ def resubmit_line(answer: IndicatorAnswer, *, by: User) -> IndicatorAnswer:
     recheck.invalidate(answer, recheck.Change.RESUBMITTED, by=by)
     innovations.refresh_derived(innovation)
     record("indicator.resubmit", actor=by, obj=innovation, object_type="innovation",
-           summary=f"Diajukan ulang: {innovation.nama}, indikator {answer.indicator_no}",
+           summary=say("Diajukan ulang: %(innovation)s, indikator %(no)d", innovation=innovation.nama, no=answer.indicator_no),
            changes={"indicator_no": answer.indicator_no, "status": [old, None]})
     return answer
 
@@ -207,8 +210,9 @@ def register(innovation: Innovation, *, nomor_register: str | None = None, by: U
         innovation.nomor_register = nomor
     if (innovation.registered_at, innovation.nomor_register) != before:
         record("innovation.register", actor=by, obj=innovation,
-               summary=f"Didaftarkan untuk Kemendagri: {innovation.nama}"
-                       + (f" ({innovation.nomor_register})" if innovation.nomor_register else ""),
+               summary=(say("Didaftarkan untuk Kemendagri: %(innovation)s (%(register)s)", innovation=innovation.nama,
+                            register=innovation.nomor_register) if innovation.nomor_register
+                        else say("Didaftarkan untuk Kemendagri: %(innovation)s", innovation=innovation.nama)),
                changes={"registered_at": [before[0], innovation.registered_at],
                         "nomor_register": [before[1], innovation.nomor_register]})
     return innovation
@@ -221,7 +225,7 @@ def unregister(innovation: Innovation, *, by: User) -> Innovation:
         before = innovation.registered_at
         innovation.registered_at = None
         record("innovation.unregister", actor=by, obj=innovation,
-               summary=f"Pendaftaran Kemendagri dibatalkan: {innovation.nama}",
+               summary=say("Pendaftaran Kemendagri dibatalkan: %(innovation)s", innovation=innovation.nama),
                changes={"registered_at": [before, None]})
     return innovation
 

@@ -47,7 +47,7 @@
     var total = Math.floor((halfEven(millionths, 100) + 50) / 100);  // ten-thousandths, then hundredths half-up
     live.hidden = false;
     live.textContent = complete
-      ? (lang === "en" ? "Weighted total: " : "Total berbobot: ") + format.format(total / 100)
+      ? (lang === "en" ? "Weighted total: " : "Total berbobot: ") + format.format(total / 100 || 0)  // || 0: never "-0,00"
       : (lang === "en" ? "Fill in every counted criterion to see the total." : "Isi semua kriteria yang dihitung untuk melihat total.");
   }
 
