@@ -1,7 +1,7 @@
 """Notifications: users' channel settings, messages (the inbox), their deliveries and every attempt
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-06
 
 ``notification`` is unique per (event, user_id, item): a message is recorded once however many runs find it.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

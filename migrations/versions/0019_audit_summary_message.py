@@ -1,7 +1,7 @@
 """Audit summaries shown in the reader's language: the message and its values beside the stored text
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-06
 
 ``audit_event.summary_msgid``: the summary's Indonesian source string in the catalog (``audit.say``),
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0014'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

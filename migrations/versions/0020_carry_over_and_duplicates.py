@@ -1,7 +1,7 @@
 """Carry-over to a new assessment year, and duplicate detection
 
 Revision ID: 0020
-Revises: 0014
+Revises: 0019
 Create Date: 2026-12-06
 
 ``innovation.carried_from_id`` / ``carried_at`` / ``carry_report``: an innovation carried forward from the
@@ -22,7 +22,7 @@ import innovation.extensions
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0014'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 certificate register
 
 Revision ID: 0021
-Revises: 0014
+Revises: 0020
 Create Date: 2026-12-06
 
 ``document_settings``: one row per event, made when an admin first saves the documents' settings (until
@@ -19,7 +19,7 @@ import innovation.extensions
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = '0014'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
