@@ -443,9 +443,11 @@ def test_patch_while_another_holds_the_lock_is_423_then_accepted(logged_in, db, 
         os.write(fd, data[:5000])  # the old request is still writing
         busy = patch(logged_in, location, 0, data)
         assert busy.status_code == 423 and "error" in busy.json
-        assert logged_in.head(location, headers=TUS).headers["Upload-Offset"] == "5000"  # live progress
+        # The resuming client asks HEAD first: 423 too, so it waits instead of sending a piece.
+        assert logged_in.head(location, headers=TUS).status_code == 423
     finally:
         os.close(fd)
+    assert logged_in.head(location, headers=TUS).headers["Upload-Offset"] == "5000"
     response = patch(logged_in, location, 5000, data[5000:])
     assert response.status_code == 204, response.json
     evidence = db.session.scalar(select(Evidence).where(Evidence.innovation_id == innovation.id))

@@ -253,6 +253,25 @@ def sync_offset(upload: PendingUpload, fd: int | None = None) -> bool:
     return True
 
 
+def check_not_busy(upload: PendingUpload) -> None:
+    """423 while another request holds the upload's lock (an old PATCH still receiving). Asked by
+    HEAD, which a resuming client sends first: it then waits and retries instead of sending a whole
+    piece that a locked PATCH would refuse (and a kept-alive connection would carry to the end)."""
+    if upload.completed_at is not None:
+        return
+    try:
+        fd = os.open(staging_path(upload.id), os.O_RDONLY)
+    except FileNotFoundError:
+        return  # staged_size says what is wrong
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UploadError(_("Unggahan ini sedang diproses. Coba lagi sebentar."), 423)
+    finally:
+        os.close(fd)  # closing drops the shared lock at once
+
+
 @dataclass
 class AppendResult:
     written: int

@@ -125,11 +125,13 @@ def tus_create():
 @csrf.exempt
 @role_required(*UPLOAD_ROLES)
 def tus_upload(upload_id: str):
-    """The offset is what the staging file holds (a request cut off mid-way still counts). A file
+    """The offset is what the staging file holds (a request cut off mid-way still counts); 423 while
+    a PATCH of it is still running (the client waits instead of sending a piece to be refused). A file
     that is complete but was never turned into evidence (its worker was stopped after the last
     byte) is finished here: a client seeing offset == length sends nothing more."""
     user = web.current()
     upload = services.get_upload(upload_id, user)
+    services.check_not_busy(upload)
     if upload.completed_at is None and services.staged_size(upload) >= upload.length:
         with services.locked(upload) as fd:
             _finish_if_complete(upload, fd, user, upload_id)

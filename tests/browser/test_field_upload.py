@@ -58,3 +58,28 @@ def test_pdf_arrives_over_a_slow_link_that_resets_stalls_and_reloads(browser, tm
     # The bar moved in server-confirmed steps of at most a piece and never past the file.
     assert all(0 <= seen <= SIZE for seen in result.progress_seen), result.progress_seen
     assert result.progress_max_over_confirmed <= 64 * 1024, result.progress_seen
+
+
+def test_refused_file_shows_only_the_refusal(live_server, page, seed, log_in, tmp_path):
+    """A PNG named .pdf passes the browser's checks and is refused by the server once its bytes are in
+    (415): the widget shows the server's refusal and nothing else, no "100% · 0,0 dari 0,0 MB"."""
+    from playwright.sync_api import expect
+
+    from innovation.demo import demo_png
+
+    operator = live_server.add_user(role="operator")
+    innovation_id = seed.innovation(operator, complete=False)
+    log_in(page, operator)
+    page.goto(f"/innovations/{innovation_id}/indicators/16")
+    fake = tmp_path / "sk-bupati.pdf"
+    fake.write_bytes(demo_png())
+    widget = page.locator("#bukti form.evidence-upload").last
+    widget.get_by_label("Unggah berkas").set_input_files(str(fake))
+    widget.get_by_role("button", name="Unggah", exact=True).click()
+    error = widget.locator(".upload-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("PNG")
+    expect(widget.locator(".upload-status")).to_be_hidden()
+    visible = widget.inner_text()  # what is rendered: the hidden status line is not
+    assert "MB" not in visible.replace("Maksimal 20 MB", ""), visible
+    expect(widget.get_by_role("button", name="Unggah", exact=True)).to_be_enabled()
