@@ -409,7 +409,7 @@ def test_policy(endpoint, app, world, login):
 # Each navigation link and the roles that see it (as the menu showed them before ``may_open``).
 NAV = {
     "/innovations/": {Role.OPERATOR, Role.ADMIN, Role.VERIFIER},
-    "/events/": set(Role) - {Role.PIMPINAN},  # the leaders see this year's Innovation Week on their own page
+    "/events/": set(Role),
     "/judging/": {Role.JUDGE, Role.ADMIN},
     "/judging/results": {Role.OPERATOR, Role.ADMIN},
     "/reporting/": {Role.ADMIN, Role.VERIFIER},
