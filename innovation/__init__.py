@@ -116,11 +116,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.notify.blueprint import bp as notify_bp
     from innovation.followup import views as followup_routes  # noqa: F401  (routes on followup_bp)
     from innovation.followup.blueprint import bp as followup_bp
+    from innovation.leaders import views as leaders_routes  # noqa: F401  (routes on leaders_bp)
+    from innovation.leaders.blueprint import bp as leaders_bp
 
     for blueprint in (
         home_bp, auth_bp, orgs_bp, audit_bp, innovations_bp, uploads_bp, events_bp, judging_bp, reporting_bp, jobs_bp,
         public_bp, site_bp, api_bp, api_docs_bp, api_admin_bp,
-        notify_bp, followup_bp,
+        notify_bp, followup_bp, leaders_bp,
     ):
         app.register_blueprint(blueprint)
     from innovation.documents import views as documents_routes  # noqa: F401  (routes on documents_bp)

@@ -9,7 +9,7 @@ from innovation.web import Role
 bp = Blueprint("home", __name__)
 
 # Where each role starts; any other role starts at the innovation list.
-START_PAGES = {Role.JUDGE: "judging.queue"}
+START_PAGES = {Role.JUDGE: "judging.queue", Role.PIMPINAN: "leaders.index"}
 
 
 @bp.route("/")

@@ -34,6 +34,7 @@ class Role(StrEnum):
     VERIFIER = "verifier"
     JUDGE = "judge"
     OPERATOR = "operator"
+    PIMPINAN = "pimpinan"  # the Bupati, Wakil and Sekda: read-only (the leaders' view, the OPDs' follow-up)
 
 
 ROLE_LABELS = {
@@ -41,6 +42,7 @@ ROLE_LABELS = {
     Role.VERIFIER: "Verifikator",
     Role.JUDGE: "Juri",
     Role.OPERATOR: "Operator OPD",
+    Role.PIMPINAN: "Pimpinan",
 }
 
 

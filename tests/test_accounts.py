@@ -168,7 +168,7 @@ def test_role_predicates_name_exactly_the_users_role():
     for role in Role:
         user = User(role=role)
         predicates = {"admin": user.is_admin, "verifier": user.is_verifier, "judge": user.is_judge,
-                      "operator": user.is_operator}
+                      "operator": user.is_operator, "pimpinan": user.is_leader}
         assert {name for name, value in predicates.items() if value} == {role.value}
 
 

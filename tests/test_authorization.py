@@ -268,6 +268,9 @@ POLICY.update({  # notifications (issue 15): everyone's inbox and settings; the 
     # the follow-up clock: the office sees every OPD, an operator their own (another's: 403)
     "followup.index": Rule("GET", "/followup/", {"owner", "other", "verifier", "admin"}),
     "followup.opd": Rule("GET", "/followup/opd/{owner_opd}", {"owner", "verifier", "admin"}),
+    # the leaders' view: the pimpinan role (tests/test_leaders.py) and admins
+    "leaders.index": Rule("GET", "/leaders/", ADMIN),
+    "leaders.opd": Rule("GET", "/leaders/opd/{owner_opd}", ADMIN),
 })
 
 
@@ -457,7 +460,8 @@ NAV = {
     "/reporting/verification": {Role.ADMIN, Role.VERIFIER},
     "/reporting/export": {Role.ADMIN},
     "/orgs/": {Role.ADMIN},
-    "/followup/": {Role.ADMIN, Role.VERIFIER, Role.OPERATOR},
+    "/followup/": {Role.ADMIN, Role.VERIFIER, Role.OPERATOR, Role.PIMPINAN},
+    "/leaders/": {Role.ADMIN, Role.PIMPINAN},
     "/auth/users": {Role.ADMIN},
     "/audit/": {Role.ADMIN},
     "/public/settings": {Role.ADMIN},

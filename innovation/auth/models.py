@@ -102,6 +102,11 @@ class User(UserMixin, Versioned, db.Model):
     def is_operator(self) -> bool:
         return self.role == Role.OPERATOR
 
+    @property
+    def is_leader(self) -> bool:
+        """The Bupati, Wakil, Sekda (``pimpinan``): they read, they change nothing."""
+        return self.role == Role.PIMPINAN
+
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 

@@ -46,7 +46,7 @@ from innovation.orgs.models import Opd
 from innovation.timeutil import from_local, to_local
 from innovation.web import Role, attempt, current, ensure, get_or_404, int_arg, may_open, role_required
 
-EVERYONE = (Role.ADMIN, Role.VERIFIER, Role.JUDGE, Role.OPERATOR)
+EVERYONE = (Role.ADMIN, Role.VERIFIER, Role.JUDGE, Role.OPERATOR, Role.PIMPINAN)  # the list and an event's page
 ENTRANTS = (Role.OPERATOR, Role.ADMIN)
 
 

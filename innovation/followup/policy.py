@@ -1,10 +1,11 @@
-"""Who sees an OPD's follow-up page: the office (admins, verifiers), the leaders, and the OPD's own operators."""
+"""Who sees an OPD's follow-up page: the office (admins, verifiers), the leaders (read-only), and the OPD's own
+operators."""
 from __future__ import annotations
 
 from innovation.auth.models import User
 from innovation.web import Role
 
-OVERSEERS = (Role.ADMIN, Role.VERIFIER)
+OVERSEERS = (Role.ADMIN, Role.VERIFIER, Role.PIMPINAN)
 
 
 def can_view_opd(user: User, opd_id: int) -> bool:

@@ -10,7 +10,7 @@ from innovation.followup.blueprint import bp
 from innovation.orgs.models import Opd
 from innovation.web import Role, current, ensure, get_or_404, role_required
 
-VIEWERS = (Role.ADMIN, Role.VERIFIER, Role.OPERATOR)
+VIEWERS = (Role.ADMIN, Role.VERIFIER, Role.OPERATOR, Role.PIMPINAN)
 
 
 @bp.route("/")

@@ -1,4 +1,5 @@
-"""Notifications: users' channel settings, messages (the inbox), their deliveries and every attempt
+"""Notifications: users' channel settings, messages (the inbox), their deliveries and every attempt; the
+``pimpinan`` role
 
 Revision ID: 0016
 Revises: 0015
@@ -6,7 +7,8 @@ Create Date: 2026-12-06
 
 ``notification`` is unique per (event, user_id, item): a message is recorded once however many runs find it.
 ``notification_delivery`` is unique per (notification, channel): sent once per channel; the due index serves
-the sender's "what is due now". Reviewed: new tables only, nothing to backfill.
+the sender's "what is due now". ``user_account.role`` may also be ``pimpinan`` (the read-only leaders: Bupati,
+Wakil, Sekda); a downgrade deletes those accounts. Reviewed: new tables and a wider CHECK, nothing to backfill.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -19,7 +21,21 @@ branch_labels = None
 depends_on = None
 
 
+ROLES = ('admin', 'verifier', 'judge', 'operator')
+ROLES_WITH_LEADERS = ROLES + ('pimpinan',)
+
+
+def _role_check(batch_op, roles):
+    batch_op.drop_constraint(batch_op.f('ck_user_account_role'), type_='check')
+    batch_op.create_check_constraint(batch_op.f('ck_user_account_role'),
+                                     "role IN (%s)" % ", ".join(f"'{role}'" for role in roles))
+
+
 def upgrade():
+    # the read-only role of the Bupati, Wakil and Sekda (the leaders' view)
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        _role_check(batch_op, ROLES_WITH_LEADERS)
+
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -95,3 +111,6 @@ def downgrade():
         batch_op.drop_index('ix_notification_user_read')
 
     op.drop_table('notification')
+    op.execute("DELETE FROM user_account WHERE role = 'pimpinan'")  # the role goes; so do its accounts
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        _role_check(batch_op, ROLES)
