@@ -13,3 +13,5 @@ import innovation.api.models  # noqa: F401,E402
 import innovation.outbox.models  # noqa: F401,E402
 import innovation.public.models  # noqa: F401,E402
 import innovation.judging.schedule_models  # noqa: F401,E402
+import innovation.judging.discussion_models  # noqa: F401,E402
+import innovation.judging.calibration_models  # noqa: F401,E402
