@@ -95,6 +95,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.judging import admin_views, results_views, rubric_views, views  # noqa: F401  (judging's routes)
     from innovation.judging.blueprint import bp as judging_bp
     from innovation.judging import live_views, schedule_views  # noqa: F401  (the presentation day's routes)
+    from innovation.judging import calibration_views, discussion_views  # noqa: F401  (calibration, discussion)
     from innovation.orgs import views as orgs_routes  # noqa: F401  (routes on orgs_bp)
     from innovation.orgs.blueprint import bp as orgs_bp
     from innovation.public import admin_views as public_admin_routes  # noqa: F401  (routes on public_bp)

@@ -15,3 +15,5 @@ import innovation.public.models  # noqa: F401,E402
 import innovation.judging.schedule_models  # noqa: F401,E402
 import innovation.notify.models  # noqa: F401,E402
 import innovation.documents.models  # noqa: F401,E402
+import innovation.judging.discussion_models  # noqa: F401,E402
+import innovation.judging.calibration_models  # noqa: F401,E402

@@ -140,6 +140,18 @@ POLICY: dict[str, Rule] = {
     "judging.console_state": Rule("GET", "/judging/rounds/{judging_round}/live.json", ADMIN),
     "judging.display_link": Rule("POST", "/judging/rounds/{judging_round}/display-link", ADMIN),
     "judging.display_revoke": Rule("POST", "/judging/rounds/{judging_round}/display-link/revoke", ADMIN),
+    # discussion and calibration (issue 14): the chair's pages; a judge's pages check the phase and sheet
+    # (test_judging_discussion.py, test_judging_calibration.py), so here the judge of the world has no access
+    "judging.discussion_round": Rule("GET", "/judging/rounds/{judging_round}/discussion", ADMIN),
+    "judging.discussion_phase": Rule("POST", "/judging/rounds/{judging_round}/discussion/close", ADMIN),
+    "judging.discussion_queue": Rule("GET", "/judging/discussion", {"judge"}),
+    "judging.discussion_entry": Rule("GET", "/judging/entries/{judging_entry}/discussion", ADMIN),
+    "judging.discussion_comment": Rule("POST", "/judging/entries/{judging_entry}/discussion/comments", ADMIN,
+                                       {"body": "Mohon dicek ulang"}),
+    "judging.discussion_revise": Rule("POST", "/judging/entries/{judging_entry}/discussion/revise", set()),
+    "judging.calibration_round": Rule("GET", "/judging/rounds/{judging_round}/calibration", ADMIN),
+    "judging.calibration_remove": Rule("POST", "/judging/rounds/{judging_round}/calibration/remove", ADMIN),
+    "judging.calibration_score": Rule("GET", "/judging/rounds/{judging_round}/calibration/score", {"judge"}),
     # the projector view: the display link is the key (a wrong or revoked one is a 404, test_judging_live.py)
     "judging.display": Rule("GET", "/judging/display/{display_token}", ALL),
     "judging.display_state": Rule("GET", "/judging/display/{display_token}/state.json", ALL),
@@ -456,6 +468,7 @@ NAV = {
     "/judging/": {Role.JUDGE, Role.ADMIN},
     "/judging/results": {Role.OPERATOR, Role.ADMIN},
     "/judging/schedule": {Role.OPERATOR},
+    "/judging/discussion": {Role.JUDGE},
     "/reporting/": {Role.ADMIN, Role.VERIFIER},
     "/reporting/verification": {Role.ADMIN, Role.VERIFIER},
     "/reporting/export": {Role.ADMIN},

@@ -11,6 +11,7 @@ from innovation.judging import live
 from innovation.judging import schedule as schedules
 from innovation.judging.errors import JudgingError
 from innovation.judging.schedule_models import TimerState
+from innovation.web import Role
 from test_judging_schedule import SETTINGS, day  # noqa: F401  (the fixture)
 
 T0 = datetime(2026, 8, 10, 0, 0, tzinfo=timezone.utc)
@@ -116,3 +117,19 @@ def test_console_pages(day, db, client, login):
     assert "/judging/display/" in made and "hanya ditampilkan sekali" in made
     assert client.post(f"/judging/rounds/{round_.id}/display-link/revoke").status_code == 302
     assert schedules.schedule_of(round_).display_token_hash is None
+
+
+def test_the_judges_queue_puts_the_entry_on_stage_first(day, db, client, login, make_user):
+    from innovation.judging import assignments
+
+    admin, round_, res, _ops = day(3)
+    judge = make_user(role=Role.JUDGE)
+    for re_ in res:
+        assignments.assign_judge(re_, judge, by=admin)
+    schedule = schedules.save_schedule(round_, SETTINGS, by=admin)
+    live.present(schedule, 3, by=admin)
+    db.session.flush()
+    login(judge)
+    page = client.get("/judging/").get_data(as_text=True)
+    assert "Sedang presentasi:" in page and f'href="/judging/entries/{res[2].id}">Buka lembar nilainya' in page
+    assert page.index("Inovasi 3") < page.index("Inovasi 1") < page.index("Inovasi 2")

@@ -488,7 +488,7 @@ def test_xlsx_reads_back_equal_to_the_computed_values(scored, make_user, login, 
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     workbook = _read(response.data)
     assert workbook.sheetnames == ["Ringkasan", "Peringkat", "Nilai per Juri", "Nilai per Kriteria", "Komentar",
-                                   "Kesepakatan", "Keputusan Seri"]
+                                   "Kesepakatan", "Keputusan Seri", "Revisi Nilai"]
     found = services.compute(built.round)
     ranking = workbook["Peringkat"]
     assert ranking.freeze_panes == "A2" and ranking.column_dimensions["E"].width >= 30

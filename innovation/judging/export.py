@@ -3,8 +3,9 @@
 One function, used by the admin's download and by ``flask results export``. Published rounds come
 from their frozen snapshot (the current edition), the others are computed now (the Ringkasan sheet
 says which). Sheets: Ringkasan, Peringkat, Nilai per Juri, Nilai per Kriteria, Komentar, Kesepakatan,
-Keputusan Seri; header row frozen, widths set. Figures are written as numbers with a number format
-("0.00"; alpha "0.000"), so a spreadsheet shows them with its own locale's separators (4,58 in an
+Keputusan Seri, Revisi Nilai (every revision of a submitted sheet in the discussion phase, with its
+reason: ``discussion.revision_rows``); header row frozen, widths set. Figures are written as numbers
+with a number format ("0.00"; alpha "0.000"), so a spreadsheet shows them with its own locale's separators (4,58 in an
 Indonesian Excel) and still computes with them; never as text.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from innovation.events.models import Event
-from innovation.judging import results
+from innovation.judging import discussion, results
 from innovation.judging.result_types import RoundResults
 
 HEADER_FILL = PatternFill("solid", fgColor="E8F3F7")
@@ -67,10 +68,11 @@ def event_results(event: Event) -> list[tuple[RoundResults, str | None]]:
 
 
 def write_results_xlsx(event: Event, stream: IO[bytes]) -> None:
-    write_rounds_xlsx(event.name, event_results(event), stream)
+    write_rounds_xlsx(event.name, event_results(event), stream, revisions=discussion.revision_rows(event))
 
 
-def write_rounds_xlsx(event_name: str, rounds: list[tuple[RoundResults, str | None]], stream: IO[bytes]) -> None:
+def write_rounds_xlsx(event_name: str, rounds: list[tuple[RoundResults, str | None]], stream: IO[bytes], *,
+                      revisions: list[list] | None = None) -> None:
     workbook = Workbook()
     workbook.remove(workbook.active)
     summary, ranking, per_judge, per_criterion, comments, agreement, decisions = [], [], [], [], [], [], []
@@ -157,5 +159,8 @@ def write_rounds_xlsx(event_name: str, rounds: list[tuple[RoundResults, str | No
     ], agreement, [28, 44, 14, 22, 10, 14, 14, 12], {3: THREE, 6: TWO})
     _sheet(workbook, "Keputusan Seri", ["Babak", "Urutan yang diputuskan", "Alasan", "Oleh", "Waktu (UTC)"],
            decisions, [28, 60, 60, 30, 26])
+    _sheet(workbook, "Revisi Nilai", ["Babak", "Inovasi", "OPD", "Juri", "Waktu (UTC)", "Total sebelum",
+                                      "Total sesudah", "Perubahan", "Alasan"],
+           revisions or [], [28, 40, 34, 30, 26, 10, 10, 50, 60], {6: TWO, 7: TWO})
     workbook.properties.title = f"Hasil penilaian {event_name}"
     workbook.save(stream)

@@ -168,3 +168,18 @@ def results_opd_id(user: User, requested: int | None) -> int | None:
 def may_get_certificate(user: User, round_: Round, opd_id: int) -> bool:
     """A published round's certificate: the admin, and the OPD the entry belongs to."""
     return may_see_results(user, round_) and (user.is_admin or user.belongs_to(opd_id))
+
+
+# --- the discussion phase (``discussion``) ----------------------------------------------------------
+
+
+def may_discuss(user: User, round_entry: RoundEntry, *, phase_open: bool) -> bool:
+    """The entry's discussion page: the chair (an admin) always; a judge of the entry (active assignment,
+    no conflict) only while the round's discussion phase is open and once their own sheet on it is
+    submitted, so nobody sees the others' scores before committing to their own."""
+    if user.is_admin:
+        return True
+    if not phase_open or not may_view_entry(user, round_entry):
+        return False
+    assignment = round_entry.active_assignment_for(user)
+    return assignment is not None and assignment.sheet is not None and assignment.sheet.status.value == "submitted"

@@ -5,7 +5,10 @@ about 17 ms a page building objects and applying loader options, three times the
 
 The same statement counts, over all the judge's rows, the submitted sheets whose total a weight change
 moved since the judge last saw it (``ScoreSheet.total_moved``), for the notice at the top; in a blind
-round the innovation's name has its OPD's mentions masked, as on the score page."""
+round the innovation's name has its OPD's mentions masked, as on the score page.
+
+On a presentation day the entry on stage (its round's schedule's current slot, ``live``) comes first,
+marked, so the judge's page follows the chair's console."""
 from __future__ import annotations
 
 import math
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, tuple_
 
 from innovation.auth.models import User
 from innovation.events.models import Category, Entry, Event
@@ -22,6 +25,7 @@ from innovation.innovations.mentions import mask, terms_for
 from innovation.innovations.models import Innovation
 from innovation.judging.models import Assignment, AssignmentStatus, Round, RoundEntry, ScoreSheet, SheetStatus
 from innovation.judging.policy import judge_family
+from innovation.judging.schedule_models import PresentationSchedule, PresentationSlot
 from innovation.judging.score_page import masked_label
 from innovation.orgs.models import Opd
 from innovation.pagination import ListPage
@@ -43,6 +47,7 @@ class QueueRow:
     total_seen: Decimal | None = None  # a moved total: what the judge last saw ...
     total_now: Decimal | None = None  # ... and what it is now
     total_moved: bool = False
+    presenting: bool = False  # on stage now (the chair's console)
 
     def is_closed(self, now: datetime | None = None) -> bool:  # what the round_deadline macro asks
         return (now or utcnow()) >= self.closes_at
@@ -76,6 +81,12 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
     joined = (select(Assignment.id).join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
               .join(Round, RoundEntry.round_id == Round.id).join(Entry, RoundEntry.entry_id == Entry.id)
               .where(*_conditions(judge, archive, now)))
+    # on stage: the slot at its schedule's current position (two small IN lists, no join in the page's statement)
+    on_stage = case((RoundEntry.id.in_(
+        select(PresentationSlot.round_entry_id)
+        .where(tuple_(PresentationSlot.schedule_id, PresentationSlot.position).in_(
+            select(PresentationSchedule.id, PresentationSchedule.current_position)
+            .where(PresentationSchedule.current_position.is_not(None))))), 0), else_=1)
     moved = and_(ScoreSheet.status == SheetStatus.SUBMITTED,
                  ScoreSheet.acknowledged_total.is_distinct_from(ScoreSheet.total))
     # The page, the total and the moved totals in one statement (window counts over the judge's few
@@ -85,8 +96,8 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
                            Round.closes_at, Entry.innovation_id, Entry.category_id, Entry.opd_id,
                            ScoreSheet.status, ScoreSheet.total.label("sheet_total"), ScoreSheet.acknowledged_total,
                            func.count().over().label("total"),
-                           func.sum(case((moved, 1), else_=0)).over().label("moved"))
-              .order_by(Round.closes_at.desc() if archive else Round.closes_at, Assignment.id))
+                           func.sum(case((moved, 1), else_=0)).over().label("moved"), on_stage.label("on_stage"))
+              .order_by(on_stage, Round.closes_at.desc() if archive else Round.closes_at, Assignment.id))
     page = max(page, 1)
     rows = db.session.execute(listed.limit(per_page).offset((page - 1) * per_page)).all()
     if rows:
@@ -123,5 +134,5 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
         is_moved = state == "submitted" and r.acknowledged_total != r.sheet_total
         items.append(QueueRow(r[0], r[1], title, categories.get(r.category_id, ("",))[0], opd_name, r.name,
                               events.get(r.event_id, ("",))[0], r.blind, r.opens_at, r.closes_at, state,
-                              r.acknowledged_total, r.sheet_total, is_moved))
+                              r.acknowledged_total, r.sheet_total, is_moved, r.on_stage == 0))
     return QueuePage(items, page, per_page, total, moved=int(rows[0].moved or 0))

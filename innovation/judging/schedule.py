@@ -96,7 +96,8 @@ def _check_settings(data: dict[str, Any]) -> None:
         raise JudgingError(_("Durasi presentasi minimal 1 menit."), "presentation_minutes")
 
 
-def save_schedule(round_: Round, data: dict[str, Any], *, by: User, version: int | None = None) -> PresentationSchedule:
+def save_schedule(round_: Round, data: dict[str, Any], *, by: User,
+                  version: int | None = None) -> PresentationSchedule:
     """Create or change a round's schedule settings; the slots follow (new times, changes noted)."""
     policy.require_unpublished(round_, _("jadwal presentasi"))
     _check_settings(data)

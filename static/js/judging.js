@@ -1,6 +1,15 @@
 /* Score sheet: the typed scores and comments are kept on the device (localStorage) until the server
    has saved them, so a dropped connection loses nothing; a live weighted total. Progressive
-   enhancement: the page works without this file. */
+   enhancement: the page works without this file.
+
+   Sending when the venue's Wi-Fi drops: a save or submit is posted with fetch. When the post cannot
+   reach the server, the whole form (its edit version included) waits in an outbox on the device and is
+   posted again when the browser is back online, every 10 s meanwhile, and on the next visit of the page.
+   Nothing is applied twice: a repeat of a post that did arrive carries the same values, which the server
+   takes as no change (judging/sheets.py). Nothing is overwritten silently: the outbox carries the version
+   the page was loaded with, so a sheet changed elsewhere meanwhile is refused, and the refusal is shown
+   by posting the form natively (a refused post changes nothing), with the typed values beside the saved
+   ones. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -88,4 +97,73 @@
   }
   form.addEventListener("input", updateTotal);
   updateTotal();
+
+  // --- the outbox ---------------------------------------------------------------------------------
+  if (!storage || !window.fetch || !window.FormData) return;
+  var outboxKey = "judging-outbox:" + form.getAttribute("data-draft-key");
+  var banner = document.getElementById("sheet-outbox");
+  var sending = false, retry = null;
+
+  function pending() {
+    try { return JSON.parse(storage.getItem(outboxKey) || "null"); } catch (e) { return null; }
+  }
+  function say(which) {
+    if (!banner) return;
+    banner.textContent = which ? banner.getAttribute("data-" + which) : "";
+    banner.hidden = !which;
+  }
+  function nativeSubmit(entries) {
+    // Show the server's own answer (errors, or what another device saved) by posting the form itself.
+    entries.forEach(function (pair) {
+      var el = form.elements.namedItem(pair[0]);
+      if (el && el.tagName && pair[0] !== "action") el.value = pair[1];
+    });
+    var action = entries.filter(function (pair) { return pair[0] === "action"; })[0];
+    var hidden = document.createElement("input");
+    hidden.type = "hidden"; hidden.name = "action"; hidden.value = action ? action[1] : "draft";
+    form.appendChild(hidden);
+    HTMLFormElement.prototype.submit.call(form);
+  }
+  function send() {
+    var item = pending();
+    if (!item || sending) return;
+    sending = true;
+    var body = new FormData();
+    item.entries.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    fetch(item.url, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
+      .then(function (response) {
+        sending = false;
+        storage.removeItem(outboxKey);
+        if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+          storage.removeItem(key);  // saved: the draft on the device is no longer needed
+          try { sessionStorage.removeItem("judging-draft-sent"); } catch (e) { /* ignore */ }
+          window.location.assign(item.url);
+        } else {
+          nativeSubmit(item.entries);
+        }
+      })
+      .catch(function () {
+        sending = false;
+        say("waiting");
+        clearTimeout(retry);
+        retry = setTimeout(send, 10000);
+      });
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var data = new FormData(form);
+    var submitter = event.submitter;
+    data.set("action", submitter && submitter.value ? submitter.value : "draft");
+    var entries = [];
+    data.forEach(function (value, name) { if (typeof value === "string") entries.push([name, value]); });
+    try {
+      storage.setItem(outboxKey, JSON.stringify({ url: window.location.pathname, at: Date.now(), entries: entries }));
+    } catch (e) { HTMLFormElement.prototype.submit.call(form); return; }
+    if (!navigator.onLine) { say("waiting"); return; }
+    send();
+  });
+  window.addEventListener("online", function () { if (pending()) { say("sending"); send(); } });
+  if (pending()) {
+    if (navigator.onLine) { say("sending"); send(); } else { say("waiting"); }
+  }
 })();
