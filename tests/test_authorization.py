@@ -266,6 +266,7 @@ POLICY: dict[str, Rule] = {
     "documents.event_settings": Rule("GET", "/documents/events/{event_slug}/settings", ADMIN),
     "documents.logo": Rule("GET", "/documents/events/{event_slug}/logo", ADMIN),
     "public.verify_certificate": Rule("GET", "/public/certificates/verify", ALL),
+    "public.recompute_script": Rule("GET", "/public/results/recompute_results.py", ALL),
     "documents.minutes": Rule("GET", "/documents/rounds/{results_round}/berita-acara.pdf", ADMIN),
     "documents.recap": Rule("GET", "/documents/rounds/{results_round}/rekap.pdf", ADMIN),
     "documents.decree": Rule("GET", "/documents/rounds/{results_round}/sk-pemenang.docx", ADMIN),

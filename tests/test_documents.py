@@ -18,6 +18,7 @@ from innovation.documents import settings as document_settings
 from innovation.documents.models import Certificate
 from innovation.judging import publication
 from innovation.judging import results as judging_results
+from innovation.judging.public_file import public_checksum
 from innovation.web import Role
 
 NIP = "198001012005011002"
@@ -82,7 +83,7 @@ def test_the_certificate_has_every_field_an_official_signs(published_round, db):
     assert re.search(r"Timika, \d{1,2} [A-Z][a-z]+ 20\d\d", text)
     assert "Dr. Yohana Beanal, S.E., M.Si." in text and "Kepala Bappeda Kabupaten Mimika" in text
     assert f"NIP. {NIP}" in text and "Johannes Rettob" in text  # two signature blocks
-    assert snapshot.checksum in text and verify_url(number) in text
+    assert public_checksum(snapshot) in text and verify_url(number) in text
     images = page.images
     assert len(images) == 2  # the logo (default emblem) and the QR code
 
@@ -298,7 +299,7 @@ def test_the_draft_decree_is_an_editable_docx_naming_every_winner(published_roun
     assert "KEPUTUSAN BUPATI MIMIKA" in text and "TENTANG PENETAPAN PEMENANG" in text
     assert "Menimbang" in text and "Mengingat" in text and "MEMUTUSKAN" in text and "KESATU" in text
     assert "Peraturan Pemerintah Nomor 38 Tahun 2017 tentang Inovasi Daerah" in text
-    assert "Ditetapkan di Timika" in text and snapshot.checksum in text
+    assert "Ditetapkan di Timika" in text and public_checksum(snapshot) in text
     found = judging_results.published_results(snapshot)
     winners = [e for e in found.entries if e.winner]
     lampiran = document.tables[-1]

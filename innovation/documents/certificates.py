@@ -49,7 +49,7 @@ class CertificateInputs:
     signers: Sequence[Signatory]
     number: str
     verify_url: str
-    checksum: str
+    checksum: str  # sha256 of the edition's public results file (judging.public_file)
 
 
 def award_label(results: RoundResults, entry: EntryResult) -> str:
@@ -105,7 +105,7 @@ def _closing(pdf: FPDF, results: RoundResults, inputs: CertificateInputs) -> byt
     pdf.set_xy(18, 183)
     pdf.cell(WIDTH - 36, 3.5, latin1(f"Verifikasi: {inputs.verify_url}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(18)
-    pdf.cell(WIDTH - 36, 3.5, latin1(f"Hasil resmi yang diumumkan{edition}, checksum SHA-256: {inputs.checksum}"),
+    pdf.cell(WIDTH - 36, 3.5, latin1(f"Hasil resmi yang diumumkan{edition}; SHA-256 data hasil publik: {inputs.checksum}"),
              align="C")
     return bytes(pdf.output())
 

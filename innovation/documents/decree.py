@@ -91,7 +91,7 @@ def write_decree(results: RoundResults, inputs: DecreeInputs, stream: BinaryIO) 
         f"bahwa dalam rangka mendorong dan mengapresiasi inovasi daerah di lingkungan Pemerintah Daerah, telah "
         f"diselenggarakan {results.event.name};",
         f"bahwa berdasarkan Berita Acara Penilaian {results.round.name} dan hasil resmi yang diumumkan pada tanggal "
-        f"{published} (edisi {results.edition or 1}, checksum SHA-256 {inputs.checksum}), telah diperoleh para "
+        f"{published} (edisi {results.edition or 1}, SHA-256 data hasil publik {inputs.checksum}), telah diperoleh para "
         f"pemenang {results.event.name};",
         f"bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu menetapkan Keputusan "
         f"{inputs.official} tentang {subject.title()};",

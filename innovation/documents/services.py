@@ -18,6 +18,7 @@ from innovation.documents.models import DocumentSettings
 from innovation.documents.settings import DocumentError
 from innovation.extensions import db
 from innovation.judging import publication
+from innovation.judging.public_file import public_checksum
 from innovation.judging import results as judging_results
 from innovation.judging.models import ResultSnapshot, Round
 from innovation.judging.result_types import EntryResult
@@ -53,7 +54,7 @@ def certificate(snapshot: ResultSnapshot, entry: EntryResult, *, verify_url: Cal
     settings = settings_of(snapshot)
     inputs = CertificateInputs(issuer=settings.issuer, logo=logo_bytes(settings), place=settings.place,
                                signers=document_settings.signatories(settings), number=issued.number,
-                               verify_url=verify_url(issued.number), checksum=snapshot.checksum)
+                               verify_url=verify_url(issued.number), checksum=public_checksum(snapshot))
     found = judging_results.published_results(snapshot)
     if entry.winner:
         return certificate_pdf(found, entry, inputs), "sertifikat"
@@ -87,4 +88,4 @@ def decree(snapshot: ResultSnapshot, stream) -> None:
     """The edition's draft decree naming the winners (DOCX) written to ``stream``."""
     settings = settings_of(snapshot)
     write_decree(judging_results.published_results(snapshot),
-                 DecreeInputs(settings.decree_official, settings.place, snapshot.checksum), stream)
+                 DecreeInputs(settings.decree_official, settings.place, public_checksum(snapshot)), stream)

@@ -3,19 +3,12 @@
 The public reads only published rounds, from their frozen snapshots (``judging.results``): the ranking
 with innovation, OPD, category, score and rank, as an OPD sees the others' entries.
 
-The download. A snapshot's payload, which its checksum covers, also names each judge (name and login)
-beside every score and comment; the operator pages keep judges anonymous ("Juri 1"), so the public file
-is the payload with the judges' names, logins and the written comments taken out, and everything that
-computes the result (every score of every criterion by every judge label, weights, methods, ranks) left
-in. The page shows the sha256 of exactly the bytes it serves (canonical JSON: keys sorted, no spaces,
-UTF-8) beside the official checksum of the full snapshot, which the certificate verification names.
+The download is ``judging.public_file``: the snapshot without judges' names, logins and comments, whose
+sha256 anyone can recompute; the page shows it beside the official checksum of the full snapshot.
 """
 from __future__ import annotations
 
-import copy
-import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 
@@ -23,11 +16,10 @@ from innovation.events.models import Event
 from innovation.extensions import db
 from innovation.judging import results as judging_results
 from innovation.judging.models import ResultSnapshot, Round, RoundKind
+from innovation.judging.public_file import public_checksum, public_json, public_payload  # noqa: F401 (the public side's names)
 from innovation.judging.result_types import PublicRow, RoundResults
 from innovation.web import id_in_range
 
-PUBLIC_PAYLOAD_NOTE = ("Published results without the judges' names, logins and written comments; "
-                       "judges appear by their label.")
 
 
 @dataclass
@@ -85,26 +77,3 @@ def published_snapshot(snapshot_id: int) -> ResultSnapshot | None:
         return None
     return db.session.scalar(select(ResultSnapshot).join(Round, ResultSnapshot.round_id == Round.id)
                              .where(ResultSnapshot.id == snapshot_id, *_published()))
-
-
-def public_payload(snapshot: ResultSnapshot) -> dict[str, Any]:
-    """The snapshot's payload without judges' names, logins and comments (see the module's docstring)."""
-    payload = copy.deepcopy(snapshot.payload)
-    for judge in payload.get("judges", []):
-        judge.pop("name", None)
-        judge.pop("username", None)
-    for entry in payload.get("entries", []):
-        for sheet in entry.get("sheets", []):
-            sheet.pop("comment", None)
-            for score in sheet.get("scores", []):
-                score.pop("comment", None)
-    return {"note": PUBLIC_PAYLOAD_NOTE, "snapshot_id": snapshot.id, "official_checksum": snapshot.checksum,
-            "results": payload}
-
-
-def public_json(snapshot: ResultSnapshot) -> bytes:
-    return judging_results.canonical_json(public_payload(snapshot))
-
-
-def public_checksum(snapshot: ResultSnapshot) -> str:
-    return hashlib.sha256(public_json(snapshot)).hexdigest()

@@ -12,7 +12,8 @@ from innovation.documents import numbering
 from innovation.documents.models import Certificate
 from innovation.judging import results as judging_results
 from innovation.judging.result_types import EntryResult, RoundResults
-from innovation.public.results import public_checksum, published_snapshot
+from innovation.judging.public_file import public_checksum
+from innovation.public.results import published_snapshot
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Verification:
     withdrawn_at: datetime | None
     withdrawn_reason: str | None
     public_file_id: int | None  # the edition's public results file, while it is published
-    public_file_checksum: str | None
+    public_file_checksum: str  # what the certificate prints, recomputable from the public file
 
 
 def verify(number: str) -> Verification | None:
@@ -40,5 +41,4 @@ def verify(number: str) -> Verification | None:
     public = published_snapshot(snapshot.id)
     valid = public is not None and snapshot.reopened_at is None
     return Verification(found, results, entry, valid, snapshot.reopened_at, snapshot.reopen_reason,
-                        public.id if public is not None else None,
-                        public_checksum(public) if public is not None else None)
+                        public.id if public is not None else None, public_checksum(snapshot))

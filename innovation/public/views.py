@@ -9,7 +9,7 @@ from innovation.extensions import db
 from innovation.http_cache import conditional
 from innovation.innovations.models import Evidence
 from innovation.public import results as public_results
-from innovation.public import showcase, sitemap, verification
+from innovation.public import recompute, showcase, sitemap, verification
 from innovation.public.blueprint import MAX_AGE, bp, in_page_language, public_url, render_public, site_bp
 from innovation.public.settings import public_fields
 from innovation.rules import get_rules
@@ -97,6 +97,15 @@ def verify_certificate():
     if number.strip() and found is None:
         response.status_code = 404
     return response
+
+
+@bp.route("/results/recompute_results.py")
+def recompute_script():
+    """The script that recomputes a published result from its public file (docs/recompute_results.py),
+    served so an outsider needs nothing but this site and Python 3."""
+    response = Response(recompute.script_source(), mimetype="text/x-python")
+    response.headers["Content-Disposition"] = 'attachment; filename="recompute_results.py"'
+    return conditional(response, max_age=MAX_AGE)
 
 
 # --- the site's root: sitemap and robots.txt ---------------------------------------------------------
