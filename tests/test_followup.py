@@ -123,3 +123,29 @@ def test_office_sees_every_opd(db, client, login, world, admin):
     page = client.get("/followup/").get_data(as_text=True)
     assert page.index(opd.name) < page.index(other_opd.name)  # red before green
     assert client.get(f"/followup/opd/{other_opd.id}").status_code == 200
+
+
+def test_the_read_api_gives_the_follow_up_status_per_opd_with_a_token(db, client, world, admin):
+    """/api/v1/followup (issue 16: the follow-up status per OPD for the Command Center): needs followup:read."""
+    from innovation.api import tokens
+
+    opd, other_opd, operator, innovation = world
+    assert client.get("/api/v1/followup").status_code == 401
+    _, narrow = tokens.create_token(name="Website", scopes=["index:read"], by=admin)
+    _, token = tokens.create_token(name="Command Center", scopes=["followup:read"], by=admin)
+    db.session.flush()
+    refused = client.get("/api/v1/followup", headers={"Authorization": f"Bearer {narrow}"})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"]
+    body = client.get("/api/v1/followup", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert body["yellow_after_days"] == 3 and body["red_after_days"] == 5
+    mine = next(o for o in body["data"] if o["opd_id"] == opd.id)
+    assert (mine["colour"], mine["red"], mine["yellow"], mine["green"]) == ("red", 1, 1, 1)
+    assert [(i["kind"], i["colour"], i["actor"], i["indicator_no"]) for i in mine["items"]] == [
+        ("line_to_fix", "red", "operator", 16), ("recheck", "yellow", "verifier", 17),
+        ("missing_evidence", "green", "operator", None)]
+    assert mine["items"][0]["age_days"] == 6 and mine["items"][0]["innovation"] == "Kartu Sehat Digital"
+    theirs = next(o for o in body["data"] if o["opd_id"] == other_opd.id)
+    assert theirs["colour"] == "green" and theirs["green"] == 1
+    index = client.get("/api/v1/").get_json()
+    assert index["resources"]["followup"].endswith("/api/v1/followup")
+    assert "/api/v1/followup" in client.get("/api/v1/openapi.json").get_json()["paths"]

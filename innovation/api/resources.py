@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from innovation.api import cursor, schemas
 from innovation.events.models import Event
 from innovation.extensions import db
+from innovation.followup import clock
 from innovation.innovations.models import Innovation
 from innovation.orgs.models import Opd
 from innovation.public import fields as catalogue
@@ -194,3 +195,25 @@ def district_index(year: int, *, registered_only: bool) -> schemas.DistrictIndex
         year=year, registered_only=registered_only,
         claimed=_figures(cached_district_index(year, verified=False, registered_only=registered_only)),
         verified=_figures(cached_district_index(year, verified=True, registered_only=registered_only)))
+
+
+# --- follow-up (the control room's clock) -----------------------------------------------------------
+
+def followup() -> schemas.Followup:
+    """Every active OPD with what waits on it, counted by colour (the clock of innovation/followup)."""
+    yellow, red = clock.thresholds()
+    items = clock.waiting_items()
+    counts = clock.states(items)
+    by_opd: dict[int, list[schemas.FollowupItem]] = {}
+    for item in items:
+        by_opd.setdefault(item.opd_id, []).append(schemas.FollowupItem(
+            kind=item.kind.value, colour=item.colour.value, since=item.since, age_days=item.age_days,
+            actor=item.actor.value, innovation_id=item.innovation_id, innovation=item.innovation,
+            indicator_no=item.indicator_no))
+    data = []
+    for opd in db.session.scalars(select(Opd).where(Opd.active.is_(True)).order_by(Opd.name, Opd.id)):
+        state = counts.get(opd.id) or clock.OpdState()
+        data.append(schemas.OpdFollowup(opd_id=opd.id, code=opd.code, name=opd.name, colour=state.colour.value,
+                                        red=state.red, yellow=state.yellow, green=state.green,
+                                        items=by_opd.get(opd.id, [])))
+    return schemas.Followup(yellow_after_days=yellow, red_after_days=red, data=data)

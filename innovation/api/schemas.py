@@ -252,3 +252,31 @@ class ApiIndex(Model):
     openapi: str
     documentation: str
     resources: dict[str, str]
+
+
+class FollowupItem(Model):
+    kind: str = Field(description="line_to_fix, missing_evidence, recheck or overdue_sheet")
+    colour: str = Field(description="green, yellow or red, by the item's age and the region's thresholds")
+    since: datetime
+    age_days: int
+    actor: str = Field(description="Who must act: operator, verifier or judge")
+    innovation_id: int
+    innovation: str
+    indicator_no: int | None = None
+
+
+class OpdFollowup(Model):
+    opd_id: int
+    code: str
+    name: str
+    colour: str = Field(description="The OPD's worst item's colour; green when nothing waits")
+    red: int
+    yellow: int
+    green: int
+    items: list[FollowupItem] = Field(description="Red first, then oldest first")
+
+
+class Followup(Model):
+    yellow_after_days: float
+    red_after_days: float
+    data: list[OpdFollowup]

@@ -36,6 +36,8 @@ SCOPES: tuple[Scope, ...] = (
     Scope("innovations:read", _l("Semua inovasi (juga yang belum didaftarkan) dengan semua kolom profil yang "
                                  "boleh dibagikan dan skor setiap indikator")),
     Scope("index:read", _l("Indeks inovasi daerah (IID) per tahun: estimasi dari klaim dan dari hasil verifikasi")),
+    Scope("followup:read", _l("Status tindak lanjut per OPD: hal yang menunggu, umurnya dan warnanya (hijau, kuning, "
+                              "merah)")),
 )
 SCOPE_CODES = tuple(scope.code for scope in SCOPES)
 MAX_NAME = 120

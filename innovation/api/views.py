@@ -16,7 +16,7 @@ from innovation.safe_input import needs_cleaning, quiet_clean, raw_query_pairs
 from innovation.rules import available_years
 
 MAX_AGE = 60
-INNOVATIONS, INDEX = "innovations:read", "index:read"
+INNOVATIONS, INDEX, FOLLOWUP = "innovations:read", "index:read", "followup:read"
 
 
 @bp.before_request
@@ -53,7 +53,8 @@ def index():
         documentation=url_for("api_docs.reference", _external=True),
         resources={"innovations": url_for("api.innovations", _external=True),
                    "opds": url_for("api.opds", _external=True), "events": url_for("api.events", _external=True),
-                   "index": url_for("api.index_years", _external=True)})
+                   "index": url_for("api.index_years", _external=True),
+                   "followup": url_for("api.followup", _external=True)})
 
 
 @bp.route("/innovations")
@@ -145,3 +146,14 @@ def district_index(year: int):
     if year not in available_years():
         raise ApiError(404)
     return resources.district_index(year, registered_only=request.context.query.registered_only)
+
+
+@bp.route("/followup")
+@spec.validate(resp=responses(schemas.Followup, 401, 403), tags=["followup"], security=TOKEN)
+def followup():
+    """The follow-up status per OPD: every item waiting on it (a line to fix after a verifier's verdict,
+    mandatory evidence missing while a deadline is ahead, a changed line waiting for the verifier, a judge's
+    overdue sheet) with its age and colour (green, yellow after yellow_after_days, red after red_after_days),
+    and the OPD's counts by colour. Needs followup:read."""
+    access.require(FOLLOWUP)
+    return resources.followup()
