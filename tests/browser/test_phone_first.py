@@ -341,3 +341,85 @@ def test_the_score_form_is_usable_on_a_768px_tablet(browser, live_server, scene,
         assert box["height"] >= 43.5 and box["x"] + box["width"] <= 768
     finally:
         context.close()
+
+
+def _draft(page, key: str):
+    return page.evaluate("k => JSON.parse(localStorage.getItem(k) || 'null')", key)
+
+
+def test_the_indicator_draft_says_it_is_restored_keeps_the_parameter_and_goes_once_saved(phone_page, live_server,
+                                                                                         seed, scene, log_in):
+    page = phone_page
+    innovation_id = seed.innovation(scene.operator, nama=f"Draf Indikator {live_server.backend}", complete=False)
+    key = f"draft:innovation-{innovation_id}-indicator-16"
+    log_in(page, scene.operator)
+    page.goto(f"/innovations/{innovation_id}/indicators/16")
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    form = page.locator("#answer-form")
+    form.locator('input[name="parameter"][value="3"]').check()
+    form.locator("#informasi").fill("Perbup ditandatangani Bupati, belum dikirim karena sinyal putus.")
+    page.wait_for_function("k => { const d = JSON.parse(localStorage.getItem(k) || 'null');"
+                           " return d && d.values.parameter === '3' && d.values.informasi.startsWith('Perbup'); }",
+                           arg=key)
+
+    # The link dropped; the page is opened again: the draft comes back whole, and the page says so.
+    page.goto(f"/innovations/{innovation_id}/indicators/16")
+    expect(page.locator("#draft-restored")).to_be_visible()
+    expect(page.locator("#draft-restored [data-draft-at]")).not_to_be_empty()
+    expect(form.locator('input[name="parameter"][value="3"]')).to_be_checked()
+    expect(form.locator("#informasi")).to_have_value("Perbup ditandatangani Bupati, belum dikirim karena sinyal putus.")
+    expect(page.locator("[data-line-score]")).to_have_text("0")  # parameter 3 without evidence: 0, as saved
+
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("Indikator 16 tersimpan")
+    assert _draft(page, key) is None  # the server confirmed the save: the draft is gone
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    expect(page.locator("#draft-older")).to_be_hidden()
+    expect(form.locator('input[name="parameter"][value="3"]')).to_be_checked()
+
+
+def test_the_profile_draft_restores_selects_and_checkboxes_and_goes_once_saved(phone_page, live_server, seed,
+                                                                             scene, log_in):
+    page = phone_page
+    innovation_id = seed.innovation(scene.operator, nama=f"Draf Profil {live_server.backend}", complete=False)
+    key = f"draft:innovation-{innovation_id}-profile"
+    log_in(page, scene.operator)
+    page.goto(f"/innovations/{innovation_id}/profile")
+    page.locator("#tahapan").select_option("penerapan")
+    page.locator("#jenis").select_option("digital")
+    page.locator("details:has(#urusan_lain) summary").click()
+    page.locator('#urusan_lain input[value="kesehatan"]').check()
+    page.locator("#tujuan").fill("Warga pesisir dilayani tanpa ke kota.")
+    page.wait_for_function("k => { const d = JSON.parse(localStorage.getItem(k) || 'null');"
+                           " return d && d.values.tujuan && d.values.jenis === 'digital'; }", arg=key)
+
+    page.goto(f"/innovations/{innovation_id}/profile")
+    expect(page.locator("#draft-restored")).to_be_visible()
+    expect(page.locator("#tahapan")).to_have_value("penerapan")
+    expect(page.locator("#jenis")).to_have_value("digital")
+    expect(page.locator('#urusan_lain input[value="kesehatan"]')).to_be_checked()
+    expect(page.locator("#tujuan")).to_have_value("Warga pesisir dilayani tanpa ke kota.")
+
+    page.get_by_role("button", name="Simpan profil").click()
+    expect(page.locator(".flash-success")).to_contain_text("Profil tersimpan")
+    assert _draft(page, key) is None  # on the detail page, which has no form: drafts.js removed it
+    page.goto(f"/innovations/{innovation_id}/profile")
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    expect(page.locator("#tahapan")).to_have_value("penerapan")  # from the server now
+    expect(page.locator('#urusan_lain input[value="kesehatan"]')).to_be_checked()
+
+
+def test_a_refused_save_keeps_the_draft(phone_page, live_server, seed, scene, log_in):
+    page = phone_page
+    innovation_id = seed.innovation(scene.operator, nama=f"Draf Ditolak {live_server.backend}", complete=False)
+    key = f"draft:innovation-{innovation_id}-profile"
+    log_in(page, scene.operator)
+    page.goto(f"/innovations/{innovation_id}/profile")
+    page.locator("#nama").fill("")
+    page.locator("#hasil").fill("Antrean berkurang.")
+    page.get_by_role("button", name="Simpan profil").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    page.locator("#error-summary a[data-error-for=nama]").click()
+    expect(page.locator("#nama")).to_be_focused()
+    draft = _draft(page, key)
+    assert draft and draft["values"]["hasil"] == "Antrean berkurang."
