@@ -148,6 +148,39 @@ def test_no_console_errors_on_the_main_pages(phone_page, scene, log_in):
     assert len(seen) == 14
 
 
+# More pages, for the console only: every role's other everyday pages and the public site.
+MORE_PAGES = {
+    "anonymous": ["/public/", "/public/events/"],
+    "operator": ["/events/", "/judging/results", "/auth/security"],
+    "judge": ["/judging/?arsip=1"],
+    "admin": ["/judging/results", "/reporting/export", "/reporting/regional?year=2026", "/orgs/", "/auth/users",
+              "/public/settings"],
+}
+
+
+def test_no_console_errors_on_more_pages(phone_page, scene, log_in):
+    page = phone_page
+    problems = _collect_console(page)
+    users = {"operator": scene.operator, "judge": scene.judge, "admin": scene.admin}
+    failing, visited = {}, 0
+    for role, paths in MORE_PAGES.items():
+        page.context.clear_cookies()
+        if role != "anonymous":
+            log_in(page, users[role])
+        for path in paths:
+            problems.clear()
+            response = page.goto(path)
+            if response.status == 404:
+                continue  # a page of a feature switched off in this configuration
+            assert response.status == 200, f"{path}: {response.status}"
+            page.wait_for_load_state("load")
+            visited += 1
+            if problems:
+                failing[path] = list(problems)
+    assert not failing, f"console errors: {failing}"
+    assert visited >= 10
+
+
 def test_the_maturity_bar_shows_the_true_figure(phone_page, scene, log_in):
     page = phone_page
     log_in(page, scene.operator)
@@ -304,12 +337,17 @@ def test_tap_targets_on_a_360px_phone(phone_page, scene, log_in):
     assert counted["primary"] > 30 and counted["checkboxes"] > 0 and counted["targets"] > 200, counted
 
 
-def test_the_score_form_is_one_tap_from_the_top_on_a_phone(phone_page, scene, log_in):
+def test_the_score_form_is_one_tap_from_the_top_on_a_phone(phone_page, scene, log_in, shot):
     page = phone_page
+    log_in(page, scene.operator)
+    page.goto(f"/innovations/{scene.innovation_id}/indicators/16")
+    shot(page, "phone-first-indicator-phone", full_page=False)
+    page.context.clear_cookies()
     log_in(page, scene.judge)
     page.goto(f"/judging/entries/{scene.round_entry_id}")
     jump = page.get_by_role("link", name="Ke formulir nilai")
     expect(jump).to_be_in_viewport()  # on the first screen, without scrolling
+    shot(page, "phone-first-score-top-phone", full_page=False)
     form_top = page.locator("#nilai").bounding_box()["y"]
     assert form_top > 3 * page.viewport_size["height"], f"the form is not far down at all ({form_top} px)"
     jump.click()
