@@ -461,3 +461,25 @@ def test_a_refused_save_keeps_the_draft(phone_page, live_server, seed, scene, lo
     expect(page.locator("#nama")).to_be_focused()
     draft = _draft(page, key)
     assert draft and draft["values"]["hasil"] == "Antrean berkurang."
+
+
+def test_the_score_sheet_draft_says_it_is_restored_and_goes_once_saved(phone_page, scene, log_in):
+    page = phone_page
+    log_in(page, scene.judge)
+    page.goto(f"/judging/entries/{scene.round_entry_id}")
+    key = "judging-draft:" + page.locator("form.score-form").get_attribute("data-draft-key")
+    numbers = page.locator(".score-form input[type=number]")
+    numbers.nth(0).fill("3.5")
+    page.locator("#overall_comment").fill("Paparan jelas; data biaya belum ada.")
+    page.wait_for_function("k => { const d = JSON.parse(localStorage.getItem(k) || 'null');"
+                           " return d && Object.values(d.values).includes('Paparan jelas; data biaya belum ada.'); }",
+                           arg=key)
+    page.goto(f"/judging/entries/{scene.round_entry_id}")
+    expect(page.locator("#draft-restored")).to_be_visible()
+    expect(numbers.nth(0)).to_have_value("3.5")
+    expect(page.locator("#overall_comment")).to_have_value("Paparan jelas; data biaya belum ada.")
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.locator(".flash-success")).to_contain_text("Draf nilai tersimpan")
+    assert _draft(page, key) is None
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    expect(numbers.nth(0)).to_have_value("3.50")  # the server's copy
