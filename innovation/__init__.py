@@ -150,6 +150,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.cli import register_cli
 
     templating.init_app(app)
+    from innovation import drafts
+
+    drafts.init_app(app)  # the server's confirmation that a local draft is saved (base.html, drafts.js)
     register_cli(app)
     _register_error_pages(app)
     _register_security_headers(app)

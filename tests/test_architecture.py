@@ -21,6 +21,7 @@ LAYERS = {
     "innovation.config": 1, "innovation.extensions": 1, "innovation.errors": 1, "innovation.web": 1,
     "innovation.numbers": 1, "innovation.safe_input": 1, "innovation.http_cache": 1,
     "innovation.transactions": 1, "innovation.timeutil": 1, "innovation.rules": 1,
+    "innovation.drafts": 1,
     "innovation.storage": 2, "innovation.audit": 2, "innovation.csvio": 2, "innovation.adminkit": 2,
     "innovation.pagination": 2, "innovation.templating": 2, "innovation.concurrency": 2,
     "innovation.outbox": 2,

@@ -60,3 +60,54 @@ def test_the_error_summary_names_every_failing_field_of_a_long_form(client, make
     for target in targets:
         assert f'id="{target}"' in page
     assert 'data-error-for="version"' not in page and 'data-error-for="csrf_token"' not in page
+
+
+def test_a_saved_profile_confirms_its_draft_once_and_a_refused_one_does_not(client, make_user, make_innovation, login):
+    import re
+
+    operator = make_user()
+    innovation = make_innovation(opd=operator.opd)
+    login(operator)
+    meta = f'<meta name="drafts-saved" content="draft:innovation-{innovation.id}-profile">'
+
+    def version() -> str:
+        page = client.get(f"/innovations/{innovation.id}/profile").get_data(as_text=True)
+        assert "drafts-saved" not in page
+        found = re.search(r'<input[^>]*name="version"[^>]*>', page).group(0)
+        return re.search(r'value="([^"]*)"', found).group(1)
+
+    refused = client.post(f"/innovations/{innovation.id}/profile", data={"nama": "", "version": version()})
+    assert refused.status_code == 200 and "drafts-saved" not in refused.get_data(as_text=True)
+    assert "drafts-saved" not in client.get(f"/innovations/{innovation.id}").get_data(as_text=True)
+
+    saved = client.post(f"/innovations/{innovation.id}/profile", data={"nama": "Puskesmas Apung", "version": version()})
+    assert saved.status_code == 302
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert meta in page and "/static/js/drafts.js" in page
+    assert "drafts-saved" not in client.get(f"/innovations/{innovation.id}").get_data(as_text=True)  # once
+
+
+def test_a_saved_indicator_answer_confirms_its_draft(client, make_user, make_innovation, login):
+    operator = make_user()
+    innovation = make_innovation(opd=operator.opd)
+    login(operator)
+    response = client.post(f"/innovations/{innovation.id}/indicators/16",
+                           data={"parameter": "2", "informasi": "SK Kepala Daerah.", "version": "0"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'<meta name="drafts-saved" content="draft:innovation-{innovation.id}-indicator-16">' in page
+
+
+def test_draft_keys_are_checked(app):
+    import pytest
+
+    from innovation import drafts
+
+    with app.test_request_context():
+        drafts.confirm_saved("draft:innovation-1-profile")
+        drafts.confirm_saved("judging-draft:judging-4")
+        drafts.confirm_saved("draft:innovation-1-profile")  # once, moved to the end
+        with pytest.raises(ValueError):
+            drafts.confirm_saved('x" onload="alert(1)')
+        assert drafts.pop_saved() == ["judging-draft:judging-4", "draft:innovation-1-profile"]
+        assert drafts.pop_saved() == []

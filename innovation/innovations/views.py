@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from innovation import web
+from innovation import drafts, web
 from innovation.extensions import db
 from innovation.innovations import carry, duplicates, policy, readiness, services
 from innovation.innovations.blueprint import bp
@@ -159,6 +159,7 @@ def profile(innovation_id: int):
                                                 version=form.version.data),
                 success=lambda changes: _("Profil tersimpan.") if changes else _("Tidak ada perubahan."), form=form)
             if saved:
+                drafts.confirm_saved(f"draft:innovation-{innovation.id}-profile")
                 return redirect(url_for("innovations.detail", innovation_id=innovation.id))
     current = services.current_evidence(innovation)
     return render_template(
@@ -202,6 +203,7 @@ def indicator(innovation_id: int, no: int):
                 ),
                 success=_("Indikator %(no)d tersimpan.", no=no), form=form)
             if saved:
+                drafts.confirm_saved(f"draft:innovation-{innovation.id}-indicator-{no}")
                 following = [i.no for i in rules.indicators if i.no > no]
                 if request.form.get("next") == "1" and following:
                     return redirect(url_for("innovations.indicator", innovation_id=innovation.id, no=following[0]))

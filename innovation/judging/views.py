@@ -10,6 +10,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from innovation import drafts
 from innovation.events.models import Event
 from innovation.extensions import db
 from innovation.innovations.models import Evidence
@@ -67,6 +68,7 @@ def score(round_entry_id: int):
             if stale is None:
                 context["version"] = request.form.get("version", "")  # still the one the form was loaded from
             return render_template("judging/score.html", **context), 422
+        drafts.confirm_saved(f"judging-draft:judging-{assignment.id if assignment else 0}")
         return redirect(url_for("judging.score", round_entry_id=round_entry.id))
     return render_template("judging/score.html", **score_page_context(round_entry, assignment))
 

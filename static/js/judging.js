@@ -83,17 +83,11 @@
       try { storage.setItem(key, JSON.stringify({ stamp: stamp, at: Date.now(), values: values })); } catch (e) { /* full */ }
     };
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(save, 300); });
-    form.addEventListener("submit", function () {
-      save();
-      try { sessionStorage.setItem("judging-draft-sent", key); } catch (e) { /* ignore */ }
-    });
+    // Kept until the server confirms the save: innovation/drafts.py names the key on the next page and
+    // drafts.js removes it before this script runs; a refused or failed POST leaves it to be restored.
+    form.addEventListener("submit", function () { clearTimeout(timer); save(); });
     var discard = document.querySelector("[data-draft-discard]");
     if (discard) discard.addEventListener("click", function () { storage.removeItem(key); window.location.reload(); });
-    try {
-      var sent = sessionStorage.getItem("judging-draft-sent");
-      if (sent && document.querySelector(".flash-success")) storage.removeItem(sent);
-      if (sent) sessionStorage.removeItem("judging-draft-sent");
-    } catch (e) { /* ignore */ }
   }
   form.addEventListener("input", updateTotal);
   updateTotal();

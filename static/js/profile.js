@@ -28,42 +28,110 @@
     update();
   });
 
-  // Drafts: every text field of a form with data-draft-key is saved to localStorage while typing,
-  // restored after a dropped connection or a crash, and cleared once the server has saved it.
+  // Drafts: every field of a form with data-draft-key (text, dates, selects, radio choices such as the
+  // indicator's parameter, checkbox groups) is saved to localStorage while typing, restored after a
+  // dropped connection or a crash, with a notice saying so and when it was typed. The server's
+  // confirmation of a save (innovation/drafts.py, read by drafts.js on the next page) removes it.
   // A form with data-draft-version (its row's edit version, innovation.concurrency) stamps each draft
   // with the version it was typed on: a draft typed on an older version than the page shows is not
   // restored blindly over the newer server copy; the page says so and lets the user restore or discard it.
+  var SKIP = { hidden: 1, file: 1, submit: 1, button: 1, reset: 1, image: 1, password: 1 };
+  function draftControls(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "csrf_token" && el.name !== "version" && !SKIP[el.type] && !el.disabled &&
+        /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
+    });
+  }
+  // name -> value: a string, or for checkbox groups and multiple selects a list of the chosen values.
+  function readValues(form) {
+    var values = {};
+    draftControls(form).forEach(function (el) {
+      if (el.type === "radio") {
+        if (!(el.name in values)) values[el.name] = "";
+        if (el.checked) values[el.name] = el.value;
+      } else if (el.type === "checkbox") {
+        if (!(el.name in values)) values[el.name] = [];
+        if (el.checked) values[el.name].push(el.value);
+      } else if (el.tagName === "SELECT" && el.multiple) {
+        values[el.name] = Array.prototype.filter.call(el.options, function (o) { return o.selected; })
+          .map(function (o) { return o.value; });
+      } else {
+        values[el.name] = el.value;
+      }
+    });
+    return values;
+  }
+  function same(a, b) {
+    return Array.isArray(a) || Array.isArray(b) ? String([].concat(a).sort()) === String([].concat(b).sort()) : a === b;
+  }
+  function writeValues(form, values) {
+    var changed = [];
+    draftControls(form).forEach(function (el) {
+      if (!Object.prototype.hasOwnProperty.call(values, el.name)) return;
+      var want = values[el.name], before;
+      if (el.type === "radio") {
+        before = el.checked; el.checked = el.value === want;
+      } else if (el.type === "checkbox") {
+        before = el.checked; el.checked = [].concat(want).indexOf(el.value) !== -1;
+      } else if (el.tagName === "SELECT" && el.multiple) {
+        before = el.value;
+        Array.prototype.forEach.call(el.options, function (o) { o.selected = [].concat(want).indexOf(o.value) !== -1; });
+      } else {
+        before = el.value; el.value = want;
+      }
+      var after = el.type === "radio" || el.type === "checkbox" ? el.checked : el.value;
+      if (before !== after) changed.push(el);
+    });
+    changed.forEach(function (el) {
+      var fold = el.closest("details");
+      if (fold) fold.open = true;  // a restored choice is not hidden in a closed fold
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    return changed.length;
+  }
+  function differingNames(form, saved) {
+    var now = readValues(form);
+    return Object.keys(saved.values || {}).filter(function (name) {
+      return Object.prototype.hasOwnProperty.call(now, name) && !same(now[name], saved.values[name]);
+    });
+  }
+  function showRestored(banner, saved) {
+    if (!banner) return;
+    var at = banner.querySelector("[data-draft-at]");
+    if (at && saved.at) {
+      try {
+        at.textContent = new Date(saved.at).toLocaleString(lang === "en" ? "en-GB" : "id-ID",
+          { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+      } catch (e) { at.textContent = new Date(saved.at).toISOString(); }
+    }
+    banner.hidden = false;
+  }
+
   document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
     var key = "draft:" + form.getAttribute("data-draft-key");
     var stamp = form.getAttribute("data-draft-stamp") || "";
     var version = form.getAttribute("data-draft-version");
-    var fields = form.querySelectorAll("textarea, input[type=text], input[type=date], input:not([type]), select");
     var storage;
     try { storage = window.localStorage; storage.setItem("draft:probe", "1"); storage.removeItem("draft:probe"); }
     catch (e) { return; }
 
     var saved = null;
     try { saved = JSON.parse(storage.getItem(key) || "null"); } catch (e) { saved = null; }
-    function differing() {
-      return Array.prototype.filter.call(fields, function (el) {
-        return el.name && saved && saved.values && Object.prototype.hasOwnProperty.call(saved.values, el.name) &&
-          el.value !== saved.values[el.name];
-      });
-    }
+    var banner = document.getElementById("draft-restored");
+    var restoring = false;
     function restore() {
-      differing().forEach(function (el) {
-        el.value = saved.values[el.name];
-        el.dispatchEvent(new Event("input"));
-      });
+      restoring = true;
+      var n = writeValues(form, saved.values);
+      restoring = false;
+      return n;
     }
-    var restoredAny = false;
     var older = document.getElementById("draft-older");
     if (saved && saved.values && version !== null) {
-      if (!differing().length) {
+      if (!differingNames(form, saved).length) {
         /* the page already holds what the draft holds */
       } else if (String(saved.version) === version) {
-        restore();
-        restoredAny = true;  // something differed
+        if (restore()) showRestored(banner, saved);
       } else if (older) {
         // Typed on another (older) version: say so, and restore only when asked.
         var oldOut = older.querySelector("[data-draft-old-version]");
@@ -75,48 +143,37 @@
         if (again) again.addEventListener("click", function () {
           restore();
           older.hidden = true;
-          var restoredBanner = document.getElementById("draft-restored");
-          if (restoredBanner) restoredBanner.hidden = false;
+          showRestored(banner, saved);
         });
         saved.kept = true;  // keep it until restored or discarded, even if the user types meanwhile
       }
     } else if (saved && saved.values && (!stamp || saved.stamp === stamp)) {
-      restoredAny = differing().length > 0;
-      restore();
+      if (restore()) showRestored(banner, saved);
     } else if (saved) {
       storage.removeItem(key); // the server copy changed since: the old draft is stale
     }
-    var banner = document.getElementById("draft-restored");
-    if (restoredAny && banner) banner.hidden = false;
 
     var timer = null;
     function save() {
+      if (restoring) return;
       if (saved && saved.kept && older && !older.hidden) return;  // the older draft waits for a decision
-      var values = {};
-      fields.forEach(function (el) { if (el.name && el.name !== "csrf_token") values[el.name] = el.value; });
       try {
-        storage.setItem(key, JSON.stringify({ stamp: stamp, version: version, at: Date.now(), values: values }));
+        storage.setItem(key, JSON.stringify({ stamp: stamp, version: version, at: Date.now(), values: readValues(form) }));
       } catch (e) { /* full */ }
     }
-    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(save, 400); });
+    form.addEventListener("input", function () { if (!restoring) { clearTimeout(timer); timer = setTimeout(save, 400); } });
     form.addEventListener("change", save);
-    // A successful save redirects away; mark the draft as sent. If the POST fails (no network), the
-    // browser stays here or shows its error page, and the draft is still restored on the next visit.
+    // Kept until the server confirms the save (drafts.js on the next page): a failed POST (no network,
+    // an error page) leaves it here to be restored on the next visit.
     form.addEventListener("submit", function () {
       if (older) older.hidden = true;
+      clearTimeout(timer);
       save();
-      try { sessionStorage.setItem("draft-sent", key); } catch (e) { /* ignore */ }
     });
     document.querySelectorAll("[data-draft-discard]").forEach(function (discard) {
       discard.addEventListener("click", function () { storage.removeItem(key); window.location.reload(); });
     });
   });
-  // After a redirect that follows a successful save, the page shows a success message: forget the draft.
-  try {
-    var sent = sessionStorage.getItem("draft-sent");
-    if (sent && document.querySelector(".flash-success")) { localStorage.removeItem(sent); }
-    if (sent) sessionStorage.removeItem("draft-sent");
-  } catch (e) { /* ignore */ }
 
   // Coordinates: GPS of the device (works offline), and "lat, lon" pasted into either box is split.
   var lat = document.querySelector('[data-coord="lat"]');

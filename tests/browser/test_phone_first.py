@@ -148,6 +148,39 @@ def test_no_console_errors_on_the_main_pages(phone_page, scene, log_in):
     assert len(seen) == 14
 
 
+# More pages, for the console only: every role's other everyday pages and the public site.
+MORE_PAGES = {
+    "anonymous": ["/public/", "/public/events/"],
+    "operator": ["/events/", "/judging/results", "/auth/security"],
+    "judge": ["/judging/?arsip=1"],
+    "admin": ["/judging/results", "/reporting/export", "/reporting/regional?year=2026", "/orgs/", "/auth/users",
+              "/public/settings"],
+}
+
+
+def test_no_console_errors_on_more_pages(phone_page, scene, log_in):
+    page = phone_page
+    problems = _collect_console(page)
+    users = {"operator": scene.operator, "judge": scene.judge, "admin": scene.admin}
+    failing, visited = {}, 0
+    for role, paths in MORE_PAGES.items():
+        page.context.clear_cookies()
+        if role != "anonymous":
+            log_in(page, users[role])
+        for path in paths:
+            problems.clear()
+            response = page.goto(path)
+            if response.status == 404:
+                continue  # a page of a feature switched off in this configuration
+            assert response.status == 200, f"{path}: {response.status}"
+            page.wait_for_load_state("load")
+            visited += 1
+            if problems:
+                failing[path] = list(problems)
+    assert not failing, f"console errors: {failing}"
+    assert visited >= 10
+
+
 def test_the_maturity_bar_shows_the_true_figure(phone_page, scene, log_in):
     page = phone_page
     log_in(page, scene.operator)
@@ -304,12 +337,17 @@ def test_tap_targets_on_a_360px_phone(phone_page, scene, log_in):
     assert counted["primary"] > 30 and counted["checkboxes"] > 0 and counted["targets"] > 200, counted
 
 
-def test_the_score_form_is_one_tap_from_the_top_on_a_phone(phone_page, scene, log_in):
+def test_the_score_form_is_one_tap_from_the_top_on_a_phone(phone_page, scene, log_in, shot):
     page = phone_page
+    log_in(page, scene.operator)
+    page.goto(f"/innovations/{scene.innovation_id}/indicators/16")
+    shot(page, "phone-first-indicator-phone", full_page=False)
+    page.context.clear_cookies()
     log_in(page, scene.judge)
     page.goto(f"/judging/entries/{scene.round_entry_id}")
     jump = page.get_by_role("link", name="Ke formulir nilai")
     expect(jump).to_be_in_viewport()  # on the first screen, without scrolling
+    shot(page, "phone-first-score-top-phone", full_page=False)
     form_top = page.locator("#nilai").bounding_box()["y"]
     assert form_top > 3 * page.viewport_size["height"], f"the form is not far down at all ({form_top} px)"
     jump.click()
@@ -341,3 +379,107 @@ def test_the_score_form_is_usable_on_a_768px_tablet(browser, live_server, scene,
         assert box["height"] >= 43.5 and box["x"] + box["width"] <= 768
     finally:
         context.close()
+
+
+def _draft(page, key: str):
+    return page.evaluate("k => JSON.parse(localStorage.getItem(k) || 'null')", key)
+
+
+def test_the_indicator_draft_says_it_is_restored_keeps_the_parameter_and_goes_once_saved(phone_page, live_server,
+                                                                                         seed, scene, log_in):
+    page = phone_page
+    innovation_id = seed.innovation(scene.operator, nama=f"Draf Indikator {live_server.backend}", complete=False)
+    key = f"draft:innovation-{innovation_id}-indicator-16"
+    log_in(page, scene.operator)
+    page.goto(f"/innovations/{innovation_id}/indicators/16")
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    form = page.locator("#answer-form")
+    form.locator('input[name="parameter"][value="3"]').check()
+    form.locator("#informasi").fill("Perbup ditandatangani Bupati, belum dikirim karena sinyal putus.")
+    page.wait_for_function("k => { const d = JSON.parse(localStorage.getItem(k) || 'null');"
+                           " return d && d.values.parameter === '3' && d.values.informasi.startsWith('Perbup'); }",
+                           arg=key)
+
+    # The link dropped; the page is opened again: the draft comes back whole, and the page says so.
+    page.goto(f"/innovations/{innovation_id}/indicators/16")
+    expect(page.locator("#draft-restored")).to_be_visible()
+    expect(page.locator("#draft-restored [data-draft-at]")).not_to_be_empty()
+    expect(form.locator('input[name="parameter"][value="3"]')).to_be_checked()
+    expect(form.locator("#informasi")).to_have_value("Perbup ditandatangani Bupati, belum dikirim karena sinyal putus.")
+    expect(page.locator("[data-line-score]")).to_have_text("0")  # parameter 3 without evidence: 0, as saved
+
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("Indikator 16 tersimpan")
+    assert _draft(page, key) is None  # the server confirmed the save: the draft is gone
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    expect(page.locator("#draft-older")).to_be_hidden()
+    expect(form.locator('input[name="parameter"][value="3"]')).to_be_checked()
+
+
+def test_the_profile_draft_restores_selects_and_checkboxes_and_goes_once_saved(phone_page, live_server, seed,
+                                                                             scene, log_in):
+    page = phone_page
+    innovation_id = seed.innovation(scene.operator, nama=f"Draf Profil {live_server.backend}", complete=False)
+    key = f"draft:innovation-{innovation_id}-profile"
+    log_in(page, scene.operator)
+    page.goto(f"/innovations/{innovation_id}/profile")
+    page.locator("#tahapan").select_option("penerapan")
+    page.locator("#jenis").select_option("digital")
+    page.locator("details:has(#urusan_lain) summary").click()
+    page.locator('#urusan_lain input[value="kesehatan"]').check()
+    page.locator("#tujuan").fill("Warga pesisir dilayani tanpa ke kota.")
+    page.wait_for_function("k => { const d = JSON.parse(localStorage.getItem(k) || 'null');"
+                           " return d && d.values.tujuan && d.values.jenis === 'digital'; }", arg=key)
+
+    page.goto(f"/innovations/{innovation_id}/profile")
+    expect(page.locator("#draft-restored")).to_be_visible()
+    expect(page.locator("#tahapan")).to_have_value("penerapan")
+    expect(page.locator("#jenis")).to_have_value("digital")
+    expect(page.locator('#urusan_lain input[value="kesehatan"]')).to_be_checked()
+    expect(page.locator("#tujuan")).to_have_value("Warga pesisir dilayani tanpa ke kota.")
+
+    page.get_by_role("button", name="Simpan profil").click()
+    expect(page.locator(".flash-success")).to_contain_text("Profil tersimpan")
+    assert _draft(page, key) is None  # on the detail page, which has no form: drafts.js removed it
+    page.goto(f"/innovations/{innovation_id}/profile")
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    expect(page.locator("#tahapan")).to_have_value("penerapan")  # from the server now
+    expect(page.locator('#urusan_lain input[value="kesehatan"]')).to_be_checked()
+
+
+def test_a_refused_save_keeps_the_draft(phone_page, live_server, seed, scene, log_in):
+    page = phone_page
+    innovation_id = seed.innovation(scene.operator, nama=f"Draf Ditolak {live_server.backend}", complete=False)
+    key = f"draft:innovation-{innovation_id}-profile"
+    log_in(page, scene.operator)
+    page.goto(f"/innovations/{innovation_id}/profile")
+    page.locator("#nama").fill("")
+    page.locator("#hasil").fill("Antrean berkurang.")
+    page.get_by_role("button", name="Simpan profil").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    page.locator("#error-summary a[data-error-for=nama]").click()
+    expect(page.locator("#nama")).to_be_focused()
+    draft = _draft(page, key)
+    assert draft and draft["values"]["hasil"] == "Antrean berkurang."
+
+
+def test_the_score_sheet_draft_says_it_is_restored_and_goes_once_saved(phone_page, scene, log_in):
+    page = phone_page
+    log_in(page, scene.judge)
+    page.goto(f"/judging/entries/{scene.round_entry_id}")
+    key = "judging-draft:" + page.locator("form.score-form").get_attribute("data-draft-key")
+    numbers = page.locator(".score-form input[type=number]")
+    numbers.nth(0).fill("3.5")
+    page.locator("#overall_comment").fill("Paparan jelas; data biaya belum ada.")
+    page.wait_for_function("k => { const d = JSON.parse(localStorage.getItem(k) || 'null');"
+                           " return d && Object.values(d.values).includes('Paparan jelas; data biaya belum ada.'); }",
+                           arg=key)
+    page.goto(f"/judging/entries/{scene.round_entry_id}")
+    expect(page.locator("#draft-restored")).to_be_visible()
+    expect(numbers.nth(0)).to_have_value("3.5")
+    expect(page.locator("#overall_comment")).to_have_value("Paparan jelas; data biaya belum ada.")
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.locator(".flash-success")).to_contain_text("Draf nilai tersimpan")
+    assert _draft(page, key) is None
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    expect(numbers.nth(0)).to_have_value("3.50")  # the server's copy
