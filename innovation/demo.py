@@ -172,6 +172,7 @@ def demo_command() -> None:
     opds = _ensure_opds(admin)
     admin = _ensure_user("admin", "Admin Bappeda Mimika", Role.ADMIN, opds["BAPPEDA"], created)
     _ensure_user("verifikator", "Verifikator Bappeda", Role.VERIFIER, opds["BAPPEDA"], created)
+    _ensure_user("bupati", "Bupati Mimika", Role.PIMPINAN, None, created)  # the leaders' view (read-only)
     for username, name, opd_code in JUDGES:
         _ensure_user(username, name, Role.JUDGE, opds.get(opd_code) if opd_code else None, created)
     operators = {}

@@ -225,6 +225,15 @@ def test_a_claimed_delivery_is_not_sent_by_a_second_runner(db, operator, gateway
     assert services.send_due(now + services.LEASE + timedelta(seconds=1)).sent == 1  # its worker died
 
 
+def test_email_by_default_only_with_an_address(db, make_user):
+    from innovation.notify import services
+
+    without = make_user(role=Role.JUDGE)
+    assert services.settings_for(without).email is False
+    without.email = "juri@example.org"
+    assert services.settings_for(without).email is True
+
+
 def test_settings_refuse_a_bad_number(db, operator):
     from innovation.notify import services
 

@@ -50,9 +50,10 @@ def backoff(attempt: int) -> timedelta:
 # --- settings ------------------------------------------------------------------------------------
 
 def settings_for(user: User) -> NotificationSetting:
-    """The user's settings (defaults, not stored, until they save them)."""
+    """The user's settings (defaults, not stored, until they save them: email when the account has an address)."""
     found = db.session.get(NotificationSetting, user.id)
-    return found or NotificationSetting(user_id=user.id, email=True, whatsapp=False, phone=None, language="id")
+    return found or NotificationSetting(user_id=user.id, email=bool(user.email), whatsapp=False, phone=None,
+                                        language="id")
 
 
 def save_settings(user: User, *, email: bool, whatsapp: bool, phone: str, language: str) -> NotificationSetting:
