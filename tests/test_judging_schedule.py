@@ -189,3 +189,30 @@ def test_pages_refuse_the_wrong_people(day, db, client, login, make_user):
     client.post("/auth/logout")
     login(make_user(role=Role.JUDGE))
     assert client.get("/judging/schedule").status_code == 403
+
+
+def test_operators_are_told_their_slot_once_and_again_when_it_changes(day, db):
+    """Issue 15: an operator is told their presentation slot, and told again when its time or room changes."""
+    from innovation.notify import triggers
+    from innovation.notify.models import Notification
+
+    admin, round_, res, operators = day(2)
+    schedules.save_schedule(round_, SETTINGS, by=admin)
+    before = FIRST - timedelta(days=2)
+
+    def told(event):
+        return [(m.user_id, m.title) for m in db.session.scalars(
+            db.select(Notification).where(Notification.event == event).order_by(Notification.user_id))]
+
+    triggers.collect(before)
+    assert triggers.collect(before) == 0  # a second run tells nobody anything twice
+    assert [user for user, _title in told("slot.set")] == sorted(o.id for o in operators)
+    assert all("2026" in title for _user, title in told("slot.set"))
+    schedules.save_schedule(round_, dict(SETTINGS, room="Ruang Rapat Bupati"), by=admin, version=1)
+    triggers.collect(before)
+    assert triggers.collect(before) == 0
+    assert len(told("slot.set")) == 2
+    changed = db.session.scalars(db.select(Notification).where(Notification.event == "slot.changed")).all()
+    assert {m.user_id for m in changed} == {o.id for o in operators}
+    assert all("Ruang Rapat Bupati" in m.body for m in changed)
+    assert not [due for due in triggers.due(FIRST + timedelta(days=1)) if due.event.startswith("slot.")]  # past: not told

@@ -45,6 +45,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         N_("Hasil %(round)s diumumkan"),
         N_("Hasil %(round)s pada %(event)s sudah diumumkan. Lihat hasilnya di aplikasi."),
     ),
+    "slot.set": (
+        N_("Jadwal presentasi %(innovation)s: %(starts)s"),
+        N_("%(innovation)s tampil sebagai urutan ke-%(position)s pada %(round)s (%(event)s): %(starts)s, ruang "
+           "%(room)s. Lihat jadwal di aplikasi."),
+    ),
+    "slot.changed": (
+        N_("Jadwal presentasi %(innovation)s berubah: %(starts)s"),
+        N_("Jadwal presentasi %(innovation)s pada %(round)s (%(event)s) berubah: sekarang %(starts)s, ruang "
+           "%(room)s, urutan ke-%(position)s. Lihat jadwal di aplikasi."),
+    ),
     "verifier.waiting": (
         N_("%(waiting)s baris menunggu verifikasi"),
         N_("%(waiting)s baris indikator menunggu keputusan Anda, %(changed)s di antaranya berubah sejak "

@@ -9,8 +9,8 @@ carries the moment (a second verdict on the same line is a new message).
 - operators: the window opens; 7, 3 and 1 days before their OPD's effective deadline (extension included) while
   an entry is not submitted or its innovation lacks what disqualifies it (blocking gaps, e.g. mandatory
   evidence): one message per threshold, the nearest one only when a run was missed; each verdict on their
-  lines; an extension granted; results published of a round their entry was in. (A presentation slot: the app
-  keeps no presentation schedule, so there is nothing to tell yet.)
+  lines; an extension granted; results published of a round their entry was in; their presentation slot when
+  it is set, and again whenever its time or room changes (the item key carries both).
 - verifiers: once a day, the lines waiting for a verdict and how many changed since verification;
 - judges: assigned in a round (once per round); the round opens; one day before it closes with sheets not sent;
 - admins: a daily digest after ``NOTIFY_DIGEST_HOUR`` (local time, default 7).
@@ -34,6 +34,7 @@ from innovation.events.services import effective_deadline
 from innovation.extensions import db
 from innovation.innovations.models import IndicatorAnswer, Innovation
 from innovation.judging.models import Assignment, AssignmentStatus, Round, RoundEntry, ScoreSheet, SheetStatus
+from innovation.judging.schedule_models import PresentationSlot
 from innovation.notify import services
 from innovation.notify.models import DeliveryState, Notification, NotificationDelivery
 from innovation.timeutil import format_local, to_local
@@ -180,6 +181,22 @@ def publications(now: datetime) -> Iterator[Due]:
                           _path("events.detail", slug=round_.event.slug))
 
 
+def presentation_slots(now: datetime) -> Iterator[Due]:
+    """Upcoming slots: one message when a slot is set, one more for every new time or room."""
+    slots = list(db.session.scalars(select(PresentationSlot).where(PresentationSlot.starts_at > now)
+                                    .order_by(PresentationSlot.starts_at, PresentationSlot.id)))
+    operators = _operators_by_opd(slot.round_entry.entry.opd_id for slot in slots)
+    for slot in slots:
+        entry = slot.round_entry.entry
+        round_ = slot.round_entry.round
+        for user in operators.get(entry.opd_id, []):
+            yield Due(user, "slot.changed" if slot.changed_at else "slot.set",
+                      f"slot:{slot.id}:{_stamp(slot.starts_at)}:{slot.room}"[:100],
+                      {"innovation": entry.innovation.nama, "round": round_.name, "event": round_.event.name,
+                       "starts": format_local(slot.starts_at), "room": slot.room or "-", "position": slot.position},
+                      _path("judging.my_schedule"))
+
+
 # --- verifiers -------------------------------------------------------------------------------------
 
 def verifier_waiting(now: datetime) -> Iterator[Due]:
@@ -255,7 +272,8 @@ def admin_digest(now: datetime) -> Iterator[Due]:
         yield Due(user, "admin.digest", f"day:{figures['date']}", figures, _path("reporting.dashboard"))
 
 
-TRIGGERS = (window_opened, reminders, verdicts, extensions, publications, verifier_waiting, judges, admin_digest)
+TRIGGERS = (window_opened, reminders, verdicts, extensions, publications, presentation_slots, verifier_waiting, judges,
+            admin_digest)
 
 
 def due(now: datetime) -> list[Due]:
