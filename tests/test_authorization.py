@@ -230,6 +230,7 @@ POLICY: dict[str, Rule] = {
     "documents.minutes": Rule("GET", "/documents/rounds/{results_round}/berita-acara.pdf", ADMIN),
     "documents.recap": Rule("GET", "/documents/rounds/{results_round}/rekap.pdf", ADMIN),
     "documents.decree": Rule("GET", "/documents/rounds/{results_round}/sk-pemenang.docx", ADMIN),
+    "documents.certificates_zip": Rule("GET", "/documents/rounds/{results_round}/sertifikat.zip", ADMIN),
 }
 
 
