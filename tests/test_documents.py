@@ -222,6 +222,11 @@ def test_the_certificate_view_issues_numbers_and_the_qr_points_to_verification(p
 def test_the_berita_acara_lists_panel_method_results_winners_and_a_line_for_every_judge(published_round, login,
                                                                                         client, make_user, db):
     built, admin, snapshot = published_round(n_entries=6, n_judges=4)
+    from innovation.judging.models import PanelMember
+
+    category = built.event.categories[0]
+    db.session.add(PanelMember(round_id=built.round.id, judge_id=built.judges[0].id, category_id=category.id))
+    db.session.flush()
     publication.reopen(built.round, "Nilai juri 3 salah ketik pada entri 2.", by=admin)
     snapshot = publication.publish(built.round, by=admin)
     db.session.commit()
@@ -236,6 +241,7 @@ def test_the_berita_acara_lists_panel_method_results_winners_and_a_line_for_ever
     assert "BERITA ACARA PENILAIAN" in text and "Timika" in text and "Edisi hasil 2" in text
     for judge in built.judges:
         assert text.count(judge.full_name) >= 2  # in the panel, and under their signature line
+    assert f"Juri kategori {category.name}" in text and "Anggota tim juri" in text
     assert "Kebaharuan" in text and "30,00" in text and "rata-rata" in text and "nilai mentah" in text
     for entry in found.entries:
         assert words(entry.innovation) in text

@@ -19,7 +19,7 @@ from innovation.documents.minutes import MinutesInputs, Reopening, minutes_pdf, 
 from innovation.documents.models import DocumentSettings
 from innovation.documents.settings import DocumentError
 from innovation.extensions import db
-from innovation.judging import publication
+from innovation.judging import panels, publication
 from innovation.judging.public_file import public_checksum
 from innovation.judging import results as judging_results
 from innovation.judging.models import ResultSnapshot, Round
@@ -91,7 +91,17 @@ def minutes_inputs(snapshot: ResultSnapshot) -> MinutesInputs:
     reopenings = [Reopening(e.edition, e.reopened_at, e.reopen_reason or "")
                   for e in publication.editions(db.session.get(Round, snapshot.round_id))
                   if e.reopened_at is not None and e.edition < snapshot.edition]
-    return MinutesInputs(settings.issuer, logo_bytes(settings), settings.place, snapshot.checksum, reopenings)
+    return MinutesInputs(settings.issuer, logo_bytes(settings), settings.place, snapshot.checksum, reopenings,
+                         panel_roles(db.session.get(Round, snapshot.round_id)))
+
+
+def panel_roles(round_: Round) -> dict[int, str]:
+    """judge id -> "Anggota tim juri" or "Juri kategori <name>" (a judge on several categories: all of them)."""
+    categories: dict[int, list[str]] = {}
+    for member in panels.panel_of(round_):
+        if member.category is not None:
+            categories.setdefault(member.judge_id, []).append(member.category.name)
+    return {judge_id: "Juri kategori " + ", ".join(names) for judge_id, names in categories.items()}
 
 
 def minutes(snapshot: ResultSnapshot) -> bytes:
