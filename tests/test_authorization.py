@@ -270,6 +270,7 @@ POLICY: dict[str, Rule] = {
     "documents.minutes": Rule("GET", "/documents/rounds/{results_round}/berita-acara.pdf", ADMIN),
     "documents.recap": Rule("GET", "/documents/rounds/{results_round}/rekap.pdf", ADMIN),
     "documents.decree": Rule("GET", "/documents/rounds/{results_round}/sk-pemenang.docx", ADMIN),
+    "documents.certificates_zip": Rule("GET", "/documents/rounds/{results_round}/sertifikat.zip", ADMIN),
 }
 POLICY.update({  # notifications (issue 15): everyone's inbox and settings; the delivery log for admins
     "notify.inbox": Rule("GET", "/notify/", LOGGED_IN),

@@ -222,6 +222,11 @@ def test_the_certificate_view_issues_numbers_and_the_qr_points_to_verification(p
 def test_the_berita_acara_lists_panel_method_results_winners_and_a_line_for_every_judge(published_round, login,
                                                                                         client, make_user, db):
     built, admin, snapshot = published_round(n_entries=6, n_judges=4)
+    from innovation.judging.models import PanelMember
+
+    category = built.event.categories[0]
+    db.session.add(PanelMember(round_id=built.round.id, judge_id=built.judges[0].id, category_id=category.id))
+    db.session.flush()
     publication.reopen(built.round, "Nilai juri 3 salah ketik pada entri 2.", by=admin)
     snapshot = publication.publish(built.round, by=admin)
     db.session.commit()
@@ -236,6 +241,7 @@ def test_the_berita_acara_lists_panel_method_results_winners_and_a_line_for_ever
     assert "BERITA ACARA PENILAIAN" in text and "Timika" in text and "Edisi hasil 2" in text
     for judge in built.judges:
         assert text.count(judge.full_name) >= 2  # in the panel, and under their signature line
+    assert f"Juri kategori {category.name}" in text and "Anggota tim juri" in text
     assert "Kebaharuan" in text and "30,00" in text and "rata-rata" in text and "nilai mentah" in text
     for entry in found.entries:
         assert words(entry.innovation) in text
@@ -310,3 +316,32 @@ def test_the_draft_decree_is_an_editable_docx_naming_every_winner(published_roun
     assert {(r[2], r[3], r[4]) for r in rows} == {(e.award, e.innovation, e.opd) for e in winners}
     assert all("," in r[5] and "." not in r[5] for r in rows)  # "4,58": the Indonesian format
     assert all(e.innovation not in text for e in found.entries if not e.winner)
+
+
+def test_every_certificate_of_a_round_in_one_zip(published_round, login, client, db):
+    import time
+    import zipfile
+
+    built, admin, snapshot = published_round(n_entries=30, n_judges=3)
+    login(admin)
+    started = time.perf_counter()
+    response = client.get(f"/documents/rounds/{built.round.id}/sertifikat.zip")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    found = judging_results.published_results(snapshot)
+    winners = [e for e in found.entries if e.winner]
+    assert len(names) == 30 and sum(n.startswith("sertifikat/") for n in names) == len(winners)
+    assert sum(n.startswith("sertifikat-partisipasi/") for n in names) == 30 - len(winners)
+    register = numbering.register(snapshot)
+    numbers = set()
+    for name in names:
+        text, _reader = pdf_text(archive.read(name))
+        numbers.add(re.search(r"Nomor: (\S+)", text).group(1))
+    assert numbers == {c.number for c in register.values()}  # each its own registered number
+    only_winners = zipfile.ZipFile(io.BytesIO(
+        client.get(f"/documents/rounds/{built.round.id}/sertifikat.zip?pemenang=1").data))
+    assert len(only_winners.namelist()) == len(winners)
+    assert elapsed < 30, elapsed  # 30 certificates; the figure is in the report
+    print(f"30 certificates zipped in {elapsed:.2f} s")

@@ -14,8 +14,8 @@ the aggregate, the final score, the rank and the award, per category, landscape.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from innovation.documents.certificates import award_label
@@ -56,6 +56,11 @@ class MinutesInputs:
     place: str
     checksum: str
     reopenings: Sequence[Reopening]  # earlier editions of the round withdrawn, and why
+    roles: Mapping[int, str] = field(default_factory=dict)  # judge id -> role on the panel
+
+
+def judge_role(inputs: MinutesInputs, judge_id: int) -> str:
+    return inputs.roles.get(judge_id) or "Anggota tim juri"
 
 
 def figure(value) -> str:
@@ -82,7 +87,7 @@ def minutes_pdf(results: RoundResults, inputs: MinutesInputs) -> bytes:
 
     pdf.heading("I. Tim juri")
     pdf.grid(["No", "Nama", "Label pada hasil", "Peran", "Lembar dinilai"],
-             [[i, j.name, j.label, "Anggota tim juri", j.entries] for i, j in enumerate(results.judges, 1)],
+             [[i, j.name, j.label, judge_role(inputs, j.id), j.entries] for i, j in enumerate(results.judges, 1)],
              [10, 70, 30, 40, 20], numeric=(0, 4))
 
     pdf.heading("II. Metode penilaian")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, abort, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from innovation import web
@@ -13,6 +13,7 @@ from innovation.documents import settings as document_settings
 from innovation.documents.blueprint import bp
 from innovation.documents.forms import DocumentSettingsForm
 from innovation.documents.layout import default_logo_png, initial_of
+from innovation.extensions import db
 from innovation.judging.lookups import event_or_404
 from innovation.judging.models import ResultSnapshot, Round, RoundKind
 from innovation.storage import commit_or_delete
@@ -106,3 +107,23 @@ def decree(round_id: int):
     stream.seek(0)
     return send_file(stream, mimetype=DOCX, as_attachment=True,
                      download_name=f"draf-sk-pemenang-{round_.event.slug}-{round_.id}-v{snapshot.edition}.docx")
+
+
+@bp.route("/rounds/<int:round_id>/sertifikat.zip")
+@role_required(Role.ADMIN)
+def certificates_zip(round_id: int):
+    """Every certificate of the round's current edition in one ZIP (``?pemenang=1``: the winners' only)."""
+    round_, snapshot = _published_round(round_id)
+    stream = io.BytesIO()
+    try:
+        services.write_certificates_zip(snapshot, stream, winners_only=request.args.get("pemenang") == "1",
+                                        verify_url=lambda number: url_for("public.verify_certificate", no=number,
+                                                                          _external=True))
+    except document_settings.DocumentError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("judging.results", round_id=round_.id))
+    db.session.commit()  # the edition's certificate numbers, issued on first use
+    stream.seek(0)
+    return send_file(stream, mimetype="application/zip", as_attachment=True,
+                     download_name=f"sertifikat-{round_.event.slug}-{round_.id}-v{snapshot.edition}.zip")
