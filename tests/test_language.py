@@ -204,3 +204,21 @@ def test_pages_show_only_the_pages_language(app, language_pages):
     # the failed forms said what was wrong, in each language
     assert "Wajib diisi." in visible_text(shown[("id", "admin POST /orgs/new")])
     assert "This field is required." in visible_text(shown[("en", "admin POST /orgs/new")])
+
+
+def test_a_finished_jobs_file_size_is_in_the_pages_number_format(client, db, login, make_user):
+    from innovation.jobs.models import Job, JobStatus
+    from innovation.storage.models import StoredFile
+    from innovation.web import Role
+
+    admin = make_user(role=Role.ADMIN)
+    stored = StoredFile(key=f"uji/{admin.id}-ekspor.zip", original_name="ekspor.zip", content_type="application/zip",
+                        extension="zip", size=2_621_440, sha256="0" * 64)
+    job = Job(kind="kemendagri_export", status=JobStatus.DONE, progress=1, total=1, params={}, result_file=stored,
+              created_by_id=admin.id)
+    db.session.add_all([stored, job])
+    db.session.flush()
+    login(admin)
+    assert "(ekspor.zip, 2,5 MB)" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    client.post("/auth/language/en", data={"next": "/"})
+    assert "(ekspor.zip, 2.5 MB)" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
