@@ -155,6 +155,10 @@ def demo_pages(app, db):
         shown[(lang, "login")] = anonymous.get("/auth/login").get_data(as_text=True)
         refused = anonymous.post("/auth/login", data={"username": "admin", "password": "salah"}, follow_redirects=True)
         shown[(lang, "refused login")] = refused.get_data(as_text=True)
+        for url in ("/public/", "/public/events/", "/public/data/", "/public/data/dictionary"):  # by ?lang=
+            response = anonymous.get(url + ("?lang=en" if lang == "en" else ""))
+            assert response.status_code == 200, (lang, url, response.status_code)
+            shown[(lang, f"public {url}")] = response.get_data(as_text=True)
         clients = {}
         for username in pages:
             client = clients[username] = app.test_client()
