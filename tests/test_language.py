@@ -205,6 +205,9 @@ def test_pages_show_only_the_pages_language(app, language_pages):
         if found:
             leftovers[f"{lang}: {label}"] = found[:5]
     assert not leftovers, leftovers
+    # short words too: the roles, in the users list
+    assert "<td>Operator OPD</td>" in shown[("id", "admin /auth/users")]
+    assert "<td>OPD operator</td>" in shown[("en", "admin /auth/users")] and "Operator OPD" not in shown[("en", "admin /auth/users")]
     # the failed forms said what was wrong, in each language
     assert "Wajib diisi." in visible_text(shown[("id", "admin POST /orgs/new")])
     assert "This field is required." in visible_text(shown[("en", "admin POST /orgs/new")])
@@ -226,3 +229,18 @@ def test_a_finished_jobs_file_size_is_in_the_pages_number_format(client, db, log
     assert "(ekspor.zip, 2,5 MB)" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
     client.post("/auth/language/en", data={"next": "/"})
     assert "(ekspor.zip, 2.5 MB)" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+
+
+def test_a_role_is_read_by_its_code_or_its_label_in_either_language(app):
+    from flask_babel import force_locale
+
+    from innovation.auth.services import parse_role
+    from innovation.web import Role
+
+    with app.test_request_context():
+        for lang in ("id", "en"):
+            with force_locale(lang):
+                assert parse_role("judge") == parse_role("Juri") == parse_role("JUDGE") == Role.JUDGE
+                assert parse_role("operator opd") == parse_role("operator") == Role.OPERATOR
+        with force_locale("en"):
+            assert parse_role("Judge") == Role.JUDGE and parse_role("OPD operator") == Role.OPERATOR
