@@ -205,7 +205,10 @@ def test_pages_show_only_the_pages_language(app, language_pages):
         if found:
             leftovers[f"{lang}: {label}"] = found[:5]
     assert not leftovers, leftovers
-    # short words too: the roles, in the users list
+    # short words too: the judges' labels on the results, the roles in the users list
+    results = next(label for (lang, label) in shown if label.startswith("admin /judging/rounds/") and label.endswith("/results"))
+    assert "Juri 1" in visible_text(shown[("id", results)])
+    assert "Judge 1" in visible_text(shown[("en", results)]) and "Juri 1" not in visible_text(shown[("en", results)])
     assert "<td>Operator OPD</td>" in shown[("id", "admin /auth/users")]
     assert "<td>OPD operator</td>" in shown[("en", "admin /auth/users")] and "Operator OPD" not in shown[("en", "admin /auth/users")]
     # the failed forms said what was wrong, in each language
