@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import BigInteger, inspect
@@ -37,12 +38,13 @@ class Role(StrEnum):
     PIMPINAN = "pimpinan"  # the Bupati, Wakil and Sekda: read-only (the leaders' view, the OPDs' follow-up)
 
 
+# What people call the roles, in the reader's language (lazy: shown where the page renders them).
 ROLE_LABELS = {
-    Role.ADMIN: "Admin",
-    Role.VERIFIER: "Verifikator",
-    Role.JUDGE: "Juri",
-    Role.OPERATOR: "Operator OPD",
-    Role.PIMPINAN: "Pimpinan",
+    Role.ADMIN: _l("Admin"),
+    Role.VERIFIER: _l("Verifikator"),
+    Role.JUDGE: _l("Juri"),
+    Role.OPERATOR: _l("Operator OPD"),
+    Role.PIMPINAN: _l("Pimpinan"),
 }
 
 

@@ -155,6 +155,10 @@ def demo_pages(app, db):
         shown[(lang, "login")] = anonymous.get("/auth/login").get_data(as_text=True)
         refused = anonymous.post("/auth/login", data={"username": "admin", "password": "salah"}, follow_redirects=True)
         shown[(lang, "refused login")] = refused.get_data(as_text=True)
+        for url in ("/public/", "/public/events/", "/public/data/", "/public/data/dictionary"):  # by ?lang=
+            response = anonymous.get(url + ("?lang=en" if lang == "en" else ""))
+            assert response.status_code == 200, (lang, url, response.status_code)
+            shown[(lang, f"public {url}")] = response.get_data(as_text=True)
         clients = {}
         for username in pages:
             client = clients[username] = app.test_client()
@@ -201,6 +205,45 @@ def test_pages_show_only_the_pages_language(app, language_pages):
         if found:
             leftovers[f"{lang}: {label}"] = found[:5]
     assert not leftovers, leftovers
+    # short words too: the judges' labels on the results, the roles in the users list
+    results = next(label for (lang, label) in shown if label.startswith("admin /judging/rounds/") and label.endswith("/results"))
+    assert "Juri 1" in visible_text(shown[("id", results)])
+    assert "Judge 1" in visible_text(shown[("en", results)]) and "Juri 1" not in visible_text(shown[("en", results)])
+    assert "<td>Operator OPD</td>" in shown[("id", "admin /auth/users")]
+    assert "<td>OPD operator</td>" in shown[("en", "admin /auth/users")] and "Operator OPD" not in shown[("en", "admin /auth/users")]
     # the failed forms said what was wrong, in each language
     assert "Wajib diisi." in visible_text(shown[("id", "admin POST /orgs/new")])
     assert "This field is required." in visible_text(shown[("en", "admin POST /orgs/new")])
+
+
+def test_a_finished_jobs_file_size_is_in_the_pages_number_format(client, db, login, make_user):
+    from innovation.jobs.models import Job, JobStatus
+    from innovation.storage.models import StoredFile
+    from innovation.web import Role
+
+    admin = make_user(role=Role.ADMIN)
+    stored = StoredFile(key=f"uji/{admin.id}-ekspor.zip", original_name="ekspor.zip", content_type="application/zip",
+                        extension="zip", size=2_621_440, sha256="0" * 64)
+    job = Job(kind="kemendagri_export", status=JobStatus.DONE, progress=1, total=1, params={}, result_file=stored,
+              created_by_id=admin.id)
+    db.session.add_all([stored, job])
+    db.session.flush()
+    login(admin)
+    assert "(ekspor.zip, 2,5 MB)" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    client.post("/auth/language/en", data={"next": "/"})
+    assert "(ekspor.zip, 2.5 MB)" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+
+
+def test_a_role_is_read_by_its_code_or_its_label_in_either_language(app):
+    from flask_babel import force_locale
+
+    from innovation.auth.services import parse_role
+    from innovation.web import Role
+
+    with app.test_request_context():
+        for lang in ("id", "en"):
+            with force_locale(lang):
+                assert parse_role("judge") == parse_role("Juri") == parse_role("JUDGE") == Role.JUDGE
+                assert parse_role("operator opd") == parse_role("operator") == Role.OPERATOR
+        with force_locale("en"):
+            assert parse_role("Judge") == Role.JUDGE and parse_role("OPD operator") == Role.OPERATOR

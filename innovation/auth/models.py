@@ -83,7 +83,7 @@ class User(UserMixin, Versioned, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return str(ROLE_LABELS[self.role])
 
     # The role predicates that views, templates and the areas' permission rules use (never ``role ==``).
     @property

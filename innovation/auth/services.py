@@ -6,6 +6,7 @@ import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, func, or_, select
@@ -97,12 +98,14 @@ def clean_email(raw: str | None) -> str | None:
 
 
 def parse_role(raw: str | Role | None) -> Role:
-    """A role by its code (``judge``) or its label (``Juri``), any case."""
+    """A role by its code (``judge``) or its label in Indonesian (``Juri``) or in the reader's language, any case."""
     if isinstance(raw, Role):
         return raw
     word = (raw or "").strip().lower()
+    with force_locale("id"):
+        indonesian = {role: str(label).lower() for role, label in ROLE_LABELS.items()}
     for role, label in ROLE_LABELS.items():
-        if word in (role.value, label.lower()):
+        if word in (role.value, indonesian[role], str(label).lower()):
             return role
     raise AccountError(_("Peran %(r)s tidak dikenal. Pilihan: %(c)s.", r=raw or "", c=", ".join(r.value for r in Role)), "role")
 

@@ -31,6 +31,12 @@ from innovation.rules import Rules, get_rules
 from innovation.web import id_in_range
 
 CENT = Decimal("0.01")
+# A verdict in the audit log's summaries, in the reader's language (the catalog's wording of the form).
+VERDICT_WORDS = {
+    VerificationStatus.SESUAI: say("Sesuai"),
+    VerificationStatus.DIPERBAIKI: say("Diperbaiki"),
+    VerificationStatus.DITOLAK: say("Ditolak"),
+}
 
 
 class ReportingError(DomainError):
@@ -102,12 +108,12 @@ def verify_line(
     innovation = answer.innovation
     innovations.refresh_derived(innovation)
     indicator = innovation.rules.indicator(answer.indicator_no)
+    shown = {"innovation": innovation.nama, "no": answer.indicator_no, "indicator": indicator.name,
+             "status": VERDICT_WORDS[status]}
     record("indicator.verify", actor=by, obj=innovation, object_type="innovation",
-           summary=(say("Verifikasi %(innovation)s, indikator %(no)d %(indicator)s: %(status)s (diperiksa ulang)",
-                        innovation=innovation.nama, no=answer.indicator_no, indicator=indicator.name, status=status.value)
+           summary=(say("Verifikasi %(innovation)s, indikator %(no)d %(indicator)s: %(status)s (diperiksa ulang)", **shown)
                     if rechecked else
-                    say("Verifikasi %(innovation)s, indikator %(no)d %(indicator)s: %(status)s",
-                        innovation=innovation.nama, no=answer.indicator_no, indicator=indicator.name, status=status.value)),
+                    say("Verifikasi %(innovation)s, indikator %(no)d %(indicator)s: %(status)s", **shown)),
            changes={"indicator_no": answer.indicator_no, "status": [before["status"], status],
                     "verified_parameter": [before["verified_parameter"], verified_parameter],
                     "note": [before["note"], note or None], "verified_score": innovation.verified_score,

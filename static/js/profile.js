@@ -193,7 +193,7 @@
           lat.value = pos.coords.latitude.toFixed(6);
           lon.value = pos.coords.longitude.toFixed(6);
           lat.dispatchEvent(new Event("input", { bubbles: true }));
-          status.textContent = (lang === "en" ? "Accuracy about " : "Akurasi sekitar ") + Math.round(pos.coords.accuracy) + " m";
+          status.textContent = (lang === "en" ? "Accuracy about " : "Akurasi sekitar ") + new Intl.NumberFormat(lang).format(Math.round(pos.coords.accuracy)) + " m";
         }, function (err) {
           status.textContent = (lang === "en" ? "Location unavailable: " : "Lokasi tidak tersedia: ") + err.message;
         }, { enableHighAccuracy: true, timeout: 20000 });
