@@ -13,7 +13,7 @@ from sqlalchemy import select
 from innovation.events.models import Event
 from innovation.extensions import db
 from innovation.innovations.models import Evidence
-from innovation.judging import assignments, policy, sheets
+from innovation.judging import assignments, live, policy, sheets
 from innovation.judging.blueprint import bp
 from innovation.judging.models import RoundEntry, ScoreSheet
 from innovation.judging.queue import queue_page
@@ -68,7 +68,8 @@ def score(round_entry_id: int):
                 context["version"] = request.form.get("version", "")  # still the one the form was loaded from
             return render_template("judging/score.html", **context), 422
         return redirect(url_for("judging.score", round_entry_id=round_entry.id))
-    return render_template("judging/score.html", **score_page_context(round_entry, assignment))
+    return render_template("judging/score.html", **score_page_context(round_entry, assignment),
+                           on_stage=live.on_stage_for(user))
 
 
 @bp.route("/entries/<int:round_entry_id>/evidence/<int:evidence_id>")
