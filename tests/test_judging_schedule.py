@@ -178,7 +178,8 @@ def test_admin_sets_the_day_through_the_pages_and_prints_it(day, db, client, log
     names = {r.id: r.entry.innovation.nama for r in res}
     positions = [text.index(names[i]) for i in order]
     assert positions == sorted(positions) and "08:00" in text and "08:40" in text
-    render_page_image(pdf.data, "schedule-pdf")
+    if db.engine.dialect.name == "sqlite":  # one image, like the browser tests
+        render_page_image(pdf.data, "schedule-pdf")
 
 
 def render_page_image(data: bytes, name: str) -> None:

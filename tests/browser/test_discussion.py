@@ -88,7 +88,8 @@ def test_discussion_and_a_revision_with_a_reason(page, browser, live_server, log
         judge_page.get_by_role("button", name="Simpan revisi").click()
         expect(judge_page.locator(".flash-success")).to_contain_text("Revisi nilai tersimpan")
         expect(judge_page.locator("body")).to_contain_text("Data dampak di lampiran 4")
-        screenshot(judge_page, "discussion-judge")
+        if live_server.backend == "sqlite":  # one set of images, like the other browser tests
+            screenshot(judge_page, "discussion-judge")
     finally:
         context.close()
 
@@ -96,4 +97,5 @@ def test_discussion_and_a_revision_with_a_reason(page, browser, live_server, log
     expect(page.locator("table tbody tr").nth(0).locator("td").nth(5)).to_have_text("1")  # one revision
     page.get_by_role("link", name=names[0]).click()
     expect(page.locator("body")).to_contain_text("Data dampak di lampiran 4 yang dijelaskan Juri 1 meyakinkan")
-    screenshot(page, "discussion-chair")
+    if live_server.backend == "sqlite":
+        screenshot(page, "discussion-chair")
