@@ -133,3 +133,8 @@ def test_the_judges_queue_puts_the_entry_on_stage_first(day, db, client, login, 
     page = client.get("/judging/").get_data(as_text=True)
     assert "Sedang presentasi:" in page and f'href="/judging/entries/{res[2].id}">Buka lembar nilainya' in page
     assert page.index("Inovasi 3") < page.index("Inovasi 1") < page.index("Inovasi 2")
+    other = client.get(f"/judging/entries/{res[0].id}").get_data(as_text=True)  # the score page points to it
+    assert "Entri lain yang Anda nilai sedang presentasi." in other
+    assert f'href="/judging/entries/{res[2].id}">Buka lembar nilainya' in other
+    on_it = client.get(f"/judging/entries/{res[2].id}").get_data(as_text=True)
+    assert "Entri lain yang Anda nilai" not in on_it and "sedang presentasi" in on_it

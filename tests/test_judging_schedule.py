@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+import subprocess
+import tempfile
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -19,6 +23,7 @@ from innovation.judging.models import RoundEntry, RoundEntryStatus
 from innovation.outbox.models import OutboxEvent
 from innovation.web import Role
 
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 # 08:00 WIT on 10 August 2026 (WIT is UTC+9)
 FIRST = datetime(2026, 8, 9, 23, 0, tzinfo=timezone.utc)
 
@@ -133,10 +138,13 @@ def test_operator_sees_their_slot_and_the_change(day, db, client, login):
     assert "Inovasi 1" not in page and "berubah" not in page  # only their own OPD's slot
     schedules.save_schedule(round_, {**SETTINGS, "room": "Ruang Rapat 2"}, by=admin, version=1)
     db.session.flush()
+    other_page = client.get("/innovations/").get_data(as_text=True)  # told on their other pages too
+    assert "Jadwal presentasi OPD Anda berubah." in other_page and 'href="/judging/schedule">Lihat jadwal' in other_page
     page = client.get("/judging/schedule").get_data(as_text=True)
     assert "Jadwal presentasi Anda berubah" in page and "sebelumnya 10-08-2026 08:20 WIT, Aula Bappeda" in page
     assert client.post("/judging/schedule/seen").status_code == 302
     assert "Jadwal presentasi Anda berubah" not in client.get("/judging/schedule").get_data(as_text=True)
+    assert "Jadwal presentasi OPD Anda berubah." not in client.get("/innovations/").get_data(as_text=True)
     assert db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "schedule.change_seen")).one()
 
 
@@ -170,6 +178,22 @@ def test_admin_sets_the_day_through_the_pages_and_prints_it(day, db, client, log
     names = {r.id: r.entry.innovation.nama for r in res}
     positions = [text.index(names[i]) for i in order]
     assert positions == sorted(positions) and "08:00" in text and "08:40" in text
+    if db.engine.dialect.name == "sqlite":  # one image, like the browser tests
+        render_page_image(pdf.data, "schedule-pdf")
+
+
+def render_page_image(data: bytes, name: str) -> None:
+    """The PDF's first page as docs/screenshots/<name>.png, to look at (poppler's pdftoppm, when installed)."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "doc.pdf"
+        source.write_bytes(data)
+        subprocess.run([tool, "-png", "-r", "80", "-singlefile", str(source), str(Path(tmp) / "page")], check=True,
+                       timeout=60)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(tmp) / "page.png", SCREENSHOTS / f"{name}.png")
 
 
 def test_a_published_round_keeps_its_schedule(day, db):

@@ -20,9 +20,11 @@ def discussion_round(round_id: int):
                            rows=discussion.by_disagreement(round_))
 
 
-@bp.route("/rounds/<int:round_id>/discussion/<any(open, close):action>", methods=["POST"])
+@bp.route("/rounds/<int:round_id>/discussion/<action>", methods=["POST"])
 @role_required(Role.ADMIN)
 def discussion_phase(round_id: int, action: str):
+    if action not in ("open", "close"):
+        abort(404)
     round_ = get_or_404(Round, round_id)
     if action == "open":
         attempt(lambda: discussion.open_discussion(round_, by=current()),

@@ -25,6 +25,7 @@ from innovation.audit.services import record
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.judging.errors import JudgingError
+from innovation.judging.models import Assignment, AssignmentStatus
 from innovation.judging.schedule_models import PresentationSchedule, PresentationSlot, TimerState
 
 TOKEN_BYTES = 24
@@ -72,6 +73,17 @@ def following_slot(schedule: PresentationSchedule) -> PresentationSlot | None:
     """The slot after the current one (the first slot before the day started)."""
     after = schedule.current_position or 0
     return next((s for s in schedule.slots if s.position > after), None)
+
+
+def on_stage_for(judge: User) -> int | None:
+    """The round entry on stage now among the judge's active assignments (the score page points to it;
+    no name, so a blind round's title masking stays the score page's business), or None. One statement."""
+    return db.session.scalar(
+        select(PresentationSlot.round_entry_id)
+        .join(PresentationSchedule, PresentationSlot.schedule_id == PresentationSchedule.id)
+        .join(Assignment, Assignment.round_entry_id == PresentationSlot.round_entry_id)
+        .where(PresentationSchedule.current_position == PresentationSlot.position, Assignment.judge_id == judge.id,
+               Assignment.status == AssignmentStatus.ACTIVE).limit(1))
 
 
 def schedule_for_display(token: str) -> PresentationSchedule | None:

@@ -37,9 +37,11 @@ def console(round_id: int):
     return render_template("judging/console.html", round=round_, schedule=found, state=live.live_state(found))
 
 
-@bp.route("/rounds/<int:round_id>/console/<any(start, pause, stop, next, present):action>", methods=["POST"])
+@bp.route("/rounds/<int:round_id>/console/<action>", methods=["POST"])
 @role_required(Role.ADMIN)
 def console_action(round_id: int, action: str):
+    if action not in (*ACTIONS, "next", "present"):
+        abort(404)
     round_ = get_or_404(Round, round_id)
     found = _schedule_or_redirect(round_)
     if found is None:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from innovation.audit.services import diff, record, snapshot
 from innovation.auth.models import User
@@ -74,6 +74,19 @@ def slots_of_opd(opd_id: int) -> list[PresentationSlot]:
     return list(db.session.scalars(
         select(PresentationSlot).join(PresentationSlot.round_entry).join(RoundEntry.entry)
         .where(Entry.opd_id == opd_id).order_by(PresentationSlot.starts_at, PresentationSlot.id)))
+
+
+def unseen_change_count(user: User) -> int:
+    """How many of an operator's OPD's slots changed since they last looked (one small statement; 0
+    without a statement for everyone else): the notice on every page of theirs."""
+    if not user.is_authenticated or not user.is_operator or user.opd_id is None:
+        return 0
+    return db.session.scalar(
+        select(func.count()).select_from(PresentationSlot)
+        .join(RoundEntry, PresentationSlot.round_entry_id == RoundEntry.id)
+        .join(Entry, RoundEntry.entry_id == Entry.id)
+        .where(Entry.opd_id == user.opd_id, PresentationSlot.changed_at.is_not(None),
+               or_(PresentationSlot.seen_at.is_(None), PresentationSlot.seen_at < PresentationSlot.changed_at))) or 0
 
 
 def unseen_changes(opd_id: int | None) -> list[PresentationSlot]:

@@ -6,6 +6,7 @@ import io
 
 from flask import redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from innovation.extensions import db
 from innovation.judging import schedule as schedules
@@ -15,6 +16,13 @@ from innovation.judging.schedule_forms import DrawForm, ScheduleForm
 from innovation.judging.schedule_pdf import write_schedule_pdf
 from innovation.timeutil import from_local, to_local
 from innovation.web import MAX_INT, Role, attempt, current, get_or_404, role_required
+
+
+@bp.app_context_processor
+def schedule_notice() -> dict:
+    """``schedule_changes()`` for base.html: an operator is told on every page that their slot changed
+    (asked only when the page renders it; a statement for operators only)."""
+    return {"schedule_changes": lambda: schedules.unseen_change_count(current_user)}
 
 
 def _settings(form: ScheduleForm) -> dict:

@@ -14,7 +14,7 @@ from innovation import drafts
 from innovation.events.models import Event
 from innovation.extensions import db
 from innovation.innovations.models import Evidence
-from innovation.judging import assignments, policy, sheets
+from innovation.judging import assignments, live, policy, sheets
 from innovation.judging.blueprint import bp
 from innovation.judging.models import RoundEntry, ScoreSheet
 from innovation.judging.queue import queue_page
@@ -70,7 +70,8 @@ def score(round_entry_id: int):
             return render_template("judging/score.html", **context), 422
         drafts.confirm_saved(f"judging-draft:judging-{assignment.id if assignment else 0}")
         return redirect(url_for("judging.score", round_entry_id=round_entry.id))
-    return render_template("judging/score.html", **score_page_context(round_entry, assignment))
+    return render_template("judging/score.html", **score_page_context(round_entry, assignment),
+                           on_stage=live.on_stage_for(user))
 
 
 @bp.route("/entries/<int:round_entry_id>/evidence/<int:evidence_id>")
