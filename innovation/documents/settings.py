@@ -20,7 +20,7 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import gettext as _
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.documents.models import DocumentSettings
 from innovation.errors import DomainError
 from innovation.events.models import Event
@@ -140,5 +140,5 @@ def update(event: Event, values: dict[str, str], *, by, logo: BinaryIO | None = 
     db.session.flush()
     if changes:
         record("documents.settings", actor=by, obj=event, changes=changes,
-               summary=f"Pengaturan dokumen {event.name} diubah")
+               summary=say("Pengaturan dokumen %(event)s diubah", event=event.name))
     return settings

@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.judging import panels, policy, sheets, totals
@@ -78,7 +78,8 @@ def set_sample(round_: Round, round_entry: RoundEntry, note: str, *, by: User) -
     sample.note = (note or "").strip()[:NOTE_MAX]
     db.session.flush()
     record("calibration.sample", actor=by, obj=round_,
-           summary=f"Entri contoh kalibrasi {round_.name}: {round_entry.entry.innovation.nama}")
+           summary=say("Entri contoh kalibrasi %(round)s: %(innovation)s", round=round_.name,
+                       innovation=round_entry.entry.innovation.nama))
     return sample
 
 
@@ -88,7 +89,7 @@ def remove_sample(round_: Round, *, by: User) -> None:
         raise JudgingError(_("Babak ini tidak memakai kalibrasi."))
     db.session.delete(sample)
     db.session.flush()
-    record("calibration.remove", actor=by, obj=round_, summary=f"Kalibrasi {round_.name} dihapus")
+    record("calibration.remove", actor=by, obj=round_, summary=say("Kalibrasi %(round)s dihapus", round=round_.name))
 
 
 def save_practice(round_: Round, values: dict[int, Any], comment: str, *, by: User) -> CalibrationScore:
@@ -111,7 +112,8 @@ def save_practice(round_: Round, values: dict[int, Any], comment: str, *, by: Us
     score.total, score.comment, score.submitted_at = total, (comment or "").strip()[:5000], utcnow()
     db.session.flush()
     record("calibration.score", actor=by, obj=round_,
-           summary=f"{by.full_name} mengisi nilai kalibrasi {round_.name}", changes={"total": [None, total]})
+           summary=say("%(judge)s mengisi nilai kalibrasi %(round)s", judge=by.full_name, round=round_.name),
+           changes={"total": [None, total]})
     return score
 
 

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.concurrency import claim
 from innovation.events.models import Event
@@ -165,7 +165,7 @@ def open_discussion(round_: Round, *, by: User) -> DiscussionPhase:
         db.session.add(phase)
     phase.opened_at, phase.opened_by_id, phase.closed_at = utcnow(), by.id, None
     db.session.flush()
-    record("discussion.open", actor=by, obj=round_, summary=f"Diskusi penilaian {round_.name} dibuka")
+    record("discussion.open", actor=by, obj=round_, summary=say("Diskusi penilaian %(round)s dibuka", round=round_.name))
     return phase
 
 
@@ -175,7 +175,7 @@ def close_discussion(round_: Round, *, by: User) -> DiscussionPhase:
         raise JudgingError(_("Diskusi babak ini tidak sedang dibuka."))
     phase.closed_at = utcnow()
     db.session.flush()
-    record("discussion.close", actor=by, obj=round_, summary=f"Diskusi penilaian {round_.name} ditutup")
+    record("discussion.close", actor=by, obj=round_, summary=say("Diskusi penilaian %(round)s ditutup", round=round_.name))
     return phase
 
 
@@ -194,7 +194,8 @@ def post_comment(round_entry: RoundEntry, body: str, *, by: User) -> DiscussionC
     db.session.add(comment)
     db.session.flush()
     record("discussion.comment", actor=by, obj=comment, object_type="discussion_comment",
-           summary=f"{by.full_name} menulis di diskusi {round_entry.entry.innovation.nama}")
+           summary=say("%(judge)s menulis di diskusi %(innovation)s", judge=by.full_name,
+                       innovation=round_entry.entry.innovation.nama))
     return comment
 
 
@@ -240,7 +241,8 @@ def revise(assignment: Assignment | None, values: dict[int, Any], reason: str, *
     record("discussion.revise", actor=by, obj=sheet, opd_id=entry.opd_id,
            changes={code: [before[code], after[code]] for code in after if before[code] != after[code]}
            | {"alasan": [None, why]},
-           summary=f"{by.full_name} merevisi nilainya untuk {entry.innovation.nama} ({round_.name}): {why}"[:500])
+           summary=say("%(judge)s merevisi nilainya untuk %(innovation)s (%(round)s): %(reason)s", judge=by.full_name,
+                       innovation=entry.innovation.nama, round=round_.name, reason=why[:300]))
     mark_changed(round_)
     return revision
 

@@ -21,7 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from innovation.audit.services import record
+from innovation.audit.services import Say, record, say
 from innovation.auth.models import User
 from innovation.extensions import db, utcnow
 from innovation.judging.errors import JudgingError
@@ -121,9 +121,10 @@ def live_state(schedule: PresentationSchedule, now: datetime | None = None) -> d
 # --- the chair's console ------------------------------------------------------------------------
 
 
-def _log(schedule: PresentationSchedule, action: str, summary: str, by: User, **changes: Any) -> None:
+def _log(schedule: PresentationSchedule, action: str, summary: Say, by: User, **changes: Any) -> None:
     schedule.version += 1
-    record(f"live.{action}", actor=by, obj=schedule, summary=f"{schedule.round.name}: {summary}",
+    record(f"live.{action}", actor=by, obj=schedule,
+           summary=say("%(round)s: %(what)s", round=schedule.round.name, what=summary),
            changes={k: list(v) for k, v in changes.items()} or None)
     db.session.flush()
 
@@ -142,7 +143,8 @@ def present(schedule: PresentationSchedule, position: int, *, by: User) -> Prese
     before = schedule.current_position
     schedule.current_position = position
     _reset_timer(schedule)
-    _log(schedule, "present", f"sekarang tampil {position}. {slot.round_entry.entry.innovation.nama}", by,
+    _log(schedule, "present", say("sekarang tampil %(position)d. %(innovation)s", position=position,
+                                   innovation=slot.round_entry.entry.innovation.nama), by,
          current_position=(before, position))
     return slot
 
@@ -167,11 +169,11 @@ def start(schedule: PresentationSchedule, *, by: User, now: datetime | None = No
         schedule.paused_seconds += max(0, paused)
         schedule.timer_paused_at = None
         schedule.timer_state = TimerState.RUNNING
-        _log(schedule, "resume", "pengatur waktu dilanjutkan", by, paused_seconds=(None, schedule.paused_seconds))
+        _log(schedule, "resume", say("pengatur waktu dilanjutkan"), by, paused_seconds=(None, schedule.paused_seconds))
         return
     schedule.timer_started_at, schedule.timer_paused_at, schedule.paused_seconds = now, None, 0
     schedule.timer_state = TimerState.RUNNING
-    _log(schedule, "start", "pengatur waktu dimulai", by, timer_started_at=(None, now.isoformat()))
+    _log(schedule, "start", say("pengatur waktu dimulai"), by, timer_started_at=(None, now.isoformat()))
 
 
 def pause(schedule: PresentationSchedule, *, by: User, now: datetime | None = None) -> None:
@@ -179,7 +181,7 @@ def pause(schedule: PresentationSchedule, *, by: User, now: datetime | None = No
         raise JudgingError(_("Pengatur waktu tidak sedang berjalan."))
     schedule.timer_paused_at = now or utcnow()
     schedule.timer_state = TimerState.PAUSED
-    _log(schedule, "pause", "pengatur waktu dijeda", by)
+    _log(schedule, "pause", say("pengatur waktu dijeda"), by)
 
 
 def stop(schedule: PresentationSchedule, *, by: User, now: datetime | None = None) -> None:
@@ -191,7 +193,8 @@ def stop(schedule: PresentationSchedule, *, by: User, now: datetime | None = Non
     schedule.timer_state = TimerState.STOPPED
     figures = timer_figures(schedule.timer_state, schedule.timer_started_at, schedule.timer_paused_at,
                             schedule.paused_seconds, utcnow(), schedule.presentation_minutes, schedule.qa_minutes)
-    _log(schedule, "stop", f"pengatur waktu dihentikan pada {figures.elapsed // 60}:{figures.elapsed % 60:02d}", by,
+    _log(schedule, "stop", say("pengatur waktu dihentikan pada %(time)s",
+                            time=f"{figures.elapsed // 60}:{figures.elapsed % 60:02d}"), by,
          elapsed=(None, figures.elapsed))
 
 
@@ -204,7 +207,8 @@ def create_display_link(schedule: PresentationSchedule, *, by: User) -> str:
     replaced = schedule.display_token_hash is not None
     schedule.display_token_hash = token_hash(token)
     schedule.display_link_created_at = utcnow()
-    _log(schedule, "display_link", "tautan layar proyektor dibuat" + (" (yang lama tidak berlaku)" if replaced else ""),
+    _log(schedule, "display_link", say("tautan layar proyektor dibuat (yang lama tidak berlaku)") if replaced
+         else say("tautan layar proyektor dibuat"),
          by)
     return token
 
@@ -214,4 +218,4 @@ def revoke_display_link(schedule: PresentationSchedule, *, by: User) -> None:
         raise JudgingError(_("Tidak ada tautan layar yang aktif."))
     schedule.display_token_hash = None
     schedule.display_link_created_at = None
-    _log(schedule, "display_revoke", "tautan layar proyektor dicabut", by)
+    _log(schedule, "display_revoke", say("tautan layar proyektor dicabut"), by)

@@ -23,7 +23,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from innovation.audit.services import diff, record, snapshot
+from innovation.audit.services import Say, diff, record, say, snapshot
 from innovation.auth.models import User
 from innovation.concurrency import claim
 from innovation.events.models import Entry
@@ -120,7 +120,8 @@ def save_schedule(round_: Round, data: dict[str, Any], *, by: User,
         schedule = PresentationSchedule(round=round_, **{k: data[k] for k in SETTINGS})
         db.session.add(schedule)
         db.session.flush()
-        record("schedule.create", actor=by, obj=schedule, summary=f"Jadwal presentasi {round_.name} dibuat", changes={k: [None, data[k]] for k in SETTINGS})
+        record("schedule.create", actor=by, obj=schedule, summary=say("Jadwal presentasi %(round)s dibuat", round=round_.name),
+               changes={k: [None, data[k]] for k in SETTINGS})
     else:
         claim(schedule, version)
         before = snapshot(schedule, SETTINGS)
@@ -128,7 +129,7 @@ def save_schedule(round_: Round, data: dict[str, Any], *, by: User,
             setattr(schedule, key, data[key])
         changes = diff(schedule, SETTINGS, before)
         if changes:
-            record("schedule.update", actor=by, obj=schedule, summary=f"Jadwal presentasi {round_.name} diubah",
+            record("schedule.update", actor=by, obj=schedule, summary=say("Jadwal presentasi %(round)s diubah", round=round_.name),
                    changes=changes)
     sync_slots(schedule, by=by)
     return schedule
@@ -186,7 +187,7 @@ def set_order(round_: Round, round_entry_ids: Sequence[int], *, by: User) -> Pre
         OrderMethod.MANUAL, None, None, None)
     sync_slots(schedule, by=by, order=list(round_entry_ids))
     schedule.version += 1
-    record("schedule.order", actor=by, obj=schedule, summary=f"Urutan presentasi {round_.name} diatur manual",
+    record("schedule.order", actor=by, obj=schedule, summary=say("Urutan presentasi %(round)s diatur manual", round=round_.name),
            changes={"order": [before, list(round_entry_ids)]})
     return schedule
 
@@ -207,7 +208,7 @@ def draw(round_: Round, seed: str | None, *, by: User) -> PresentationSchedule:
     sync_slots(schedule, by=by, order=order)
     schedule.version += 1
     record("schedule.draw", actor=by, obj=schedule,
-           summary=f"Urutan presentasi {round_.name} diundi (seed {seed})",
+           summary=say("Urutan presentasi %(round)s diundi (seed %(seed)s)", round=round_.name, seed=seed),
            changes={"seed": [None, seed], "entries_sorted": [None, sorted(ids)], "order": [before, order]})
     return schedule
 
@@ -219,6 +220,6 @@ def acknowledge(slots: Iterable[PresentationSlot], *, by: User) -> int:
         if slot.unseen_change and by.belongs_to(slot.round_entry.entry.opd_id):
             slot.seen_at = now
             count += 1
-            record("schedule.change_seen", actor=by, obj=slot, summary=f"Perubahan jadwal slot {slot.position} dibaca")
+            record("schedule.change_seen", actor=by, obj=slot, summary=say("Perubahan jadwal slot %(position)d dibaca", position=slot.position))
     db.session.flush()
     return count

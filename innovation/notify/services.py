@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
@@ -76,7 +76,7 @@ def save_settings(user: User, *, email: bool, whatsapp: bool, phone: str, langua
     setting.language = language if language in ("id", "en") else "id"
     db.session.flush()
     record("notify.settings", actor=user, object_type="user_account", object_id=user.id,
-           summary="Ubah pengaturan pemberitahuan",
+           summary=say("Ubah pengaturan pemberitahuan"),
            changes={key: [before[key], getattr(setting, key)] for key in before if before[key] != getattr(setting, key)})
     return setting
 
@@ -240,7 +240,8 @@ def retry(delivery: NotificationDelivery, *, by: User) -> NotificationDelivery:
     delivery.state, delivery.next_attempt_at, delivery.claimed_until = DeliveryState.RETRYING, utcnow(), None
     db.session.flush()
     record("notify.retry", actor=by, object_type="notification_delivery", object_id=delivery.id,
-           summary=f"Kirim ulang pesan {delivery.notification.event} lewat {delivery.channel.value}",
+           summary=say("Kirim ulang pesan %(event)s lewat %(channel)s", event=delivery.notification.event,
+                       channel=delivery.channel.value),
            changes={"state": [before.value, delivery.state.value], "attempts": delivery.attempts})
     return delivery
 
