@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask_login import current_user
 from sqlalchemy import select
 
+from innovation.audit.services import say
 from innovation.extensions import db, utcnow
 from innovation.jobs.kinds import JobOutput, ProgressFn, register_kind
 from innovation.jobs.models import Job, JobStatus
@@ -41,7 +42,7 @@ def start_pass(*, by: Any = None) -> Job | None:
     waiting = db.session.scalar(select(Job.id).where(Job.kind == JOB_KIND, Job.status == JobStatus.QUEUED).limit(1))
     if waiting is not None:
         return None
-    job = create_job(JOB_KIND, {}, by=by, summary="Mengirim pemberitahuan (email, WhatsApp)")
+    job = create_job(JOB_KIND, {}, by=by, summary=say("Mengirim pemberitahuan (email, WhatsApp)"))
     db.session.commit()
     pending = submit(job.id)
     if pending is not None and hasattr(pending, "result") and current_app.config.get("JOBS_BACKEND") != "rq":
