@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -118,6 +119,21 @@ class ResultsCache:
         self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._memos: dict[int, dict] = {}  # id(value) -> what pages derived from it
         self._lock = threading.Lock()
+        self._computing: dict[tuple, threading.Lock] = {}  # key -> held while one thread computes it
+
+    @contextmanager
+    def computing(self, key: tuple) -> Iterator[None]:
+        """Held while this process computes ``key``: a second thread asking for it waits for the first
+        and then finds it cached, instead of computing it again."""
+        with self._lock:
+            lock = self._computing.setdefault(key, threading.Lock())
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                if not lock.locked():
+                    self._computing.pop(key, None)
 
     def memo(self, value: Any) -> dict:
         """A scratch dict living as long as the cached value (a fresh one for any other value)."""
