@@ -161,3 +161,17 @@ def test_the_page_reads_the_figures_another_process_stored(app, scored, redis_re
     monkeypatch.setattr(services.RoundFigures, "of", classmethod(lambda cls, data: computed.append(1) or real(data)))
     page = client.get(url + "?aggregate=median")
     assert page.status_code == 200 and not computed
+
+
+def test_a_process_keeps_a_rounds_figures_and_its_latest_views():
+    cache = results_cache.ResultsCache()
+    cache.put(("figures", 1, (3,)), "figures of round 1")
+    cache.put(("live", 2, "mean", "raw", (8,)), "round 2")
+    views = [("mean", "raw"), ("median", "raw"), ("mean", "normalised")]
+    for aggregate, method in views:
+        cache.put(("live", 1, aggregate, method, (3,)), f"{aggregate}/{method}")
+    assert cache.get(("live", 1, "mean", "raw", (3,))) is None  # the least recently used view of round 1
+    kept = [cache.get(("live", 1, a, m, (3,))) for a, m in views[-results_cache.VIEWS_PER_ROUND:]]
+    assert kept == [f"{a}/{m}" for a, m in views[-results_cache.VIEWS_PER_ROUND:]]
+    assert cache.get(("figures", 1, (3,))) == "figures of round 1"  # rebuilt views need no recomputation
+    assert cache.get(("live", 2, "mean", "raw", (8,))) == "round 2"

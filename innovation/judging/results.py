@@ -124,7 +124,9 @@ def gather(round_: Round) -> RoundData:
     criteria = list(db.session.scalars(
         select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
     )) if round_.rubric_id else []
-    round_entries = [EntryRow(*row) for row in db.session.execute(
+    names: dict[str, str] = {}  # one string per OPD and category name, not one per entry
+    round_entries = [EntryRow(r[0], r[1], r[2], r[3], r[4], names.setdefault(r[5], r[5]), r[6],
+                              names.setdefault(r[7], r[7]), r[8]) for r in db.session.execute(
         select(RoundEntry.id, Entry.id, Entry.innovation_id, Innovation.nama, Entry.opd_id, Opd.name,
                Entry.category_id, Category.name, Entry.submitted_at)
         .join(Entry, RoundEntry.entry_id == Entry.id)
@@ -299,6 +301,8 @@ class RoundFigures:
 
     def to_bytes(self) -> bytes:
         """The figures as one blob: numpy's .npz of the arrays (no pickle) and the rest as JSON in it."""
+        if self._memo.get("released"):
+            raise RuntimeError("the figures' sheet arrays were released when their views were built")
         def when(value: datetime | None) -> str | None:
             return None if value is None else value.isoformat()
 
@@ -432,6 +436,13 @@ class RoundFigures:
                 judge_id, labels[judge_id], totals[row], zs[row], comments[row], submitted[row], gaps[row],
                 score_lists[row]))
         self._memo["sheets"] = result
+        # what only the sheets read is in them now: a cached round keeps the objects, not both (the
+        # figures were stored for the other processes, if at all, before any view was built)
+        self._memo["released"] = True
+        quantiser.forget()  # its table of 27,000 figures at 10,000 entries would cost 3 MB more
+        self.sheet_total = self.sheet_z = self.sheet_gap = self.values = self.value_gaps = None
+        self.sheet_comments = self.sheet_submitted = None
+        self.score_comments = {}
         return result
 
     # --- one view ------------------------------------------------------------------------------------
@@ -478,8 +489,12 @@ class RoundFigures:
 
         quantiser = self._quantiser()
         raw_figures = {name: self._decimals(f"raw:{name}", self.raw[name]) for name in st.AGGREGATES}
-        normalised_q = self._decimals(f"normalised:{aggregate}", normalised)
-        z_q = self._decimals(f"z:{aggregate}", z_agg)
+        raw_dicts = self._memo.get("raw")  # the raw aggregates do not depend on the view: one dict per entry
+        if raw_dicts is None:
+            raw_dicts = self._memo["raw"] = [{name: raw_figures[name][i] for name in st.AGGREGATES}
+                                             for i in range(len(self.entries))]
+        normalised_q = quantiser.decimals(normalised)  # held by this view's entries only
+        z_q = quantiser.decimals(z_agg)
         score_q = normalised_q if method == "normalised" else raw_figures[aggregate]
         sd_q, range_q = self._decimals("sd", self.sd), self._decimals("range", self.range)
         heavy_q = self._decimals("heavy", self.heavy)
@@ -492,7 +507,7 @@ class RoundFigures:
                 id=entry.id, round_entry_id=entry.round_entry_id, innovation=entry.innovation,
                 innovation_id=entry.innovation_id, opd=entry.opd, opd_id=entry.opd_id,
                 category_id=entry.category_id, category=entry.category, submitted_at=entry.submitted_at,
-                judges=counts[i], raw={name: raw_figures[name][i] for name in st.AGGREGATES},
+                judges=counts[i], raw=raw_dicts[i],
                 normalised=normalised_q[i], z=z_q[i], score=score_q[i], sd=sd_q[i], range=range_q[i],
                 heaviest=heavy_q[i], flags=flags[i], sheets=sheets[i],
                 rank=ranked.rank, tie_step=ranked.step, category_rank=in_category.rank,
@@ -500,6 +515,7 @@ class RoundFigures:
                 pending_tie=ranked.pending, category_pending_tie=in_category.pending,
             )
         entries = [by_id[r.entry_id] for r in overall]
+        quantiser.forget()
 
         deviations = quantiser.decimals(self.judge_deviation)
         compared = self.judge_compared.tolist()

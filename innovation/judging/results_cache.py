@@ -46,7 +46,12 @@ from innovation.events.models import Entry
 from innovation.extensions import db, utcnow
 from innovation.judging.models import Round, Rubric
 
-CACHE_SIZE = 16  # results kept per process (a round with 6,000 entries is a few MB)
+# Values kept per process: per round its figures and up to VIEWS_PER_ROUND views built from them.
+# Measured (benchmarks/results_memory.py, docs/PERFORMANCE.md): a round of 10,000 entries holds 29 MB
+# with every view opened (its figures with the sheets' result objects about 20 MB, each view kept about
+# 4.5 MB). Before issue 17 each view held 100-120 MB, not "a few MB at 6,000 entries" as this said.
+CACHE_SIZE = 16
+VIEWS_PER_ROUND = 2  # another view of the same figures is rebuilt in a fraction of the computation
 _EXTENSION_KEY = "judging_results_cache"
 # A change to an entry checked against the deadline just before it may commit just after it.
 ENTRY_CHANGE_GRACE = timedelta(minutes=5)
@@ -155,6 +160,10 @@ class ResultsCache:
                 self._memos.pop(id(self._items.pop(old)), None)
             self._items[key] = value
             self._memos[id(value)] = {}
+            if key[0] == "live":  # the round's least recently used views beyond VIEWS_PER_ROUND
+                views = [k for k in self._items if k[0] == "live" and k[1] == key[1]]
+                for old in views[:-VIEWS_PER_ROUND]:
+                    self._memos.pop(id(self._items.pop(old)), None)
             while len(self._items) > self.size:
                 _key, evicted = self._items.popitem(last=False)
                 self._memos.pop(id(evicted), None)
