@@ -79,6 +79,10 @@ def load_config(instance_path: str) -> dict:
         # Background jobs (innovation/jobs/runner.py): RQ on Redis when a URL is set, else a thread pool in
         # the web process; JOBS_SYNC (tests only) runs them inline.
         "JOBS_REDIS_URL": jobs_redis_url,
+        # A round's live results, computed by one process and read by all (judging/results_store.py);
+        # without a URL each process computes for itself.
+        "RESULTS_REDIS_URL": env.get("RESULTS_REDIS_URL") or env.get("REDIS_URL") or None,
+        "RESULTS_REDIS_PREFIX": env.get("RESULTS_REDIS_PREFIX", "inovasi:results"),
         "JOBS_BACKEND": jobs_backend(env.get("JOBS_BACKEND"), jobs_redis_url),
         "JOBS_QUEUE": env.get("JOBS_QUEUE", "inovasi"),
         # RQ's limit for one job, in seconds (the 100,000-innovation export takes ~36 min without files).

@@ -71,6 +71,7 @@ def build_app(backend: str, tmp_path_factory, **overrides):
         # Jobs in a thread whatever REDIS_URL the developer's shell has; the RQ tests ask for Redis themselves.
         "JOBS_BACKEND": "thread",
         "JOBS_REDIS_URL": None,
+        "RESULTS_REDIS_URL": None,  # the results store's tests ask for Redis themselves
         # ... but inline: every test session is bound to one connection whose transaction is rolled back, and a
         # job thread sharing it (an outbox delivery started after a request that emitted) could roll back the
         # test's savepoint under it. Tests of the thread pool itself switch this off.

@@ -275,8 +275,9 @@ def test_old_rounds_go_to_the_archive(scene, login, client, db):
     assert "Arsip babak lama" in client.get("/judging/").get_data(as_text=True)
 
 
-def test_queue_pages_count_in_the_page_statement_and_clamp_past_the_last(scene, count_statements, db):
-    """The total comes with the page (a window count): one statement for the rows; a page past the last
+def test_queue_pages_count_per_deadline_and_clamp_past_the_last(scene, count_statements, db):
+    """The total comes from one grouped count per round deadline (no window over all of the judge's
+    rows, issue 17), the rows from one statement per deadline the page spans; a page past the last
     shows the last page, with the right total."""
     from innovation.judging.queue import queue_page
 
@@ -285,7 +286,8 @@ def test_queue_pages_count_in_the_page_statement_and_clamp_past_the_last(scene, 
     with count_statements() as counter:
         first = queue_page(judge, 1, 2)
     assert [r.round_entry_id for r in first.items] == ids[:2] and first.total == 5 and first.pages == 3
-    assert not any("count(*) AS" in s for s in counter.statements)  # no separate count
+    assert sum("GROUP BY" in s for s in counter.statements) == 1  # the counts: one statement
+    assert not any(" OVER " in s.upper() for s in counter.statements)  # no window over every row
     middle = queue_page(judge, 2, 2)
     assert [r.round_entry_id for r in middle.items] == ids[2:4] and middle.total == 5
     past = queue_page(judge, 9, 2)
@@ -294,6 +296,46 @@ def test_queue_pages_count_in_the_page_statement_and_clamp_past_the_last(scene, 
     assert empty.items == [] and empty.total == 0 and empty.pages == 1
     past_empty = queue_page(judge, 5, 2, archive=True)  # an empty queue asked for page 5: page 1 of 1
     assert past_empty.page == 1 and past_empty.items == [] and not past_empty.has_prev
+
+
+def test_queue_order_across_round_deadlines_is_deadline_then_assignment(scene, make_opd, make_innovation, db):
+    """Pages read per deadline give the one order of the whole list: the round closing first first, and
+    rounds with the same deadline interleaved by assignment, whatever page boundaries fall where."""
+    from innovation.judging.queue import queue_page
+
+    admin, judge, _opd, round_a, res_a = scene(n_entries=0)
+    event = round_a.event
+    now = utcnow()
+
+    def another(name, closes_at):
+        return rounds.create_round(event, {
+            "name": name, "kind": "penilaian", "opens_at": now - timedelta(days=1), "closes_at": closes_at,
+            "judges_per_entry": 1, "blind": False}, rubric=round_a.rubric, by=admin)
+
+    same = another("Sama", round_a.closes_at)
+    earlier = another("Lebih awal", round_a.closes_at - timedelta(days=1))
+
+    def add(round_):
+        opd = make_opd()
+        entry = Entry(event=event, innovation=make_innovation(opd=opd), category=event.categories[0], opd=opd,
+                      status=EntryStatus.SUBMITTED)
+        db.session.add(entry)
+        re_ = RoundEntry(round=round_, entry=entry)
+        db.session.add(re_)
+        db.session.flush()
+        return assignments.assign_judge(re_, judge, by=admin)
+
+    made = [(r, add(r)) for r in [round_a, same, round_a, earlier, same, round_a, earlier]]
+    expected = ([a.id for r, a in made if r is earlier]
+                + sorted(a.id for r, a in made if r is not earlier))
+    for per_page in (1, 2, 3, 7, 10):
+        found = []
+        for page in range(1, 8):
+            listed = queue_page(judge, page, per_page)
+            assert listed.total == 7
+            if page <= listed.pages:
+                found += [row.assignment_id for row in listed.items]
+        assert found == expected, per_page
 
 
 def test_score_form_shows_the_rubric_in_the_judges_language_and_the_saved_or_typed_values(scene, login, client, db):

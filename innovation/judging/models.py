@@ -240,7 +240,8 @@ class Assignment(db.Model):
     __tablename__ = "assignment"
     __table_args__ = (
         UniqueConstraint("round_entry_id", "judge_id", name="uq_assignment_round_entry_judge"),
-        Index("ix_assignment_judge_status", "judge_id", "status"),
+        # the judge's queue: their active rows in id order (queue.queue_page), without a sort
+        Index("ix_assignment_judge_status_id", "judge_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

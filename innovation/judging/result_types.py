@@ -82,7 +82,7 @@ class CriterionResult:
     heaviest: bool  # the tie-break's criterion
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands per round: no __dict__ each
 class JudgeResult:
     id: int
     name: str
@@ -95,7 +95,7 @@ class JudgeResult:
     normalisation: str  # "own" z-scores, "panel" (one entry) or "flat" (all totals equal)
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands per round: no __dict__ each
 class ScoreResult:
     criterion_id: int
     value: Figure
@@ -103,7 +103,7 @@ class ScoreResult:
     flag_gap: Figure  # distance from the other judges' mean when flagged
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands per round: no __dict__ each
 class SheetResult:
     judge_id: int
     label: str
@@ -115,7 +115,7 @@ class SheetResult:
     scores: list[ScoreResult]  # one per criterion of the rubric, in the criteria's order
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands per round: no __dict__ each
 class EntryResult:
     id: int  # the entry's id
     round_entry_id: int

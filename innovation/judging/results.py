@@ -17,6 +17,7 @@ and a score change, a recusal or a new entry recomputes it in every worker on it
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +33,7 @@ from innovation.events.models import Category, Entry, Event
 from innovation.extensions import db, utcnow
 from innovation.innovations.models import Innovation
 from innovation.judging import result_types as rt
-from innovation.judging import results_cache
+from innovation.judging import results_cache, results_store
 from innovation.judging import statistics as st
 from innovation.judging import vectorised as vz
 from innovation.judging.awards import AwardSettings, award_labels
@@ -123,7 +124,9 @@ def gather(round_: Round) -> RoundData:
     criteria = list(db.session.scalars(
         select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
     )) if round_.rubric_id else []
-    round_entries = [EntryRow(*row) for row in db.session.execute(
+    names: dict[str, str] = {}  # one string per OPD and category name, not one per entry
+    round_entries = [EntryRow(r[0], r[1], r[2], r[3], r[4], names.setdefault(r[5], r[5]), r[6],
+                              names.setdefault(r[7], r[7]), r[8]) for r in db.session.execute(
         select(RoundEntry.id, Entry.id, Entry.innovation_id, Innovation.nama, Entry.opd_id, Opd.name,
                Entry.category_id, Category.name, Entry.submitted_at)
         .join(Entry, RoundEntry.entry_id == Entry.id)
@@ -290,6 +293,76 @@ class RoundFigures:
             criteria_agreement=criteria_agreement,
         )
 
+    # --- stored for the other processes (``results_store``) ------------------------------------------
+
+    _ARRAYS = ("sheet_ids", "sheet_entry", "sheet_judge", "sheet_total", "sheet_z", "sheet_gap", "values",
+               "value_gaps", "sd", "range", "heavy", "flags", "judge_deviation", "judge_compared", "judge_sheets")
+    FORMAT = 1
+
+    def to_bytes(self) -> bytes:
+        """The figures as one blob: numpy's .npz of the arrays (no pickle) and the rest as JSON in it."""
+        if self._memo.get("released"):
+            raise RuntimeError("the figures' sheet arrays were released when their views were built")
+        def when(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        def figure(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+
+        meta = {
+            "format": self.FORMAT,
+            "entries": [[*e[:8], when(e.submitted_at)] for e in self.entries],
+            "criteria": [[c.id, c.code, c.title, c.title_en, str(c.weight), c.independent, c.position]
+                         for c in self.criteria],
+            "heaviest_id": self.heaviest_id, "judges": [list(j) for j in self.judges],
+            "scale": [str(self.scale[0]), str(self.scale[1])],
+            "decisions": [[d.entry_ids, d.reason, d.decided_by, when(d.decided_at)] for d in self.decisions],
+            "sheet_comments": self.sheet_comments, "sheet_submitted": [when(t) for t in self.sheet_submitted],
+            "score_comments": [[row, column, text] for (row, column), text in self.score_comments.items()],
+            "panel_mean": self.panel_mean, "panel_sd": self.panel_sd, "judge_flags": self.judge_flags,
+            "judge_normalisation": self.judge_normalisation,
+            "agreement": [figure(self.agreement[0]), self.agreement[1]],
+            "criteria_agreement": [[c, figure(a), n] for c, a, n in self.criteria_agreement],
+        }
+        arrays = {name: getattr(self, name) for name in self._ARRAYS}
+        arrays.update({f"raw_{name}": self.raw[name] for name in st.AGGREGATES})
+        arrays.update({f"z_{name}": self.z[name] for name in st.AGGREGATES})
+        arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), np.uint8)
+        out = io.BytesIO()
+        np.savez(out, allow_pickle=False, **arrays)
+        return out.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> RoundFigures:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        meta = json.loads(arrays.pop("meta").tobytes().decode("utf-8"))
+        if meta["format"] != cls.FORMAT:
+            raise ValueError(f"stored figures of format {meta['format']}, expected {cls.FORMAT}")
+
+        def when(value: str | None) -> datetime | None:
+            return None if value is None else datetime.fromisoformat(value)
+
+        def figure(value: str | None) -> Decimal | None:
+            return None if value is None else Decimal(value)
+
+        return cls(
+            entries=[EntryRow(*e[:8], when(e[8])) for e in meta["entries"]],
+            criteria=[CriterionRow(c[0], c[1], c[2], c[3], Decimal(c[4]), c[5], c[6]) for c in meta["criteria"]],
+            heaviest_id=meta["heaviest_id"], judges=[JudgeRow(*j) for j in meta["judges"]],
+            scale=(Decimal(meta["scale"][0]), Decimal(meta["scale"][1])),
+            decisions=[DecisionRow(d[0], d[1], d[2], when(d[3])) for d in meta["decisions"]],
+            sheet_comments=meta["sheet_comments"], sheet_submitted=[when(t) for t in meta["sheet_submitted"]],
+            score_comments={(row, column): text for row, column, text in meta["score_comments"]},
+            raw={name: arrays.pop(f"raw_{name}") for name in st.AGGREGATES},
+            z={name: arrays.pop(f"z_{name}") for name in st.AGGREGATES},
+            panel_mean=meta["panel_mean"], panel_sd=meta["panel_sd"], judge_flags=meta["judge_flags"],
+            judge_normalisation=meta["judge_normalisation"],
+            agreement=(figure(meta["agreement"][0]), meta["agreement"][1]),
+            criteria_agreement=[(c, figure(a), n) for c, a, n in meta["criteria_agreement"]],
+            **arrays,
+        )
+
     # --- what the views share, built once (lazily) -------------------------------------------------
 
     def _decimals(self, name: str, values: np.ndarray) -> list[Decimal | None]:
@@ -363,6 +436,13 @@ class RoundFigures:
                 judge_id, labels[judge_id], totals[row], zs[row], comments[row], submitted[row], gaps[row],
                 score_lists[row]))
         self._memo["sheets"] = result
+        # what only the sheets read is in them now: a cached round keeps the objects, not both (the
+        # figures were stored for the other processes, if at all, before any view was built)
+        self._memo["released"] = True
+        quantiser.forget()  # its table of 27,000 figures at 10,000 entries would cost 3 MB more
+        self.sheet_total = self.sheet_z = self.sheet_gap = self.values = self.value_gaps = None
+        self.sheet_comments = self.sheet_submitted = None
+        self.score_comments = {}
         return result
 
     # --- one view ------------------------------------------------------------------------------------
@@ -409,8 +489,12 @@ class RoundFigures:
 
         quantiser = self._quantiser()
         raw_figures = {name: self._decimals(f"raw:{name}", self.raw[name]) for name in st.AGGREGATES}
-        normalised_q = self._decimals(f"normalised:{aggregate}", normalised)
-        z_q = self._decimals(f"z:{aggregate}", z_agg)
+        raw_dicts = self._memo.get("raw")  # the raw aggregates do not depend on the view: one dict per entry
+        if raw_dicts is None:
+            raw_dicts = self._memo["raw"] = [{name: raw_figures[name][i] for name in st.AGGREGATES}
+                                             for i in range(len(self.entries))]
+        normalised_q = quantiser.decimals(normalised)  # held by this view's entries only
+        z_q = quantiser.decimals(z_agg)
         score_q = normalised_q if method == "normalised" else raw_figures[aggregate]
         sd_q, range_q = self._decimals("sd", self.sd), self._decimals("range", self.range)
         heavy_q = self._decimals("heavy", self.heavy)
@@ -423,7 +507,7 @@ class RoundFigures:
                 id=entry.id, round_entry_id=entry.round_entry_id, innovation=entry.innovation,
                 innovation_id=entry.innovation_id, opd=entry.opd, opd_id=entry.opd_id,
                 category_id=entry.category_id, category=entry.category, submitted_at=entry.submitted_at,
-                judges=counts[i], raw={name: raw_figures[name][i] for name in st.AGGREGATES},
+                judges=counts[i], raw=raw_dicts[i],
                 normalised=normalised_q[i], z=z_q[i], score=score_q[i], sd=sd_q[i], range=range_q[i],
                 heaviest=heavy_q[i], flags=flags[i], sheets=sheets[i],
                 rank=ranked.rank, tie_step=ranked.step, category_rank=in_category.rank,
@@ -431,6 +515,7 @@ class RoundFigures:
                 pending_tie=ranked.pending, category_pending_tie=in_category.pending,
             )
         entries = [by_id[r.entry_id] for r in overall]
+        quantiser.forget()
 
         deviations = quantiser.decimals(self.judge_deviation)
         compared = self.judge_compared.tolist()
@@ -522,17 +607,39 @@ def latest_snapshot(round_: Round) -> ResultSnapshot | None:
 
 
 def cached_compute(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> rt.RoundResults:
-    """``compute``, or the results computed earlier in this process for the same cache key.
+    """``compute``, or the results computed earlier for the same cache key.
 
-    The results are shared: callers read them and never change them (``publish`` computes afresh)."""
+    The round's figures (``RoundFigures``, whatever the view) are computed once per change for every
+    process: one thread of a process at a time (``results_cache.computing``), and one process of all
+    when Redis is configured (``results_store.shared_figures``); each view is then built from them
+    and kept in the process. The results are shared: callers read them and never change them
+    (``publish`` computes afresh)."""
     aggregate, method = choose(aggregate, method)
     cache = results_cache.results_cache()
-    key = ("live", round_.id, aggregate, method, results_cache.cache_key(round_))
-    results = cache.get(key)
+    key = results_cache.cache_key(round_)
+    view_key = ("live", round_.id, aggregate, method, key)
+    results = cache.get(view_key)
     if results is None:
-        results = compute(round_, aggregate=aggregate, method=method)
-        cache.put(key, results)
+        figures = round_figures(round_, key)
+        results = figures.view(round_, aggregate, method)
+        cache.put(view_key, results)
     return results
+
+
+def round_figures(round_: Round, key: tuple | None = None) -> RoundFigures:
+    """The round's figures for its current cache key: from this process, from the shared store, or computed."""
+    cache = results_cache.results_cache()
+    key = key if key is not None else results_cache.cache_key(round_)
+    figures_key = ("figures", round_.id, key)
+    figures = cache.get(figures_key)
+    if figures is None:
+        with cache.computing(figures_key):  # the other threads of this process wait for this one
+            figures = cache.get(figures_key)
+            if figures is None:
+                figures = results_store.shared_figures(
+                    round_.id, key, lambda: RoundFigures.of(gather(round_)), RoundFigures.from_bytes)
+                cache.put(figures_key, figures)
+    return figures
 
 
 def published_results(snapshot: ResultSnapshot) -> rt.RoundResults:

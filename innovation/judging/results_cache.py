@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,7 +46,12 @@ from innovation.events.models import Entry
 from innovation.extensions import db, utcnow
 from innovation.judging.models import Round, Rubric
 
-CACHE_SIZE = 16  # results kept per process (a round with 6,000 entries is a few MB)
+# Values kept per process: per round its figures and up to VIEWS_PER_ROUND views built from them.
+# Measured (benchmarks/results_memory.py, docs/PERFORMANCE.md): a round of 10,000 entries holds 29 MB
+# with every view opened (its figures with the sheets' result objects about 20 MB, each view kept about
+# 4.5 MB). Before issue 17 each view held 100-120 MB, not "a few MB at 6,000 entries" as this said.
+CACHE_SIZE = 16
+VIEWS_PER_ROUND = 2  # another view of the same figures is rebuilt in a fraction of the computation
 _EXTENSION_KEY = "judging_results_cache"
 # A change to an entry checked against the deadline just before it may commit just after it.
 ENTRY_CHANGE_GRACE = timedelta(minutes=5)
@@ -118,6 +124,21 @@ class ResultsCache:
         self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._memos: dict[int, dict] = {}  # id(value) -> what pages derived from it
         self._lock = threading.Lock()
+        self._computing: dict[tuple, threading.Lock] = {}  # key -> held while one thread computes it
+
+    @contextmanager
+    def computing(self, key: tuple) -> Iterator[None]:
+        """Held while this process computes ``key``: a second thread asking for it waits for the first
+        and then finds it cached, instead of computing it again."""
+        with self._lock:
+            lock = self._computing.setdefault(key, threading.Lock())
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                if not lock.locked():
+                    self._computing.pop(key, None)
 
     def memo(self, value: Any) -> dict:
         """A scratch dict living as long as the cached value (a fresh one for any other value)."""
@@ -139,6 +160,10 @@ class ResultsCache:
                 self._memos.pop(id(self._items.pop(old)), None)
             self._items[key] = value
             self._memos[id(value)] = {}
+            if key[0] == "live":  # the round's least recently used views beyond VIEWS_PER_ROUND
+                views = [k for k in self._items if k[0] == "live" and k[1] == key[1]]
+                for old in views[:-VIEWS_PER_ROUND]:
+                    self._memos.pop(id(self._items.pop(old)), None)
             while len(self._items) > self.size:
                 _key, evicted = self._items.popitem(last=False)
                 self._memos.pop(id(evicted), None)

@@ -40,6 +40,10 @@ class Quantiser:
         self._known: dict[int, Decimal] = {}
         self._negative_zero = Decimal(0).scaleb(-places).copy_negate()
 
+    def forget(self) -> None:
+        """Drop the table of figures met so far (the Decimals handed out stay shared where they are)."""
+        self._known.clear()
+
     def units(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(the rounded figures as integers of 10^-places, which are valid), exact as the Decimal path."""
         x = np.asarray(values, dtype=np.float64)
