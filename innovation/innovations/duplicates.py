@@ -35,7 +35,7 @@ from innovation.extensions import db
 from innovation.innovations.models import DuplicateDecision, Innovation
 from innovation.orgs.models import Opd
 
-TRIGRAM_NAME_MIN = 0.4  # pg_trgm similarity() of the names
+TRIGRAM_NAME_MIN = 0.5  # pg_trgm similarity() of the names (0.4 took "Posyandu Keliling" for "Dokumen Kependudukan Keliling")
 TRIGRAM_TEXT_MIN = 0.5  # ... of the descriptions (both at least DESCRIPTION_MIN_CHARS long)
 FUZZ_NAME_MIN = 70.0  # RapidFuzz, 0-100
 FUZZ_TEXT_MIN = 80.0
