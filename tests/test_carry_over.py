@@ -119,6 +119,8 @@ def test_refusals(db, make_user, make_innovation):
     assert "2031" in str(error.value)
     with pytest.raises(carry.CarryError):
         carry.carry_forward(old, 2026, by=stranger)  # another OPD's
+    with pytest.raises(carry.CarryError):
+        carry.carry_forward(old, None, by=operator)  # no later year's rules (the form sent none)
     new = carry.carry_forward(old, 2026, by=operator)
     with pytest.raises(carry.CarryError) as error:
         carry.carry_forward(old, 2026, by=operator)
@@ -195,6 +197,8 @@ def test_pages_single_and_many(client, db, make_user, make_innovation, login, ye
     assert db.session.scalar(select(Innovation).where(Innovation.carried_from_id == twice_2026.id)) is None
     assert client.get("/innovations/999999999999/carry").status_code == 404
     assert client.get(f"/innovations/{one.id}/carry?year=abc").status_code == 200
+    latest = make_innovation(nama="Tahun Terakhir", rules_year=2027)
+    assert client.post(f"/innovations/{latest.id}/carry", data={}).status_code == 200  # no later year: a message
 
 
 def test_operator_carries_only_their_own(client, db, make_user, make_innovation, login):

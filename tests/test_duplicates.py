@@ -2,8 +2,8 @@
 create and rename, the same OPD's same name refused, the admin's report, merge and "distinct".
 
 Both methods run here: pg_trgm on PostgreSQL (migration 0020 creates the extension), RapidFuzz on SQLite,
-with the same expected pairs. Measured on this machine: the report's pair search over 1,000 innovations
-takes 0.3 s with RapidFuzz (``test_report_scales_to_a_district``)."""
+with the same expected pairs. Measured on the shared 2-core test machine (SQLite): the report's pair search
+over 1,000 innovations takes 0.5 s, over 3,000 5.7 s; one name's search 26 / 78 ms."""
 import time
 
 import pytest

@@ -10,6 +10,7 @@ only and all.
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -39,7 +40,11 @@ FULL_PROFILE = dict(
 def build(db, operator, *, name, year=2026, urusan=None, full_profile=False, lines=None, registered=True):
     """An innovation made by the service, its lines ``{no: (parameter, evidence, status, verified_parameter)}``
     written directly, then its derived figures refreshed (as every service that changes a line does)."""
-    innovation = innovations.create_innovation(operator.opd, nama=name, by=operator, rules_year=year)
+    # The service refuses a second innovation of one OPD and year with the same name in another case (issue 15);
+    # the ordering checks need such names ("alpha" / "Alpha"), so the name is set on the row.
+    innovation = innovations.create_innovation(operator.opd, nama=f"{name} #{uuid.uuid4().hex[:8]}", by=operator,
+                                               rules_year=year)
+    innovation.nama = name
     innovation.urusan_utama = urusan
     if full_profile:
         for field, value in FULL_PROFILE.items():

@@ -49,6 +49,22 @@ def test_validate_names_every_problem(app, db):
     assert rule_files.validate(json.dumps(_year(2028)).encode()).year == 2028
 
 
+def test_values_of_the_wrong_kind_are_problems_not_errors(app, db):
+    samples = []
+    for change in (lambda d: d["indicators"][0].update(parameters=3), lambda d: d["indicators"][0].update(no=[1]),
+                   lambda d: d["indicators"][0].update(bases=[7]), lambda d: d.update(options={"urusan": 5}),
+                   lambda d: d.update(predicates=[{"label": "x"}]), lambda d: d.update(indicators=[1, 2]),
+                   lambda d: d["profile"].update(eligibility={"from": "kemarin", "to": "2026-01-01"}),
+                   lambda d: d.update(year="2027")):
+        data = _year(2028)
+        change(data)
+        samples.append(json.dumps(data).encode())
+    samples += [b"[]", b"null", b"{}"]
+    for sample in samples:
+        with pytest.raises(rule_files.RulesFileError):
+            rule_files.validate(sample)
+
+
 def test_add_a_year_and_never_replace_one(app, db, added_dir):
     assert 2028 not in rule_files.available_years()
     rules = rule_files.add_rules_file(json.dumps(_year(2028)).encode())

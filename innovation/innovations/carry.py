@@ -211,8 +211,11 @@ def check_award_limit(innovation: Innovation) -> None:
             nama=innovation.nama, years=", ".join(str(y) for y in years)))
 
 
-def check_carry(innovation: Innovation, year: int) -> Rules:
+def check_carry(innovation: Innovation, year: int | None) -> Rules:
     """The target year's rules, or the reason this innovation may not be carried there."""
+    if year is None:
+        raise CarryError(_("Belum ada aturan tahun sesudah %(y)d. Admin menambahkannya di halaman aturan tahunan.",
+                           y=innovation.rules_year))
     if year not in available_years():
         raise CarryError(_("Aturan Kemendagri tahun %(year)d belum ada. Admin menambahkannya di halaman aturan "
                            "tahunan.", year=year))
@@ -234,7 +237,7 @@ def preview(innovation: Innovation, year: int) -> list[ReportLine]:
 
 # --- changing ----------------------------------------------------------------------------------------
 
-def carry_forward(innovation: Innovation, year: int, *, by: User) -> Innovation:
+def carry_forward(innovation: Innovation, year: int | None, *, by: User) -> Innovation:
     """Make ``innovation``'s successor under ``year``'s rules; the earlier one is left as it is."""
     if not innovation.can_edit(by):
         raise CarryError(_("Anda tidak boleh membawa inovasi OPD lain."))

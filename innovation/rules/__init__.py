@@ -292,6 +292,15 @@ def validate(data: bytes) -> Rules:
         raise RulesFileError([_("JSON tidak sah di baris %(line)d, kolom %(col)d: %(msg)s", line=error.lineno, col=error.colno, msg=error.msg)]) from None
     if not isinstance(raw, dict):
         raise RulesFileError([_("isi berkas harus satu objek JSON")])
+    try:
+        return _check(raw)
+    except (TypeError, AttributeError, ValueError) as error:  # a value of the wrong kind anywhere
+        if isinstance(error, RulesFileError):
+            raise
+        raise RulesFileError([_("struktur tidak sesuai: %(problem)s", problem=str(error))]) from None
+
+
+def _check(raw: dict) -> Rules:
     problems: list[str] = []
     required = ["year", "options", "profile", "indicators", "max_innovation_score", "maturity_target_percent",
                 "regional_indicators", "index", "predicates"]
