@@ -1,7 +1,7 @@
 """The judge queue's index: a judge's active assignments in id order
 
-Revision ID: 0017
-Revises: 0021
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-06
 
 ``ix_assignment_judge_status`` (judge_id, status) becomes ``ix_assignment_judge_status_id`` (judge_id,
@@ -14,8 +14,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0017'
-down_revision = '0021'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Documents: per-event document settings (issuer, logo, place, number format, signatories) and the
 certificate register
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06
 
 ``document_settings``: one row per event, made when an admin first saves the documents' settings (until
@@ -18,8 +18,8 @@ import innovation.extensions
 
 
 # revision identifiers, used by Alembic.
-revision = '0021'
-down_revision = '0020'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Carry-over to a new assessment year, and duplicate detection
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-06
 
 ``innovation.carried_from_id`` / ``carried_at`` / ``carry_report``: an innovation carried forward from the
@@ -21,8 +21,8 @@ import innovation.extensions
 
 
 # revision identifiers, used by Alembic.
-revision = '0020'
-down_revision = '0019'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
