@@ -25,7 +25,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.errors import DomainError
 from innovation.extensions import db, utcnow
@@ -270,9 +270,10 @@ def carry_forward(innovation: Innovation, year: int | None, *, by: User) -> Inno
     db.session.flush()
     services.refresh_derived(successor)
     record("innovation.carry", actor=by, obj=successor,
-           summary=f"Dibawa dari {innovation.rules_year} (#{innovation.id}) ke {year}: {innovation.nama}; "
-                   f"{len(taken.answer_nos)} jawaban, {len(taken.evidence)} bukti dibawa, "
-                   f"{len(taken.report)} catatan"[:500],
+           summary=say("Dibawa dari %(source)d (#%(id)d) ke %(year)d: %(innovation)s; %(answers)d jawaban, "
+                       "%(evidence)d bukti dibawa, %(notes)d catatan", source=innovation.rules_year, id=innovation.id,
+                       year=year, innovation=innovation.nama, answers=len(taken.answer_nos),
+                       evidence=len(taken.evidence), notes=len(taken.report)),
            changes={"from_id": innovation.id, "report": taken.report})
     return successor
 

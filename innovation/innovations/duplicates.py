@@ -28,7 +28,7 @@ import numpy
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import column, func, literal, or_, select, table
 
-from innovation.audit.services import record
+from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.errors import DomainError
 from innovation.extensions import db
@@ -242,5 +242,6 @@ def mark_distinct(first: Innovation, second: Innovation, *, by: User) -> Duplica
     db.session.add(decision)
     db.session.flush()
     record("innovation.duplicate_distinct", actor=by, obj=first,
-           summary=f"Bukan duplikat: {first.nama} (#{first.id}) dan {second.nama} (#{second.id})"[:500])
+           summary=say("Bukan duplikat: %(first)s (#%(first_id)d) dan %(second)s (#%(second_id)d)", first=first.nama,
+                       first_id=first.id, second=second.nama, second_id=second.id))
     return decision
