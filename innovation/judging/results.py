@@ -134,20 +134,25 @@ def gather(round_: Round) -> RoundData:
         .join(Opd, Entry.opd_id == Opd.id)
         .join(Category, Entry.category_id == Category.id)
         .where(RoundEntry.round_id == round_.id).order_by(RoundEntry.id))]
-    # one row per sheet with its scores pivoted into columns (portable SQL: a CASE per criterion):
-    # 40,000 rows at 10,000 entries instead of 240,000
-    value_of = [func.max(case((Score.criterion_id == c.id, cast(Score.value, Float)))) for c in criteria]
-    comment_of = [func.max(case((Score.criterion_id == c.id, func.nullif(Score.comment, "")))) for c in criteria]
-    sheet_columns = (ScoreSheet.id, RoundEntry.entry_id, Assignment.judge_id, cast(ScoreSheet.total, Float),
-                     ScoreSheet.overall_comment, ScoreSheet.submitted_at)
+    # one row per sheet with its scores pivoted into columns (portable SQL: a CASE per criterion,
+    # grouped by the sheet id alone in a subquery over the round's counted sheets): 40,000 rows at
+    # 10,000 entries instead of 240,000
+    counted = (select(ScoreSheet.id).join(Assignment, ScoreSheet.assignment_id == Assignment.id)
+               .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+               .where(RoundEntry.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED,
+                      Assignment.status == AssignmentStatus.ACTIVE, ScoreSheet.total.is_not(None)))
+    pivot = (select(Score.sheet_id.label("sheet_id"),
+                    *[func.max(case((Score.criterion_id == c.id, cast(Score.value, Float)))).label(f"v{i}")
+                      for i, c in enumerate(criteria)],
+                    *[func.max(case((Score.criterion_id == c.id, func.nullif(Score.comment, "")))).label(f"c{i}")
+                      for i, c in enumerate(criteria)])
+             .where(Score.sheet_id.in_(counted)).group_by(Score.sheet_id).subquery())
     rows = db.session.execute(
-        select(*sheet_columns, *value_of, *comment_of)
-        .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
-        .join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
-        .outerjoin(Score, Score.sheet_id == ScoreSheet.id)
-        .where(RoundEntry.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED,
-               Assignment.status == AssignmentStatus.ACTIVE, ScoreSheet.total.is_not(None))
-        .group_by(*sheet_columns).order_by(ScoreSheet.id)).all()
+        counted.with_only_columns(ScoreSheet.id, RoundEntry.entry_id, Assignment.judge_id,
+                                  cast(ScoreSheet.total, Float), ScoreSheet.overall_comment, ScoreSheet.submitted_at,
+                                  *[pivot.c[f"v{i}"] for i in range(len(criteria))],
+                                  *[pivot.c[f"c{i}"] for i in range(len(criteria))])
+        .outerjoin(pivot, pivot.c.sheet_id == ScoreSheet.id).order_by(ScoreSheet.id)).all()
     sheets = [SheetRow(r[0], r[1], r[2], r[3], r[4] or "", r[5]) for r in rows]
     width = len(criteria)
     scores = ScoreTable([r[6:6 + width] for r in rows],
