@@ -16,9 +16,12 @@ and a score change, a recusal or a new entry recomputes it in every worker on it
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -561,6 +564,24 @@ class RoundFigures:
         )
 
 
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a round's results are built.
+
+    The computation makes a few hundred thousand objects, none in a reference cycle (refcounting frees
+    them all); each time the collector's thresholds trip it traversed every tracked object of the
+    process, which cost 40 % of the cold computation at 10,000 entries (1.26 s -> 0.77 s CPU). The
+    collector is the process's: it is re-enabled by the caller that found it enabled, so another
+    thread computing at the same time never leaves it off."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _agreement(alpha: Decimal | None, units: int) -> rt.Agreement:
     return rt.Agreement(_q(alpha, Decimal("0.001")), st.alpha_reading(alpha), units)
 
@@ -568,7 +589,8 @@ def _agreement(alpha: Decimal | None, units: int) -> rt.Agreement:
 def compute(round_: Round, *, aggregate: str = "mean", method: str = "raw", data: RoundData | None = None
             ) -> rt.RoundResults:
     """The round's full result (see the module docstring)."""
-    return RoundFigures.of(data or gather(round_)).view(round_, aggregate, method)
+    with without_cycle_collection():
+        return RoundFigures.of(data or gather(round_)).view(round_, aggregate, method)
 
 
 def _decisions_used(decisions: list[DecisionRow], entries: list[rt.EntryResult]) -> list[rt.TieDecisionInfo]:
@@ -626,7 +648,8 @@ def cached_compute(round_: Round, *, aggregate: str = "mean", method: str = "raw
     results = cache.get(view_key)
     if results is None:
         figures = round_figures(round_, key)
-        results = figures.view(round_, aggregate, method)
+        with without_cycle_collection():
+            results = figures.view(round_, aggregate, method)
         cache.put(view_key, results)
     return results
 
@@ -641,8 +664,9 @@ def round_figures(round_: Round, key: tuple | None = None) -> RoundFigures:
         with cache.computing(figures_key):  # the other threads of this process wait for this one
             figures = cache.get(figures_key)
             if figures is None:
-                figures = results_store.shared_figures(
-                    round_.id, key, lambda: RoundFigures.of(gather(round_)), RoundFigures.from_bytes)
+                with without_cycle_collection():
+                    figures = results_store.shared_figures(
+                        round_.id, key, lambda: RoundFigures.of(gather(round_)), RoundFigures.from_bytes)
                 cache.put(figures_key, figures)
     return figures
 
