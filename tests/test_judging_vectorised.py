@@ -200,3 +200,24 @@ def test_ranking_from_rounded_units_equals_the_reference(seed):
     ordered = sorted((st.sort_tuple(s, o, h, k.flags, k.submitted_at), k.entry_id)
                      for k, s, o, h in zip(keys, score, other, heavy))
     assert st.rank_sorted(ordered, decisions) == st.rank(keys, decisions)
+
+
+def test_the_cycle_collector_is_paused_only_while_results_are_built():
+    import gc
+
+    from innovation.judging.results import without_cycle_collection
+
+    assert gc.isenabled()
+    with without_cycle_collection():
+        assert not gc.isenabled()
+        with without_cycle_collection():  # another computation at the same time
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner one found it off and leaves it off
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with without_cycle_collection():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
