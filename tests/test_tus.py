@@ -491,3 +491,31 @@ def test_body_is_read_in_small_pieces(logged_in, db, innovation, monkeypatch):
     # by the time a read happens, everything read before it is in the staging file
     assert [staged for _size, staged in reads] == sorted(staged for _size, staged in reads)
     assert reads[-1][1] >= len(data) - max(services.PIECE, 65536)
+
+
+def test_body_reads_wait_at_most_the_read_timeout(logged_in, db, innovation, app):
+    """Under gunicorn the PATCH's socket gets UPLOAD_READ_TIMEOUT while the body is read (a vanished
+    phone must not hold the thread and the lock for hours), and its own timeout back afterwards."""
+    calls = []
+
+    class Socket:
+        timeout = None
+
+        def gettimeout(self):
+            return self.timeout
+
+        def settimeout(self, value):
+            calls.append(value)
+            self.timeout = value
+
+    data = files.pdf()
+    location = create(logged_in, innovation, len(data)).headers["Location"]
+    response = logged_in.patch(location, data=data, content_type=OCTETS, environ_overrides={"gunicorn.socket": Socket()},
+                               headers={**TUS, "Upload-Offset": "0"})
+    assert response.status_code == 204
+    assert calls == [app.config["UPLOAD_READ_TIMEOUT"], None]
+    # A read that times out ends the request like a dropped link: what came is kept.
+    location = create(logged_in, innovation, 50_000).headers["Location"]
+    assert _cut_patch(logged_in, location, 0, data + bytes(50_000 - len(data)), 20_000,
+                      TimeoutError("timed out")).status_code == 204
+    assert logged_in.head(location, headers=TUS).headers["Upload-Offset"] == "20000"

@@ -173,9 +173,10 @@ def _limit_body_wait():
     sock = request.environ.get("gunicorn.socket")
     timeout = current_app.config.get("UPLOAD_READ_TIMEOUT")
     if sock is None or not timeout:
-        return None
+        return None, None
+    previous = sock.gettimeout()
     sock.settimeout(float(timeout))
-    return sock
+    return sock, previous
 
 
 @bp.route("/tus/<upload_id>", methods=["PATCH"])
@@ -196,12 +197,12 @@ def tus_patch(upload_id: str):
         if offset == upload.offset and upload.completed_at is None and too_long:  # a wrong offset answers 409 first
             raise UploadError(_("Data yang dikirim melebihi ukuran berkas yang diumumkan (%(n)d byte).",
                                 n=upload.length), 413)
-        sock = _limit_body_wait()
+        sock, previous = _limit_body_wait()
         try:
             result = services.append_chunk(upload, fd, offset=offset, open_body=lambda: request.stream)
         finally:
             if sock is not None:
-                sock.settimeout(None)  # a kept-alive connection waits for its next request as before
+                sock.settimeout(previous)  # the worker manages the connection as before
         if result.broken:
             db.session.commit()
         else:
