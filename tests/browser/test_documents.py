@@ -52,8 +52,8 @@ def publish(live_server, round_id: int, admin_username: str) -> tuple[str, list[
 
 
 def download(page, link_name: str) -> bytes:
-    with page.expect_download() as info:
-        page.get_by_role("link", name=link_name).first.click()
+    with page.expect_download() as info:  # exact: "Sertifikat" must not pick "Sertifikat pemenang (ZIP)"
+        page.get_by_role("link", name=link_name, exact=True).first.click()
     return Path(info.value.path()).read_bytes()
 
 
