@@ -67,14 +67,20 @@ def stored_sheet(live_server, round_entry_id: int):
         return sheet.status.value, sheet.version, {s.criterion_id: str(s.value) for s in sheet.scores}
 
 
-def audit_count(live_server, action: str) -> int:
+def audit_count(live_server, action: str, round_entry_id: int) -> int:
+    """How often ``action`` was logged on this round entry's sheet (the live server's database is shared by
+    every browser test: other tests' sheets must not count)."""
     from sqlalchemy import func, select
 
     from innovation.audit.models import AuditEvent
     from innovation.extensions import db
+    from innovation.judging.models import Assignment, ScoreSheet
 
     with live_server.app.app_context():
-        return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
+        sheet_ids = select(ScoreSheet.id).join(ScoreSheet.assignment).where(Assignment.round_entry_id == round_entry_id)
+        return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == action, AuditEvent.object_type == "score_sheet",
+            AuditEvent.object_id.in_(sheet_ids)))
 
 
 def test_scores_entered_offline_are_sent_once_when_the_link_returns(browser, live_server, log_in, screenshot):
@@ -99,11 +105,11 @@ def test_scores_entered_offline_are_sent_once_when_the_link_returns(browser, liv
         expect(page.locator(".flash-success")).to_contain_text("Nilai terkirim")
         status, _version, values = stored_sheet(live_server, round_entry_id)
         assert status == "submitted" and set(values.values()) == {"4.00"}
-        assert audit_count(live_server, "judging.score_submit") == 1  # applied once
+        assert audit_count(live_server, "judging.score_submit", round_entry_id) == 1  # applied once
         expect(page.locator("#sheet-outbox")).to_be_hidden()
         page.reload()
         expect(page.locator("#draft-restored")).to_be_hidden()  # nothing left waiting on the device
-        assert audit_count(live_server, "judging.score_submit") == 1
+        assert audit_count(live_server, "judging.score_submit", round_entry_id) == 1
     finally:
         context.close()
 
