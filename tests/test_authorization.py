@@ -250,6 +250,7 @@ POLICY: dict[str, Rule] = {
     "api.event_results": Rule("GET", "/api/v1/events/{event_slug}/results", ALL),
     "api.index_years": Rule("GET", "/api/v1/index", ALL, headers={"Authorization": "Bearer {api_token}"}),
     "api.district_index": Rule("GET", "/api/v1/index/2026", ALL, headers={"Authorization": "Bearer {api_token}"}),
+    "api.followup": Rule("GET", "/api/v1/followup", ALL, headers={"Authorization": "Bearer {api_token}"}),
     "api_docs.openapi": Rule("GET", "/api/v1/openapi.json", ALL),
     "api_docs.reference": Rule("GET", "/api/v1/docs", ALL),
     "api_docs.api_root": Rule("GET", "/api/", ALL),
