@@ -45,6 +45,12 @@ def test_a_visitor_votes_from_the_qr_link_on_a_phone(live_server, seed, page, ph
     svg = segno.make(link, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
     assert drawn == re.findall(r' d="([^"]+)"', svg) and len(drawn[-1]) > 200
     shot(page, "peoples-choice-admin")
+    page.get_by_role("link", name="Poster untuk dicetak").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pilih inovasi favorit Anda!")
+    expect(page.locator(".choice-poster")).to_contain_text(link)
+    page.emulate_media(media="print")
+    shot(page, "peoples-choice-poster")
+    page.emulate_media(media="screen")
 
     phone = phone_page
     phone.goto(link)
