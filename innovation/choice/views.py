@@ -23,12 +23,12 @@ from innovation.timeutil import from_local, to_local
 from innovation.web import Role, role_required
 
 # A venue's visitors often share one address (the hall's Wi-Fi, a phone carrier's NAT): generous enough for a
-# crowd, tight enough that a script clearing its cookie cannot stuff the ballot.
+# crowd, tight enough that a script clearing its cookie cannot stuff the ballot (CHOICE_VOTE_LIMITS overrides).
 DEFAULT_VOTE_LIMITS = "20 per minute;200 per hour"
 
 
 def vote_limits() -> str:
-    return current_app.config.get("CHOICE_VOTE_LIMITS", DEFAULT_VOTE_LIMITS)
+    return current_app.config.get("CHOICE_VOTE_LIMITS") or DEFAULT_VOTE_LIMITS
 
 
 def _event_or_404(slug: str) -> Event:
