@@ -226,3 +226,43 @@ def test_votes_are_limited_per_address(limited_app):
     assert post("10.0.0.8").status_code == 302  # another address has its own budget
     with app.app_context():
         assert db.session.scalar(select(func.count(ChoiceVote.id))) == 4
+
+
+def test_two_tabs_of_one_device_racing_still_count_once(db, world, monkeypatch):
+    """The second tab's insert meets the unique (event, device) key: it becomes a change of the first vote."""
+    from innovation.choice import services
+
+    first, second = ballot_ids(db, world)
+    settings = services.settings_of(world.event)
+    services.cast_vote(settings, "t" * 43, first)
+    db.session.commit()
+    real = services.vote_of
+    calls = []
+
+    def stale_read(found_settings, token):  # the racing tab read before the first tab's vote was committed
+        calls.append(token)
+        return None if len(calls) == 1 else real(found_settings, token)
+
+    monkeypatch.setattr(services, "vote_of", stale_read)
+    vote_row, changed = services.cast_vote(settings, "t" * 43, second)
+    db.session.commit()
+    assert changed and vote_row.entry_id == second and len(calls) == 2
+    assert tally(db, world) == {second: 1}
+
+
+def test_a_round_on_the_ballot_limits_the_choices(db, world, make_event, make_innovation):
+    from innovation.choice import services
+    from innovation.events import entries
+    from innovation.events.models import EntryStatus
+
+    outside = entries.enter_innovation(world.event, make_innovation(), world.event.categories[0], by=world.admin,
+                                       now=utcnow() - timedelta(days=15))
+    outside.status = EntryStatus.SUBMITTED
+    db.session.commit()
+    settings = services.settings_of(world.event)
+    assert outside.id in ballot_ids(db, world)  # every submitted entry
+    settings.round_id = world.round.id
+    db.session.commit()
+    assert outside.id not in ballot_ids(db, world) and len(ballot_ids(db, world)) == 2
+    with pytest.raises(services.ChoiceError):
+        services.cast_vote(settings, "u" * 43, outside.id)
