@@ -130,6 +130,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from innovation.documents.blueprint import bp as documents_bp
 
     app.register_blueprint(documents_bp)
+    from innovation.choice import views as choice_routes  # noqa: F401  (routes on choice_bp: people's choice)
+    from innovation.choice.blueprint import bp as choice_bp
+
+    app.register_blueprint(choice_bp)
 
     from innovation.jobs.kinds import register_kind
     from innovation.reporting import export

@@ -97,6 +97,8 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_LIMITS_ADDRESS": env.get("LOGIN_LIMITS_ADDRESS", "10 per 5 minutes;30 per hour;100 per day"),
         "LOGIN_LIMITS_DEVICE": env.get("LOGIN_LIMITS_DEVICE", "10 per 5 minutes;20 per hour;40 per day"),
         "LOGIN_LIMITS_SECOND_FACTOR": env.get("LOGIN_LIMITS_SECOND_FACTOR", "5 per 5 minutes;15 per hour;30 per day"),
+        # People's choice votes per address (innovation/choice/views.py): generous, a venue's visitors share its Wi-Fi.
+        "CHOICE_VOTE_LIMITS": env.get("CHOICE_VOTE_LIMITS", "20 per minute;200 per hour"),
         # Sessions (innovation/auth/sessions.py): a session ends after this long without a request, or this
         # long after sign-in however busy; "remember me" sessions have their own pair.
         "SESSION_IDLE_MINUTES": float(env.get("SESSION_IDLE_MINUTES", "120")),

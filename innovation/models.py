@@ -17,3 +17,4 @@ import innovation.notify.models  # noqa: F401,E402
 import innovation.documents.models  # noqa: F401,E402
 import innovation.judging.discussion_models  # noqa: F401,E402
 import innovation.judging.calibration_models  # noqa: F401,E402
+import innovation.choice.models  # noqa: F401,E402

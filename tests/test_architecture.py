@@ -35,6 +35,7 @@ LAYERS = {
     "innovation.models": 7, "innovation": 7,
     "innovation.public": 7, "innovation.api": 7,
     "innovation.notify": 6, "innovation.followup": 6, "innovation.leaders": 7,
+    "innovation.choice": 7,
 }
 
 

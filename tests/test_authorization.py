@@ -287,6 +287,11 @@ POLICY.update({  # notifications (issue 15): everyone's inbox and settings; the 
     "leaders.index": Rule("GET", "/leaders/", ADMIN),
     "leaders.opd": Rule("GET", "/leaders/opd/{owner_opd}", ADMIN),
 })
+POLICY.update({  # people's choice (issue 14): the voting page is public; its settings, tally and poster are the admin's
+    "choice.vote": Rule("GET", "/choice/{event_slug}", ALL),
+    "choice.settings": Rule("GET", "/choice/events/{event_slug}", ADMIN),
+    "choice.poster": Rule("GET", "/choice/events/{event_slug}/poster", ADMIN),
+})
 
 
 def test_every_rule_has_a_policy(app):
@@ -428,6 +433,11 @@ def world(db, make_opd, make_user, make_innovation, make_event):
     message = notify_services.notify(users["owner"], "event.opened", "event:uji",
                                      {"event": event.name, "deadline": "besok"})
     ids.update(notification=message.id, notification_delivery=message.deliveries[0].id)
+    from innovation.choice.models import ChoiceSettings  # people's choice voting open on the event (issue 14)
+
+    db.session.add(ChoiceSettings(event_id=event.id, enabled=True, opens_at=now - timedelta(hours=1),
+                                  closes_at=now + timedelta(days=1)))
+    db.session.commit()  # to the test's savepoint: a refused vote's rollback keeps it
     return users, ids
 
 

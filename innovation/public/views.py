@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, abort, request, url_for
 
+from innovation.choice import services as choice
 from innovation.extensions import db
 from innovation.http_cache import conditional
 from innovation.innovations.models import Evidence
@@ -74,7 +75,8 @@ def event_results(slug: str):
     rounds = public_results.event_results(event)
     return render_public("public/results.html", event=event, rounds=rounds,
                          checksums={r.snapshot.id: public_results.public_checksum(r.snapshot) for r in rounds},
-                         verification_url=certificate_verification_url())
+                         verification_url=certificate_verification_url(),
+                         people_choice=choice.published_tally(event))  # its own section, never in the rankings
 
 
 @bp.route("/results/<int:snapshot_id>.json")
