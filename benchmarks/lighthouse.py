@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep_reports is None:
             shutil.rmtree(work, ignore_errors=True)
 
-    lighthouse_version = subprocess.run([str(LIGHTHOUSE_BIN), "--version"], capture_output=True, text=True).stdout.strip()
+    lighthouse_version = subprocess.run([str(LIGHTHOUSE_BIN), "--version"],
+                                        capture_output=True, text=True).stdout.strip()
     print(f"\nLighthouse {lighthouse_version}, mobile, simulated throttling, {args.runs} run(s) a page "
           f"(median performance), load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs, "
           f"{time.monotonic() - started:.0f} s\n")
@@ -192,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     result = []
     for page in pages:
         figures = {c: int(statistics.median(page.scores[c])) for c in CATEGORIES}
-        print(f"| {page.name} | {page.user or '(anonymous)'} | " + " | ".join(str(figures[c]) for c in CATEGORIES) + " |")
+        print(f"| {page.name} | {page.user or '(anonymous)'} | "
+              + " | ".join(str(figures[c]) for c in CATEGORIES) + " |")
         result.append({"page": page.name, "user": page.user, "path": page.url.split("/", 3)[-1],
                        "scores": figures, "runs": page.scores, "failing": page.failing})
         for category in CATEGORIES:
