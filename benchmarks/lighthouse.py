@@ -149,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     pages = PAGES
     if args.only:
         wanted = {name.strip() for name in args.only.split(",")}
+        unknown = wanted - {page.name for page in PAGES}
+        if unknown:
+            print(f"unknown page(s): {', '.join(sorted(unknown))}; the pages are: "
+                  + ", ".join(page.name for page in PAGES), file=sys.stderr)
+            return 2
         pages = [page for page in PAGES if page.name in wanted]
     work = Path(tempfile.mkdtemp(prefix="lighthouse-"))
     reports = args.keep_reports or work / "reports"
