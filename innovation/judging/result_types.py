@@ -15,10 +15,11 @@ with the admin's reason. A version-1 payload reads back without them and writes 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 PAYLOAD_VERSION = 2
 
@@ -33,6 +34,48 @@ def _time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+class _SheetSource(Protocol):
+    def sheets_of(self, index: int) -> list[SheetResult]: ...
+
+
+class DeferredSheets(Sequence):
+    """An entry's sheets, built when first read (issue 17): a results page reads the sheets of the few
+    entries it shows (and of the flagged ones), not the 40,000 of a round of 10,000 entries, so the
+    live computation does not build them all up front. Reads like the list it stands for (``source``
+    builds it: ``results.RoundFigures.sheets_of``), and compares equal to it."""
+
+    __slots__ = ("_source", "_index", "_items")
+
+    def __init__(self, source: _SheetSource, index: int) -> None:
+        self._source, self._index = source, index
+        self._items: list[SheetResult] | None = None
+
+    def _list(self) -> list[SheetResult]:
+        if self._items is None:
+            self._items = self._source.sheets_of(self._index)
+            self._source = None  # the figures may be dropped from the cache; this entry keeps its sheets
+        return self._items
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[SheetResult]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, DeferredSheets)):
+            return self._list() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like the list it stands for
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+
 def _plain(value: Any) -> Any:
     """A value as the payload stores it (dataclasses as dicts in field order)."""
     if is_dataclass(value):
@@ -41,7 +84,7 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, DeferredSheets)):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
@@ -135,7 +178,7 @@ class EntryResult:
     range: Figure
     heaviest: Figure  # mean score on the heaviest criterion
     flags: int  # flagged single scores
-    sheets: list[SheetResult]
+    sheets: Sequence[SheetResult]  # a list, or ``DeferredSheets`` when computed live
     rank: int  # overall, strict (the tie-break always decides)
     tie_step: int | None  # the tie-break rule that put it below the entry above
     category_rank: int

@@ -20,6 +20,7 @@ import gc
 import hashlib
 import io
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ from innovation.judging.models import (
 from innovation.orgs.models import Opd
 
 FOUR_PLACES = Decimal("0.0001")
+SHEETS_ONE_BY_ONE = 300  # entries whose sheets are built one by one before all are built at once
 
 
 def _q(value: Decimal | float | None, places: Decimal = FOUR_PLACES) -> Decimal | None:
@@ -388,14 +390,65 @@ class RoundFigures:
     def labels(self) -> dict[int, str]:
         return {j.id: f"Juri {n}" for n, j in enumerate(self.judges, start=1)}
 
+    def _sheet_index(self) -> tuple[np.ndarray, list[int], dict[int, str], list[int]]:
+        """The sheet rows by entry then judge label (``order``), where each entry's run starts in it,
+        the labels and the judges' ids."""
+        found = self._memo.get("sheet_index")
+        if found is None:
+            labels = self.labels()
+            judge_ids = [j.id for j in self.judges]
+            label_order = np.argsort(np.argsort(np.array([labels[j] for j in judge_ids], dtype=object)))
+            n = len(self.sheet_ids)
+            order = np.lexsort((label_order[self.sheet_judge], self.sheet_entry)) if n else np.zeros(0, np.int64)
+            count = np.bincount(self.sheet_entry, minlength=len(self.entries))
+            start = np.concatenate(([0], np.cumsum(count))).tolist()
+            found = self._memo["sheet_index"] = (order, start, labels, judge_ids)
+        return found
+
+    def sheets_of(self, index: int) -> list[rt.SheetResult]:
+        """The sheets of the entry at ``index`` (of ``entries``) as results, by label: built for that
+        entry alone while few have been read (a page shows a few dozen), for all at once
+        (``entry_sheets``) once many are (an export reads every one)."""
+        with self._memo.setdefault("lock", threading.Lock()):
+            bulk = self._memo.get("sheets")
+            if bulk is not None:
+                return bulk[index]
+            built = self._memo.setdefault("sheets_of", {})
+            found = built.get(index)
+            if found is not None:
+                return found
+            if len(built) >= SHEETS_ONE_BY_ONE:
+                return self._entry_sheets()[index]
+            order, start, labels, judge_ids = self._sheet_index()
+            rows = order[start[index]:start[index + 1]]
+            width = len(self.criteria)
+            quantiser = self._quantiser()
+            totals = quantiser.decimals(self.sheet_total[rows])
+            zs = quantiser.decimals(self.sheet_z[rows])
+            gaps = quantiser.decimals(self.sheet_gap[rows])
+            values = quantiser.decimals(self.values[rows].ravel())
+            value_gaps = quantiser.decimals(self.value_gaps[rows].ravel())
+            criterion_ids = [c.id for c in self.criteria]
+            found = built[index] = []
+            for k, row in enumerate(rows.tolist()):
+                judge_id = judge_ids[int(self.sheet_judge[row])]
+                base = k * width
+                scores = [rt.ScoreResult(criterion_ids[c], values[base + c], self.score_comments.get((row, c), ""),
+                                         value_gaps[base + c]) for c in range(width)]
+                found.append(rt.SheetResult(judge_id, labels[judge_id], totals[k], zs[k], self.sheet_comments[row],
+                                            self.sheet_submitted[row], gaps[k], scores))
+            return found
+
     def entry_sheets(self) -> list[list[rt.SheetResult]]:
         """Per entry (in ``entries`` order) its sheets as results, by label; shared by every view."""
+        with self._memo.setdefault("lock", threading.Lock()):
+            return self._entry_sheets()
+
+    def _entry_sheets(self) -> list[list[rt.SheetResult]]:
         found = self._memo.get("sheets")
         if found is not None:
             return found
-        labels = self.labels()
-        judge_ids = [j.id for j in self.judges]
-        label_order = np.argsort(np.argsort(np.array([labels[j] for j in judge_ids], dtype=object)))
+        order_, _start, labels, judge_ids = self._sheet_index()
         n, width = len(self.sheet_ids), len(self.criteria)
         quantiser = self._quantiser()
         totals = quantiser.decimals(self.sheet_total)
@@ -434,7 +487,7 @@ class RoundFigures:
             for row in plain_rows.tolist():
                 score_lists[row] = []
         result: list[list[rt.SheetResult]] = [[] for _ in self.entries]
-        order = np.lexsort((label_order[self.sheet_judge], self.sheet_entry)).tolist() if n else []
+        order = order_.tolist()
         sheet_entry, sheet_judge = self.sheet_entry.tolist(), self.sheet_judge.tolist()
         comments, submitted = self.sheet_comments, self.sheet_submitted
         SheetResult = rt.SheetResult
@@ -444,6 +497,7 @@ class RoundFigures:
                 judge_id, labels[judge_id], totals[row], zs[row], comments[row], submitted[row], gaps[row],
                 score_lists[row]))
         self._memo["sheets"] = result
+        self._memo.pop("sheets_of", None)
         # what only the sheets read is in them now: a cached round keeps the objects, not both (the
         # figures were stored for the other processes, if at all, before any view was built)
         self._memo["released"] = True
@@ -507,7 +561,8 @@ class RoundFigures:
         sd_q, range_q = self._decimals("sd", self.sd), self._decimals("range", self.range)
         heavy_q = self._decimals("heavy", self.heavy)
         counts = np.bincount(self.sheet_entry, minlength=len(self.entries)).tolist()
-        sheets = self.entry_sheets()
+        bulk = self._memo.get("sheets")
+        sheets = bulk if bulk is not None else [rt.DeferredSheets(self, i) for i in range(len(self.entries))]
         by_id: dict[int, rt.EntryResult] = {}
         for i, entry in enumerate(self.entries):
             ranked, in_category = ranks[entry.id], category_ranks[entry.id]
