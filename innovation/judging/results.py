@@ -129,9 +129,14 @@ def gather(round_: Round) -> RoundData:
     criteria = list(db.session.scalars(
         select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
     )) if round_.rubric_id else []
+    # the row statements run on the session's connection, as Core: the ORM's row processing of
+    # 50,000 plain rows cost more than the statements (the session's pending changes flushed first)
+    if db.session.autoflush:
+        db.session.flush()
+    connection = db.session.connection()
     names: dict[str, str] = {}  # one string per OPD and category name, not one per entry
     round_entries = [EntryRow(r[0], r[1], r[2], r[3], r[4], names.setdefault(r[5], r[5]), r[6],
-                              names.setdefault(r[7], r[7]), r[8]) for r in db.session.execute(
+                              names.setdefault(r[7], r[7]), r[8]) for r in connection.execute(
         select(RoundEntry.id, Entry.id, Entry.innovation_id, Innovation.nama, Entry.opd_id, Opd.name,
                Entry.category_id, Category.name, Entry.submitted_at)
         .join(Entry, RoundEntry.entry_id == Entry.id)
@@ -152,7 +157,7 @@ def gather(round_: Round) -> RoundData:
                     *[func.max(case((Score.criterion_id == c.id, func.nullif(Score.comment, "")))).label(f"c{i}")
                       for i, c in enumerate(criteria)])
              .where(Score.sheet_id.in_(counted)).group_by(Score.sheet_id).subquery())
-    rows = db.session.execute(
+    rows = connection.execute(
         counted.with_only_columns(ScoreSheet.id, RoundEntry.entry_id, Assignment.judge_id,
                                   cast(ScoreSheet.total, Float), ScoreSheet.overall_comment, ScoreSheet.submitted_at,
                                   *[pivot.c[f"v{i}"] for i in range(len(criteria))],
@@ -161,8 +166,8 @@ def gather(round_: Round) -> RoundData:
     sheets = [SheetRow(r[0], r[1], r[2], r[3], r[4] or "", r[5]) for r in rows]
     width = len(criteria)
     scores = ScoreTable([r[6:6 + width] for r in rows],
-                        {(i, c): comment for i, r in enumerate(rows) for c, comment in enumerate(r[6 + width:])
-                         if comment})
+                        {(i, c): comment for i, r in enumerate(rows) if any(r[6 + width:])
+                         for c, comment in enumerate(r[6 + width:]) if comment})
     judge_ids = sorted({s.judge_id for s in sheets})
     judges = [JudgeRow(*row) for row in db.session.execute(
         select(User.id, User.full_name, User.username).where(User.id.in_(judge_ids)).order_by(User.id))
@@ -387,6 +392,17 @@ class RoundFigures:
             found = self._memo["quantiser"] = vz.Quantiser(4)
         return found
 
+    def _ranking_facts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per entry: its id, its submission time as ``statistics.sort_tuple`` compares it, its category."""
+        found = self._memo.get("ranking")
+        if found is None:
+            found = self._memo["ranking"] = (
+                np.array([e.id for e in self.entries], np.int64),
+                np.array([e.submitted_at.timestamp() if e.submitted_at else float("inf") for e in self.entries],
+                         np.float64),
+                np.array([e.category_id for e in self.entries], np.int64))
+        return found
+
     def labels(self) -> dict[int, str]:
         return {j.id: f"Juri {n}" for n, j in enumerate(self.judges, start=1)}
 
@@ -522,26 +538,21 @@ class RoundFigures:
 
         # the ranking: overall, and within each category (the event's order of categories), with the
         # chair's decisions on ties that survive every automatic rule
-        chosen2, chosen_ok = vz.q2_units(chosen)
-        other2, other_ok = vz.q2_units(other)
-        heavy2, heavy_ok = vz.q2_units(self.heavy)
         flags = self.flags.tolist()
-        keyed = sorted(
-            (st.sort_tuple(c if co else None, o if oo else None, h if ho else None, f, e.submitted_at), e.id)
-            for e, c, co, o, oo, h, ho, f in zip(self.entries, chosen2, chosen_ok, other2, other_ok, heavy2,
-                                                  heavy_ok, flags))
+        keys = vz.rank_keys(chosen, other, self.heavy, self.flags, self._ranking_facts()[1])
+        ids, categories = self._ranking_facts()[0], self._ranking_facts()[2]
         decisions = [d.entry_ids for d in self.decisions]
-        overall = st.rank_sorted(keyed, decisions)
+        overall = st.rank_groups(vz.ranked_groups(keys, ids), decisions)
         ranks = {r.entry_id: r for r in overall}
-        category_of = {e.id: e.category_id for e in self.entries}
         category_order = {c.id: c.position for c in round_.event.categories}
         settings = AwardSettings.of(round_.award_places, round_.award_per_category, round_.award_labels)
-        has_score = dict(zip((e.id for e in self.entries), (~np.isnan(chosen)).tolist()))
+        has_score = dict(zip(ids.tolist(), (~np.isnan(chosen)).tolist()))
         category_ranks: dict[int, st.Ranked] = {}
         category_rankings: list[tuple[int, list[int]]] = []
         awards: dict[int, str] = {}
-        for category_id in sorted(set(category_of.values()), key=lambda c: (category_order.get(c, 0), c)):
-            ranked = st.rank_sorted([pair for pair in keyed if category_of[pair[1]] == category_id], decisions)
+        for category_id in sorted(set(categories.tolist()), key=lambda c: (category_order.get(c, 0), c)):
+            ranked = st.rank_groups(vz.ranked_groups(keys, ids, np.flatnonzero(categories == category_id)),
+                                    decisions)
             category_ranks.update({r.entry_id: r for r in ranked})
             category_rankings.append((category_id, [r.entry_id for r in ranked]))
             if settings.per_category:
