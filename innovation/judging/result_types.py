@@ -42,19 +42,17 @@ class DeferredSheets(Sequence):
     """An entry's sheets, built when first read (issue 17): a results page reads the sheets of the few
     entries it shows (and of the flagged ones), not the 40,000 of a round of 10,000 entries, so the
     live computation does not build them all up front. Reads like the list it stands for (``source``
-    builds it: ``results.RoundFigures.sheets_of``), and compares equal to it."""
+    builds and keeps it: ``results.RoundFigures.sheets_of``), and compares equal to it."""
 
-    __slots__ = ("_source", "_index", "_items")
+    __slots__ = ("_source", "_index")
 
     def __init__(self, source: _SheetSource, index: int) -> None:
         self._source, self._index = source, index
-        self._items: list[SheetResult] | None = None
 
     def _list(self) -> list[SheetResult]:
-        if self._items is None:
-            self._items = self._source.sheets_of(self._index)
-            self._source = None  # the figures may be dropped from the cache; this entry keeps its sheets
-        return self._items
+        # not kept here: the source keeps one list per entry (built alone, or with all the others
+        # once many are read), so the views sharing an entry never hold two copies of its sheets
+        return self._source.sheets_of(self._index)
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._list()[index]

@@ -393,20 +393,17 @@ class RoundFigures:
         return found
 
     def _ranking_facts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per entry: its id, its submission time as ``statistics.sort_tuple`` compares it, its category."""
-        found = self._memo.get("ranking")
-        if found is None:
-            found = self._memo["ranking"] = (
-                np.array([e.id for e in self.entries], np.int64),
+        """Per entry: its id, its submission time as ``statistics.sort_tuple`` compares it, its category
+        (a few milliseconds per view; not kept, as a cached round's memory is counted)."""
+        return (np.array([e.id for e in self.entries], np.int64),
                 np.array([e.submitted_at.timestamp() if e.submitted_at else float("inf") for e in self.entries],
                          np.float64),
                 np.array([e.category_id for e in self.entries], np.int64))
-        return found
 
     def labels(self) -> dict[int, str]:
         return {j.id: f"Juri {n}" for n, j in enumerate(self.judges, start=1)}
 
-    def _sheet_index(self) -> tuple[np.ndarray, list[int], dict[int, str], list[int]]:
+    def _sheet_index(self) -> tuple[np.ndarray, np.ndarray, dict[int, str], list[int]]:
         """The sheet rows by entry then judge label (``order``), where each entry's run starts in it,
         the labels and the judges' ids."""
         found = self._memo.get("sheet_index")
@@ -417,7 +414,7 @@ class RoundFigures:
             n = len(self.sheet_ids)
             order = np.lexsort((label_order[self.sheet_judge], self.sheet_entry)) if n else np.zeros(0, np.int64)
             count = np.bincount(self.sheet_entry, minlength=len(self.entries))
-            start = np.concatenate(([0], np.cumsum(count))).tolist()
+            start = np.concatenate(([0], np.cumsum(count)))
             found = self._memo["sheet_index"] = (order, start, labels, judge_ids)
         return found
 
@@ -436,7 +433,7 @@ class RoundFigures:
             if len(built) >= SHEETS_ONE_BY_ONE:
                 return self._entry_sheets()[index]
             order, start, labels, judge_ids = self._sheet_index()
-            rows = order[start[index]:start[index + 1]]
+            rows = order[int(start[index]):int(start[index + 1])]
             width = len(self.criteria)
             quantiser = self._quantiser()
             totals = quantiser.decimals(self.sheet_total[rows])
@@ -513,7 +510,8 @@ class RoundFigures:
                 judge_id, labels[judge_id], totals[row], zs[row], comments[row], submitted[row], gaps[row],
                 score_lists[row]))
         self._memo["sheets"] = result
-        self._memo.pop("sheets_of", None)
+        for name in ("sheets_of", "sheet_index", "deferred"):  # what only built the sheets one by one
+            self._memo.pop(name, None)
         # what only the sheets read is in them now: a cached round keeps the objects, not both (the
         # figures were stored for the other processes, if at all, before any view was built)
         self._memo["released"] = True
@@ -539,8 +537,8 @@ class RoundFigures:
         # the ranking: overall, and within each category (the event's order of categories), with the
         # chair's decisions on ties that survive every automatic rule
         flags = self.flags.tolist()
-        keys = vz.rank_keys(chosen, other, self.heavy, self.flags, self._ranking_facts()[1])
-        ids, categories = self._ranking_facts()[0], self._ranking_facts()[2]
+        ids, submitted, categories = self._ranking_facts()
+        keys = vz.rank_keys(chosen, other, self.heavy, self.flags, submitted)
         decisions = [d.entry_ids for d in self.decisions]
         overall = st.rank_groups(vz.ranked_groups(keys, ids), decisions)
         ranks = {r.entry_id: r for r in overall}
@@ -572,8 +570,11 @@ class RoundFigures:
         sd_q, range_q = self._decimals("sd", self.sd), self._decimals("range", self.range)
         heavy_q = self._decimals("heavy", self.heavy)
         counts = np.bincount(self.sheet_entry, minlength=len(self.entries)).tolist()
-        bulk = self._memo.get("sheets")
-        sheets = bulk if bulk is not None else [rt.DeferredSheets(self, i) for i in range(len(self.entries))]
+        sheets = self._memo.get("sheets")  # built already (an export read them all), else deferred
+        if sheets is None:
+            sheets = self._memo.get("deferred")
+            if sheets is None:  # one deferred list per entry, shared by the views
+                sheets = self._memo["deferred"] = [rt.DeferredSheets(self, i) for i in range(len(self.entries))]
         by_id: dict[int, rt.EntryResult] = {}
         for i, entry in enumerate(self.entries):
             ranked, in_category = ranks[entry.id], category_ranks[entry.id]
