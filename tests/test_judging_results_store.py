@@ -53,6 +53,22 @@ def test_sheets_built_one_entry_at_a_time_equal_those_built_for_all(scored, monk
     assert payload(view) == payload(at_once.view(built.round, "median", "normalised"))
 
 
+def test_the_largest_flagged_scores_read_from_the_flag_order_equal_the_full_list(scored):  # noqa: F811
+    from innovation.judging.results_views import flagged_scores
+
+    built = scored(n_entries=12, n_judges=5, harsh=1)
+    live = services.compute(built.round)
+    assert live.flag_order is not None and "flag_order" not in live.to_payload()
+    everything = flagged_scores(live)
+    assert len(everything) == sum(e.flags for e in live.entries) >= 3
+    for limit in (1, 2, 3, len(everything), len(everything) + 5):
+        assert flagged_scores(services.compute(built.round), limit) == everything[:limit]
+    published = rt.RoundResults.from_payload(live.to_payload())  # a snapshot: no flag order, same list
+    assert published.flag_order is None
+    assert [(e.id, s.judge_id, c.id if c else None, g) for e, s, c, g in flagged_scores(published, 2)] == [
+        (e.id, s.judge_id, c.id if c else None, g) for e, s, c, g in everything[:2]]
+
+
 def test_a_blob_of_another_format_is_refused(scored):  # noqa: F811
     built = scored(n_entries=3, n_judges=3)
     figures = services.RoundFigures.of(services.gather(built.round))

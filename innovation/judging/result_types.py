@@ -277,6 +277,11 @@ class RoundResults:
     tie_decisions: list[TieDecisionInfo] = field(default_factory=list)  # those ordering a tie of this result
     missing_sheets: list[MissingSheet] = field(default_factory=list)  # published without them ...
     incomplete_reason: str | None = None  # ... for this reason
+    # live results only, not in the payload: the entries with flagged scores by their largest flagged
+    # gap (whole ten-thousandths), largest first, as (entry ids, gaps): the page lists the largest
+    # few without building every flagged entry's sheets
+    flag_order: tuple[Sequence[int], Sequence[int]] | None = field(
+        default=None, repr=False, compare=False, metadata={"payload": False})
     _index: dict[str, dict[int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # --- reading ---------------------------------------------------------------------------------
@@ -309,7 +314,8 @@ class RoundResults:
 
     def to_payload(self) -> dict[str, Any]:
         """The JSON stored in a ``ResultSnapshot`` (and checksummed): the one way to it."""
-        payload = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if not f.name.startswith("_")}
+        payload = {f.name: _plain(getattr(self, f.name)) for f in fields(self)
+                   if not f.name.startswith("_") and f.metadata.get("payload", True)}
         if payload["published_at"] is None:
             del payload["published_at"]  # a live result has no such key
         if self.version < 2:  # as it was stored: without what version 2 added

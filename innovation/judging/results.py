@@ -400,6 +400,22 @@ class RoundFigures:
                          np.float64),
                 np.array([e.category_id for e in self.entries], np.int64))
 
+    def flag_order(self) -> tuple[list[int], list[int]]:
+        """The entries with a flagged score by their largest flagged gap as shown (whole ten-thousandths,
+        half up like every figure), largest first, then by id: (entry ids, gaps). Kept: the views share it."""
+        found = self._memo.get("flag_order")
+        if found is None:
+            gaps = np.column_stack([self.sheet_gap, self.value_gaps]) if len(self.sheet_ids) else np.zeros((0, 1))
+            units, valid = vz.Quantiser(4).units(gaps.ravel())
+            largest = np.where(valid, np.abs(units), -1).reshape(gaps.shape).max(axis=1, initial=-1)
+            per_entry = np.full(len(self.entries), -1, np.int64)
+            np.maximum.at(per_entry, self.sheet_entry, largest)
+            ids = np.array([e.id for e in self.entries], np.int64)
+            flagged = np.flatnonzero(per_entry >= 0)
+            order = flagged[np.lexsort((ids[flagged], -per_entry[flagged]))]
+            found = self._memo["flag_order"] = (ids[order].tolist(), per_entry[order].tolist())
+        return found
+
     def labels(self) -> dict[int, str]:
         return {j.id: f"Juri {n}" for n, j in enumerate(self.judges, start=1)}
 
@@ -512,6 +528,7 @@ class RoundFigures:
         self._memo["sheets"] = result
         for name in ("sheets_of", "sheet_index", "deferred"):  # what only built the sheets one by one
             self._memo.pop(name, None)
+        self.flag_order()  # read from the arrays released below
         # what only the sheets read is in them now: a cached round keeps the objects, not both (the
         # figures were stored for the other processes, if at all, before any view was built)
         self._memo["released"] = True
@@ -628,6 +645,7 @@ class RoundFigures:
                         "alpha_good": st.ALPHA_GOOD, "alpha_fair": st.ALPHA_FAIR},
             awards=rt.AwardsInfo(settings.places, settings.per_category, list(settings.labels)),
             tie_decisions=_decisions_used(self.decisions, entries),
+            flag_order=self.flag_order(),
         )
 
 
