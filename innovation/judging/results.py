@@ -400,11 +400,20 @@ class RoundFigures:
                          np.float64),
                 np.array([e.category_id for e in self.entries], np.int64))
 
+    def _lock(self) -> threading.RLock:
+        """Held while sheets are built or arrays read that building all sheets releases."""
+        return self._memo.setdefault("lock", threading.RLock())
+
     def flag_order(self) -> tuple[list[int], list[int]]:
         """The entries with a flagged score by their largest flagged gap as shown (whole ten-thousandths,
         half up like every figure), largest first, then by id: (entry ids, gaps). Kept: the views share it."""
         found = self._memo.get("flag_order")
-        if found is None:
+        if found is not None:
+            return found
+        with self._lock():
+            found = self._memo.get("flag_order")
+            if found is not None:
+                return found
             gaps = np.column_stack([self.sheet_gap, self.value_gaps]) if len(self.sheet_ids) else np.zeros((0, 1))
             units, valid = vz.Quantiser(4).units(gaps.ravel())
             largest = np.where(valid, np.abs(units), -1).reshape(gaps.shape).max(axis=1, initial=-1)
@@ -438,7 +447,7 @@ class RoundFigures:
         """The sheets of the entry at ``index`` (of ``entries``) as results, by label: built for that
         entry alone while few have been read (a page shows a few dozen), for all at once
         (``entry_sheets``) once many are (an export reads every one)."""
-        with self._memo.setdefault("lock", threading.Lock()):
+        with self._lock():
             bulk = self._memo.get("sheets")
             if bulk is not None:
                 return bulk[index]
@@ -470,7 +479,7 @@ class RoundFigures:
 
     def entry_sheets(self) -> list[list[rt.SheetResult]]:
         """Per entry (in ``entries`` order) its sheets as results, by label; shared by every view."""
-        with self._memo.setdefault("lock", threading.Lock()):
+        with self._lock():
             return self._entry_sheets()
 
     def _entry_sheets(self) -> list[list[rt.SheetResult]]:
