@@ -278,7 +278,7 @@ class RoundResults:
     missing_sheets: list[MissingSheet] = field(default_factory=list)  # published without them ...
     incomplete_reason: str | None = None  # ... for this reason
     # live results only, not in the payload: the entries with flagged scores by their largest flagged
-    # gap (whole ten-thousandths), largest first, as (entry ids, gaps): the page lists the largest
+    # gap (whole ten-thousandths), largest first, as (entry ids, gaps), numpy arrays: the page lists the largest
     # few without building every flagged entry's sheets
     flag_order: tuple[Sequence[int], Sequence[int]] | None = field(
         default=None, repr=False, compare=False, metadata={"payload": False})

@@ -105,9 +105,9 @@ def flagged_scores(found: RoundResults, limit: int | None = None
         for entry_id, gap in zip(ids, gaps):
             if len(flagged) >= limit:
                 kept = sorted(flagged, key=key)[limit - 1]
-                if gap < int(abs(kept[3]).scaleb(4)):  # this entry's and every later one's gaps are smaller
+                if int(gap) < int(abs(kept[3]).scaleb(4)):  # this entry's and every later one's gaps are smaller
                     break
-            flagged.extend(of(found.entry(entry_id)))
+            flagged.extend(of(found.entry(int(entry_id))))
     else:
         for entry in found.entries:
             if entry.flags:
