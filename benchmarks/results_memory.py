@@ -11,7 +11,8 @@ the figures they are built from), and measures what the process's results cache 
   allocator's free lists and numpy's buffers, so it is an upper bound);
 - per step (figures, then each view) the traced figure after it.
 
-The cache is then cleared and the traced figure read again, to show the memory is the cache's.
+With ``--read-sheets`` every entry's sheets are read in each view, as an export does (a page reads
+only a few entries' sheets, which are built when first read). The cache is then cleared and the traced figure read again, to show the memory is the cache's.
 Seed a round with ``benchmarks.seed`` (see ``benchmarks/results_compute.py``).
 """
 from __future__ import annotations
@@ -32,7 +33,7 @@ from benchmarks.seed import make_app
 MB = 1024 * 1024
 
 
-def measure(database_url: str, storage: str) -> dict[str, Any]:
+def measure(database_url: str, storage: str, read_sheets: bool = False) -> dict[str, Any]:
     from innovation.extensions import db
     from innovation.judging import results, results_cache
     from innovation.judging.models import Round
@@ -58,6 +59,8 @@ def measure(database_url: str, storage: str) -> dict[str, Any]:
         for aggregate, method in VIEWS:
             found = results.cached_compute(round_, aggregate=aggregate, method=method)
             out["entries"] = len(found.entries)
+            if read_sheets:  # as an export or a publication does: every entry's sheets built
+                sum(len(entry.sheets) for entry in found.entries)
             del found
             gc.collect()
             out["steps"][f"{aggregate}/{method}"] = round((tracemalloc.get_traced_memory()[0] - base_traced) / MB, 1)
@@ -78,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", required=True)
     parser.add_argument("--storage", default="instance/bench-work/storage-results")
     parser.add_argument("--json", default=None)
+    parser.add_argument("--read-sheets", action="store_true",
+                        help="read every entry's sheets of each view (they are built when first read)")
     args = parser.parse_args(argv)
-    result = measure(args.database, args.storage)
+    result = measure(args.database, args.storage, args.read_sheets)
     print(json.dumps(result, indent=2))
     print(f"{result['entries']} entries: the cached round holds {result['traced_mb']} MB "
           f"(traced, every view opened); RSS grew {result['rss_growth_mb']} MB")

@@ -12,6 +12,7 @@ from conftest import require_redis
 from test_judging_results import scored  # noqa: F401  (the fixture)
 
 from innovation.judging import results as services
+from innovation.judging import result_types as rt
 from innovation.judging import results_cache, results_store
 from innovation.judging import statistics as st
 
@@ -31,6 +32,41 @@ def test_figures_read_back_from_their_blob_give_the_same_results(scored):  # noq
             assert payload(again.view(built.round, aggregate, method)) == payload(
                 figures.view(built.round, aggregate, method))
     assert payload(figures.view(built.round, "mean", "raw")) == payload(services.compute(built.round))
+
+
+def test_sheets_built_one_entry_at_a_time_equal_those_built_for_all(scored, monkeypatch):  # noqa: F811
+    # the live view defers each entry's sheets (issue 17): the page builds only those it reads, an
+    # export all of them; whichever way, the same sheets, and the view's payload is unchanged
+    built = scored(n_entries=7, n_judges=5, harsh=1)
+    one_by_one = services.RoundFigures.of(services.gather(built.round))
+    at_once = services.RoundFigures.of(services.gather(built.round))
+    all_sheets = at_once.entry_sheets()
+    assert any(sheet.flag_gap for sheets in all_sheets for sheet in sheets)  # the flagged path is covered
+    view = one_by_one.view(built.round, "median", "normalised")
+    assert all(isinstance(entry.sheets, rt.DeferredSheets) for entry in view.entries)
+    for i in range(len(one_by_one.entries)):
+        assert one_by_one.sheets_of(i) == all_sheets[i]
+    monkeypatch.setattr(services, "SHEETS_ONE_BY_ONE", 2)  # past this many entries, all at once
+    switching = services.RoundFigures.of(services.gather(built.round))
+    assert [switching.sheets_of(i) for i in range(len(switching.entries))] == all_sheets
+    assert "sheets" in switching._memo
+    assert payload(view) == payload(at_once.view(built.round, "median", "normalised"))
+
+
+def test_the_largest_flagged_scores_read_from_the_flag_order_equal_the_full_list(scored):  # noqa: F811
+    from innovation.judging.results_views import flagged_scores
+
+    built = scored(n_entries=12, n_judges=5, harsh=1)
+    live = services.compute(built.round)
+    assert live.flag_order is not None and "flag_order" not in live.to_payload()
+    everything = flagged_scores(live)
+    assert len(everything) == sum(e.flags for e in live.entries) >= 3
+    for limit in (1, 2, 3, len(everything), len(everything) + 5):
+        assert flagged_scores(services.compute(built.round), limit) == everything[:limit]
+    published = rt.RoundResults.from_payload(live.to_payload())  # a snapshot: no flag order, same list
+    assert published.flag_order is None
+    assert [(e.id, s.judge_id, c.id if c else None, g) for e, s, c, g in flagged_scores(published, 2)] == [
+        (e.id, s.judge_id, c.id if c else None, g) for e, s, c, g in everything[:2]]
 
 
 def test_a_blob_of_another_format_is_refused(scored):  # noqa: F811

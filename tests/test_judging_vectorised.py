@@ -201,6 +201,19 @@ def test_ranking_from_rounded_units_equals_the_reference(seed):
                      for k, s, o, h in zip(keys, score, other, heavy))
     assert st.rank_sorted(ordered, decisions) == st.rank(keys, decisions)
 
+    # the ranking as arrays (``rank_keys`` sorted by ``numpy.lexsort``), overall and within a subset
+    def column(name):
+        return np.array([np.nan if getattr(k, name) is None else getattr(k, name) for k in keys])
+
+    matrix = vz.rank_keys(column("score"), column("other"), column("heaviest"), np.array([k.flags for k in keys]),
+                          np.array([k.submitted_at.timestamp() if k.submitted_at else np.inf for k in keys]))
+    ids = np.array([k.entry_id for k in keys])
+    assert st.rank_groups(vz.ranked_groups(matrix, ids), decisions) == st.rank(keys, decisions)
+    some = np.flatnonzero(ids % 3 == 0)
+    assert st.rank_groups(vz.ranked_groups(matrix, ids, some), decisions) == st.rank(
+        [k for k in keys if k.entry_id % 3 == 0], decisions)
+    assert vz.ranked_groups(matrix, ids, np.zeros(0, np.int64)) == []
+
 
 def test_the_cycle_collector_is_paused_only_while_results_are_built():
     import gc

@@ -15,10 +15,11 @@ with the admin's reason. A version-1 payload reads back without them and writes 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 PAYLOAD_VERSION = 2
 
@@ -33,6 +34,46 @@ def _time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+class _SheetSource(Protocol):
+    def sheets_of(self, index: int) -> list[SheetResult]: ...
+
+
+class DeferredSheets(Sequence):
+    """An entry's sheets, built when first read (issue 17): a results page reads the sheets of the few
+    entries it shows (and of the flagged ones), not the 40,000 of a round of 10,000 entries, so the
+    live computation does not build them all up front. Reads like the list it stands for (``source``
+    builds and keeps it: ``results.RoundFigures.sheets_of``), and compares equal to it."""
+
+    __slots__ = ("_source", "_index")
+
+    def __init__(self, source: _SheetSource, index: int) -> None:
+        self._source, self._index = source, index
+
+    def _list(self) -> list[SheetResult]:
+        # not kept here: the source keeps one list per entry (built alone, or with all the others
+        # once many are read), so the views sharing an entry never hold two copies of its sheets
+        return self._source.sheets_of(self._index)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[SheetResult]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, DeferredSheets)):
+            return self._list() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like the list it stands for
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+
 def _plain(value: Any) -> Any:
     """A value as the payload stores it (dataclasses as dicts in field order)."""
     if is_dataclass(value):
@@ -41,7 +82,7 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, DeferredSheets)):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
@@ -135,7 +176,7 @@ class EntryResult:
     range: Figure
     heaviest: Figure  # mean score on the heaviest criterion
     flags: int  # flagged single scores
-    sheets: list[SheetResult]
+    sheets: Sequence[SheetResult]  # a list, or ``DeferredSheets`` when computed live
     rank: int  # overall, strict (the tie-break always decides)
     tie_step: int | None  # the tie-break rule that put it below the entry above
     category_rank: int
@@ -236,6 +277,11 @@ class RoundResults:
     tie_decisions: list[TieDecisionInfo] = field(default_factory=list)  # those ordering a tie of this result
     missing_sheets: list[MissingSheet] = field(default_factory=list)  # published without them ...
     incomplete_reason: str | None = None  # ... for this reason
+    # live results only, not in the payload: the entries with flagged scores by their largest flagged
+    # gap (whole ten-thousandths), largest first, as (entry ids, gaps), numpy arrays: the page lists the largest
+    # few without building every flagged entry's sheets
+    flag_order: tuple[Sequence[int], Sequence[int]] | None = field(
+        default=None, repr=False, compare=False, metadata={"payload": False})
     _index: dict[str, dict[int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # --- reading ---------------------------------------------------------------------------------
@@ -268,7 +314,8 @@ class RoundResults:
 
     def to_payload(self) -> dict[str, Any]:
         """The JSON stored in a ``ResultSnapshot`` (and checksummed): the one way to it."""
-        payload = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if not f.name.startswith("_")}
+        payload = {f.name: _plain(getattr(self, f.name)) for f in fields(self)
+                   if not f.name.startswith("_") and f.metadata.get("payload", True)}
         if payload["published_at"] is None:
             del payload["published_at"]  # a live result has no such key
         if self.version < 2:  # as it was stored: without what version 2 added

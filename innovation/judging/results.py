@@ -20,6 +20,7 @@ import gc
 import hashlib
 import io
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ from innovation.judging.models import (
 from innovation.orgs.models import Opd
 
 FOUR_PLACES = Decimal("0.0001")
+SHEETS_ONE_BY_ONE = 300  # entries whose sheets are built one by one before all are built at once
 
 
 def _q(value: Decimal | float | None, places: Decimal = FOUR_PLACES) -> Decimal | None:
@@ -127,9 +129,14 @@ def gather(round_: Round) -> RoundData:
     criteria = list(db.session.scalars(
         select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
     )) if round_.rubric_id else []
+    # the row statements run on the session's connection, as Core: the ORM's row processing of
+    # 50,000 plain rows cost more than the statements (the session's pending changes flushed first)
+    if db.session.autoflush:
+        db.session.flush()
+    connection = db.session.connection()
     names: dict[str, str] = {}  # one string per OPD and category name, not one per entry
     round_entries = [EntryRow(r[0], r[1], r[2], r[3], r[4], names.setdefault(r[5], r[5]), r[6],
-                              names.setdefault(r[7], r[7]), r[8]) for r in db.session.execute(
+                              names.setdefault(r[7], r[7]), r[8]) for r in connection.execute(
         select(RoundEntry.id, Entry.id, Entry.innovation_id, Innovation.nama, Entry.opd_id, Opd.name,
                Entry.category_id, Category.name, Entry.submitted_at)
         .join(Entry, RoundEntry.entry_id == Entry.id)
@@ -150,7 +157,7 @@ def gather(round_: Round) -> RoundData:
                     *[func.max(case((Score.criterion_id == c.id, func.nullif(Score.comment, "")))).label(f"c{i}")
                       for i, c in enumerate(criteria)])
              .where(Score.sheet_id.in_(counted)).group_by(Score.sheet_id).subquery())
-    rows = db.session.execute(
+    rows = connection.execute(
         counted.with_only_columns(ScoreSheet.id, RoundEntry.entry_id, Assignment.judge_id,
                                   cast(ScoreSheet.total, Float), ScoreSheet.overall_comment, ScoreSheet.submitted_at,
                                   *[pivot.c[f"v{i}"] for i in range(len(criteria))],
@@ -159,8 +166,8 @@ def gather(round_: Round) -> RoundData:
     sheets = [SheetRow(r[0], r[1], r[2], r[3], r[4] or "", r[5]) for r in rows]
     width = len(criteria)
     scores = ScoreTable([r[6:6 + width] for r in rows],
-                        {(i, c): comment for i, r in enumerate(rows) for c, comment in enumerate(r[6 + width:])
-                         if comment})
+                        {(i, c): comment for i, r in enumerate(rows) if any(r[6 + width:])
+                         for c, comment in enumerate(r[6 + width:]) if comment})
     judge_ids = sorted({s.judge_id for s in sheets})
     judges = [JudgeRow(*row) for row in db.session.execute(
         select(User.id, User.full_name, User.username).where(User.id.in_(judge_ids)).order_by(User.id))
@@ -385,17 +392,101 @@ class RoundFigures:
             found = self._memo["quantiser"] = vz.Quantiser(4)
         return found
 
+    def _ranking_facts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per entry: its id, its submission time as ``statistics.sort_tuple`` compares it, its category
+        (a few milliseconds per view; not kept, as a cached round's memory is counted)."""
+        return (np.array([e.id for e in self.entries], np.int64),
+                np.array([e.submitted_at.timestamp() if e.submitted_at else float("inf") for e in self.entries],
+                         np.float64),
+                np.array([e.category_id for e in self.entries], np.int64))
+
+    def _lock(self) -> threading.RLock:
+        """Held while sheets are built or arrays read that building all sheets releases."""
+        return self._memo.setdefault("lock", threading.RLock())
+
+    def flag_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """The entries with a flagged score by their largest flagged gap as shown (whole ten-thousandths,
+        half up like every figure), largest first, then by id: (entry ids, gaps). Kept: the views share it."""
+        found = self._memo.get("flag_order")
+        if found is not None:
+            return found
+        with self._lock():
+            found = self._memo.get("flag_order")
+            if found is not None:
+                return found
+            gaps = np.column_stack([self.sheet_gap, self.value_gaps]) if len(self.sheet_ids) else np.zeros((0, 1))
+            units, valid = vz.Quantiser(4).units(gaps.ravel())
+            largest = np.where(valid, np.abs(units), -1).reshape(gaps.shape).max(axis=1, initial=-1)
+            per_entry = np.full(len(self.entries), -1, np.int64)
+            np.maximum.at(per_entry, self.sheet_entry, largest)
+            ids = np.array([e.id for e in self.entries], np.int64)
+            flagged = np.flatnonzero(per_entry >= 0)
+            order = flagged[np.lexsort((ids[flagged], -per_entry[flagged]))]
+            found = self._memo["flag_order"] = (ids[order], per_entry[order])  # arrays: 70 kB, not 0.3 MB
+        return found
+
     def labels(self) -> dict[int, str]:
         return {j.id: f"Juri {n}" for n, j in enumerate(self.judges, start=1)}
 
+    def _sheet_index(self) -> tuple[np.ndarray, np.ndarray, dict[int, str], list[int]]:
+        """The sheet rows by entry then judge label (``order``), where each entry's run starts in it,
+        the labels and the judges' ids."""
+        found = self._memo.get("sheet_index")
+        if found is None:
+            labels = self.labels()
+            judge_ids = [j.id for j in self.judges]
+            label_order = np.argsort(np.argsort(np.array([labels[j] for j in judge_ids], dtype=object)))
+            n = len(self.sheet_ids)
+            order = np.lexsort((label_order[self.sheet_judge], self.sheet_entry)) if n else np.zeros(0, np.int64)
+            count = np.bincount(self.sheet_entry, minlength=len(self.entries))
+            start = np.concatenate(([0], np.cumsum(count)))
+            found = self._memo["sheet_index"] = (order, start, labels, judge_ids)
+        return found
+
+    def sheets_of(self, index: int) -> list[rt.SheetResult]:
+        """The sheets of the entry at ``index`` (of ``entries``) as results, by label: built for that
+        entry alone while few have been read (a page shows a few dozen), for all at once
+        (``entry_sheets``) once many are (an export reads every one)."""
+        with self._lock():
+            bulk = self._memo.get("sheets")
+            if bulk is not None:
+                return bulk[index]
+            built = self._memo.setdefault("sheets_of", {})
+            found = built.get(index)
+            if found is not None:
+                return found
+            if len(built) >= SHEETS_ONE_BY_ONE:
+                return self._entry_sheets()[index]
+            order, start, labels, judge_ids = self._sheet_index()
+            rows = order[int(start[index]):int(start[index + 1])]
+            width = len(self.criteria)
+            quantiser = self._quantiser()
+            totals = quantiser.decimals(self.sheet_total[rows])
+            zs = quantiser.decimals(self.sheet_z[rows])
+            gaps = quantiser.decimals(self.sheet_gap[rows])
+            values = quantiser.decimals(self.values[rows].ravel())
+            value_gaps = quantiser.decimals(self.value_gaps[rows].ravel())
+            criterion_ids = [c.id for c in self.criteria]
+            found = built[index] = []
+            for k, row in enumerate(rows.tolist()):
+                judge_id = judge_ids[int(self.sheet_judge[row])]
+                base = k * width
+                scores = [rt.ScoreResult(criterion_ids[c], values[base + c], self.score_comments.get((row, c), ""),
+                                         value_gaps[base + c]) for c in range(width)]
+                found.append(rt.SheetResult(judge_id, labels[judge_id], totals[k], zs[k], self.sheet_comments[row],
+                                            self.sheet_submitted[row], gaps[k], scores))
+            return found
+
     def entry_sheets(self) -> list[list[rt.SheetResult]]:
         """Per entry (in ``entries`` order) its sheets as results, by label; shared by every view."""
+        with self._lock():
+            return self._entry_sheets()
+
+    def _entry_sheets(self) -> list[list[rt.SheetResult]]:
         found = self._memo.get("sheets")
         if found is not None:
             return found
-        labels = self.labels()
-        judge_ids = [j.id for j in self.judges]
-        label_order = np.argsort(np.argsort(np.array([labels[j] for j in judge_ids], dtype=object)))
+        order_, _start, labels, judge_ids = self._sheet_index()
         n, width = len(self.sheet_ids), len(self.criteria)
         quantiser = self._quantiser()
         totals = quantiser.decimals(self.sheet_total)
@@ -434,7 +525,7 @@ class RoundFigures:
             for row in plain_rows.tolist():
                 score_lists[row] = []
         result: list[list[rt.SheetResult]] = [[] for _ in self.entries]
-        order = np.lexsort((label_order[self.sheet_judge], self.sheet_entry)).tolist() if n else []
+        order = order_.tolist()
         sheet_entry, sheet_judge = self.sheet_entry.tolist(), self.sheet_judge.tolist()
         comments, submitted = self.sheet_comments, self.sheet_submitted
         SheetResult = rt.SheetResult
@@ -444,6 +535,9 @@ class RoundFigures:
                 judge_id, labels[judge_id], totals[row], zs[row], comments[row], submitted[row], gaps[row],
                 score_lists[row]))
         self._memo["sheets"] = result
+        for name in ("sheets_of", "sheet_index", "deferred"):  # what only built the sheets one by one
+            self._memo.pop(name, None)
+        self.flag_order()  # read from the arrays released below
         # what only the sheets read is in them now: a cached round keeps the objects, not both (the
         # figures were stored for the other processes, if at all, before any view was built)
         self._memo["released"] = True
@@ -468,26 +562,21 @@ class RoundFigures:
 
         # the ranking: overall, and within each category (the event's order of categories), with the
         # chair's decisions on ties that survive every automatic rule
-        chosen2, chosen_ok = vz.q2_units(chosen)
-        other2, other_ok = vz.q2_units(other)
-        heavy2, heavy_ok = vz.q2_units(self.heavy)
         flags = self.flags.tolist()
-        keyed = sorted(
-            (st.sort_tuple(c if co else None, o if oo else None, h if ho else None, f, e.submitted_at), e.id)
-            for e, c, co, o, oo, h, ho, f in zip(self.entries, chosen2, chosen_ok, other2, other_ok, heavy2,
-                                                  heavy_ok, flags))
+        ids, submitted, categories = self._ranking_facts()
+        keys = vz.rank_keys(chosen, other, self.heavy, self.flags, submitted)
         decisions = [d.entry_ids for d in self.decisions]
-        overall = st.rank_sorted(keyed, decisions)
+        overall = st.rank_groups(vz.ranked_groups(keys, ids), decisions)
         ranks = {r.entry_id: r for r in overall}
-        category_of = {e.id: e.category_id for e in self.entries}
         category_order = {c.id: c.position for c in round_.event.categories}
         settings = AwardSettings.of(round_.award_places, round_.award_per_category, round_.award_labels)
-        has_score = dict(zip((e.id for e in self.entries), (~np.isnan(chosen)).tolist()))
+        has_score = dict(zip(ids.tolist(), (~np.isnan(chosen)).tolist()))
         category_ranks: dict[int, st.Ranked] = {}
         category_rankings: list[tuple[int, list[int]]] = []
         awards: dict[int, str] = {}
-        for category_id in sorted(set(category_of.values()), key=lambda c: (category_order.get(c, 0), c)):
-            ranked = st.rank_sorted([pair for pair in keyed if category_of[pair[1]] == category_id], decisions)
+        for category_id in sorted(set(categories.tolist()), key=lambda c: (category_order.get(c, 0), c)):
+            ranked = st.rank_groups(vz.ranked_groups(keys, ids, np.flatnonzero(categories == category_id)),
+                                    decisions)
             category_ranks.update({r.entry_id: r for r in ranked})
             category_rankings.append((category_id, [r.entry_id for r in ranked]))
             if settings.per_category:
@@ -507,7 +596,11 @@ class RoundFigures:
         sd_q, range_q = self._decimals("sd", self.sd), self._decimals("range", self.range)
         heavy_q = self._decimals("heavy", self.heavy)
         counts = np.bincount(self.sheet_entry, minlength=len(self.entries)).tolist()
-        sheets = self.entry_sheets()
+        sheets = self._memo.get("sheets")  # built already (an export read them all), else deferred
+        if sheets is None:
+            sheets = self._memo.get("deferred")
+            if sheets is None:  # one deferred list per entry, shared by the views
+                sheets = self._memo["deferred"] = [rt.DeferredSheets(self, i) for i in range(len(self.entries))]
         by_id: dict[int, rt.EntryResult] = {}
         for i, entry in enumerate(self.entries):
             ranked, in_category = ranks[entry.id], category_ranks[entry.id]
@@ -561,6 +654,7 @@ class RoundFigures:
                         "alpha_good": st.ALPHA_GOOD, "alpha_fair": st.ALPHA_FAIR},
             awards=rt.AwardsInfo(settings.places, settings.per_category, list(settings.labels)),
             tie_decisions=_decisions_used(self.decisions, entries),
+            flag_order=self.flag_order(),
         )
 
 

@@ -81,20 +81,39 @@ def judges_shown(found: RoundResults) -> list[JudgeResult]:
     return sorted(found.judges, key=lambda j: (not j.flag, -abs(j.mean_deviation or 0)))[:JUDGES_SHOWN]
 
 
-def flagged_scores(found: RoundResults) -> list[tuple[EntryResult, SheetResult, CriterionResult | None, object]]:
-    """Every flagged score of the results, the largest gap first: (entry, sheet, criterion or None for
-    the total, gap)."""
-    flagged = []
-    for entry in found.entries:
-        if not entry.flags:
-            continue
+def flagged_scores(found: RoundResults, limit: int | None = None
+                   ) -> list[tuple[EntryResult, SheetResult, CriterionResult | None, object]]:
+    """The flagged scores of the results, the largest gap first (then by rank): (entry, sheet, criterion
+    or None for the total, gap); the first ``limit`` of them when given. Live results know each entry's
+    largest gap (``flag_order``): only the entries that can hold one of the first ``limit`` are read
+    (their sheets are built when read), not the thousands of flagged entries of a large round."""
+    def of(entry: EntryResult) -> list:
+        items = []
         for sheet in entry.sheets:
             if sheet.flag_gap:
-                flagged.append((entry, sheet, None, sheet.flag_gap))
-            flagged.extend((entry, sheet, found.criterion(sc.criterion_id), sc.flag_gap)
-                           for sc in sheet.scores if sc.flag_gap)
-    flagged.sort(key=lambda item: (-abs(item[3]), item[0].rank))
-    return flagged
+                items.append((entry, sheet, None, sheet.flag_gap))
+            items.extend((entry, sheet, found.criterion(sc.criterion_id), sc.flag_gap)
+                         for sc in sheet.scores if sc.flag_gap)
+        return items
+
+    def key(item) -> tuple:
+        return (-abs(item[3]), item[0].rank)
+
+    flagged = []
+    if limit is not None and found.flag_order is not None:
+        ids, gaps = found.flag_order
+        for entry_id, gap in zip(ids, gaps):
+            if len(flagged) >= limit:
+                kept = sorted(flagged, key=key)[limit - 1]
+                if int(gap) < int(abs(kept[3]).scaleb(4)):  # this entry's and every later one's gaps are smaller
+                    break
+            flagged.extend(of(found.entry(int(entry_id))))
+    else:
+        for entry in found.entries:
+            if entry.flags:
+                flagged.extend(of(entry))
+    flagged.sort(key=key)
+    return flagged if limit is None else flagged[:limit]
 
 
 @bp.route("/rounds/<int:round_id>/results", endpoint="results")
@@ -125,7 +144,8 @@ def results_page(round_id: int):
         return render_template("judging/results_entry.html", entry=entry, **common)
     memo = results_cache.memo(found)  # derived once per computed result, not per view
     if "flagged" not in memo:
-        memo["flagged"] = flagged_scores(found)
+        memo["flagged"] = flagged_scores(found, FLAGGED_SHOWN)
+        memo["flagged_total"] = sum(e.flags for e in found.entries)
         memo["judges"] = judges_shown(found)
         # what publishing would leave out: changes only with a submission or an assignment, which
         # move the cached result's key too (a repeated view reads no score sheet)
@@ -142,7 +162,7 @@ def results_page(round_id: int):
     return render_template(
         "judging/results.html", **common, verified=results.verify(snapshot) if snapshot else None,
         aggregates=AGGREGATES, methods=METHODS, entry_url=entry_url, podiums=podiums, podium_n=podium_n,
-        category=category, ranking=page, flagged=flagged[:FLAGGED_SHOWN], flagged_total=len(flagged),
+        category=category, ranking=page, flagged=flagged, flagged_total=memo["flagged_total"],
         judges=memo["judges"], judges_total=len(found.judges),
         missing=memo["missing"], pending_ties=pending,
         flag_floor=score_flag_floor((found.rubric.scale_min, found.rubric.scale_max)),

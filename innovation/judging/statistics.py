@@ -394,19 +394,27 @@ def sort_tuple(score: int | None, other: int | None, heaviest: int | None, flags
 
 def rank_sorted(ordered: list[tuple[tuple, int]], decisions: Sequence[Sequence[int]] = ()) -> list[Ranked]:
     """``rank`` of entries already sorted by (sort tuple, entry id)."""
-    groups: list[tuple[tuple, list[int]]] = []
+    groups: list[tuple[int | None, list[int]]] = []
+    previous = None
     for current, entry_id in ordered:
-        if groups and groups[-1][0] == current:
+        if groups and previous == current:
             groups[-1][1].append(entry_id)
         else:
-            groups.append((current, [entry_id]))
+            slot = None if previous is None else next(i for i, (a, b) in enumerate(zip(previous, current)) if a != b)
+            groups.append((slot, [entry_id]))
+        previous = current
+    return rank_groups(groups, decisions)
+
+
+def rank_groups(groups: Sequence[tuple[int | None, list[int]]], decisions: Sequence[Sequence[int]] = ()
+                ) -> list[Ranked]:
+    """``rank`` of entries already sorted and grouped: per group of entries equal on every automatic rule
+    (best first, each by entry id), the first slot of the sort tuple in which it differs from the group
+    above (None for the first group)."""
     result: list[Ranked] = []
     position = 1
-    previous = None
-    for current, members in groups:
-        step = None
-        if previous is not None:
-            step = _RULE_OF_SLOT[next(i for i, (a, b) in enumerate(zip(previous, current)) if a != b)]
+    for slot, members in groups:
+        step = None if slot is None else _RULE_OF_SLOT[slot]
         decided = _decided_order(members, decisions) if len(members) > 1 else members
         if decided is not None:
             for i, entry_id in enumerate(decided):
@@ -415,7 +423,6 @@ def rank_sorted(ordered: list[tuple[tuple, int]], decisions: Sequence[Sequence[i
             for i, entry_id in enumerate(members):
                 result.append(Ranked(entry_id, position, step if i == 0 else None, pending=True))
         position += len(members)
-        previous = current
     return result
 
 

@@ -85,6 +85,44 @@ def q2_units(values: np.ndarray) -> tuple[list[int], list[bool]]:
     return units.tolist(), valid.tolist()
 
 
+# --- ranking ---------------------------------------------------------------------------------------
+
+
+def rank_keys(chosen: np.ndarray, other: np.ndarray, heaviest: np.ndarray, flags: np.ndarray,
+              submitted: np.ndarray) -> np.ndarray:
+    """``statistics.sort_tuple`` of every entry as the rows of one array: per figure (rounded to whole
+    hundredths, as ``q2``) "missing" then its negation, then the flags and the submission time (epoch
+    seconds, infinity when none). Every value is a whole number below 2^53 or the time: exact in float64."""
+    columns: list[np.ndarray] = []
+    for values in (chosen, other, heaviest):
+        units, valid = Quantiser(2).units(values)
+        columns += [np.where(valid, 0, 1), np.where(valid, -units, 0)]
+    columns += [np.asarray(flags), np.asarray(submitted)]
+    return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+
+
+def ranked_groups(keys: np.ndarray, ids: np.ndarray, rows: np.ndarray | None = None
+                  ) -> list[tuple[int | None, list[int]]]:
+    """The entries (``rows`` of ``keys`` / ``ids``, all by default) sorted as ``statistics.rank`` sorts
+    them (by sort tuple, then id) and grouped as ``statistics.rank_groups`` takes them: the groups equal
+    on every key, each with the first key in which it differs from the group above."""
+    if rows is not None:
+        keys, ids = keys[rows], ids[rows]
+    if not len(ids):
+        return []
+    order = np.lexsort((ids, *(keys[:, c] for c in range(keys.shape[1] - 1, -1, -1))))
+    keys, ordered = keys[order], ids[order].tolist()
+    differs = keys[1:] != keys[:-1]
+    new, slot = differs.any(axis=1).tolist(), differs.argmax(axis=1).tolist()
+    groups: list[tuple[int | None, list[int]]] = [(None, [ordered[0]])]
+    for n in range(1, len(ordered)):
+        if new[n - 1]:
+            groups.append((slot[n - 1], [ordered[n]]))
+        else:
+            groups[-1][1].append(ordered[n])
+    return groups
+
+
 # --- grouped figures ------------------------------------------------------------------------------
 
 
