@@ -509,7 +509,8 @@ def test_xlsx_reads_back_equal_to_the_computed_values(scored, make_user, login, 
     assert len(per_criterion) == len(built.sheets) * 5
     sheet = built.sheets[(built.entries[0].id, built.judges[0].id)]
     first = next(r for r in per_criterion if r[1] == built.entries[0].innovation.nama and r[4] == "Juri Uji 1")
-    assert first[8] == float(sheet.scores[0].value)
+    # the score of the row's criterion (sheet.scores has no defined order: on PostgreSQL any row may come first)
+    assert first[8] == float(next(sc.value for sc in sheet.scores if sc.criterion.code == first[5]))
     comments = list(workbook["Komentar"].iter_rows(min_row=2, values_only=True))
     assert any(r[6] == "Catatan juri 1 untuk entri 1." for r in comments)
     agreement = list(workbook["Kesepakatan"].iter_rows(min_row=2, values_only=True))
