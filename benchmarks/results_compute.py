@@ -59,7 +59,7 @@ def measure(database_url: str, repeat: int, storage: str) -> dict[str, Any]:
         round_ = db.session.get(Round, round_id)
         data = results.gather(round_)
         out.update(round_id=round_id, entries=len(data.round_entries), sheets=len(data.sheets),
-                   scores=len(data.scores), criteria=len(data.criteria), judges=len(data.judges))
+                   scores=data.sheets.score_count, criteria=len(data.criteria), judges=len(data.judges))
         db.session.remove()
         for aggregate, method in VIEWS:
             gathers, computes, totals, cpus = [], [], [], []
