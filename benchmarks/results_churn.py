@@ -82,6 +82,7 @@ def prepare(database_url: str, storage: Path, judges: int) -> dict[str, Any]:
         by_judge: dict[str, list[int]] = {}
         for username, round_entry_id in rows:
             by_judge.setdefault(username, []).append(round_entry_id)
+        by_judge.update(extra_judges(db, round_id, judges - len(by_judge)))
         chosen = sorted(by_judge, key=lambda u: -len(by_judge[u]))[:judges]
         now = utcnow()
         round_.opens_at, round_.closes_at = now - timedelta(days=1), now + timedelta(days=1)
@@ -89,6 +90,58 @@ def prepare(database_url: str, storage: Path, judges: int) -> dict[str, Any]:
         db.session.remove()
     return {"round_id": round_id, "entries": entries, "window": window,
             "judges": {u: by_judge[u][:5] for u in chosen}}
+
+
+EXTRA_JUDGE = "juri.churn.{}"
+EXTRA_ENTRIES = 5
+
+
+def extra_judges(db, round_id: int, count: int) -> dict[str, list[int]]:
+    """``count`` more judges for the round when the seed assigned fewer than asked (it assigns 36 to a
+    round of 3,000 entries): accounts ``juri.churn.<n>`` (the benchmark password), each given
+    ``EXTRA_ENTRIES`` of the round's entries it did not have, spread over the round. Kept in the
+    database (a later run reuses them), so the round is the same on every run after the first."""
+    from werkzeug.security import generate_password_hash
+
+    from innovation.auth.models import User
+    from innovation.extensions import utcnow
+    from innovation.web import Role
+    from innovation.judging.models import Assignment, AssignmentStatus, RoundEntry
+
+    if count <= 0:
+        return {}
+    entry_ids = db.session.scalars(
+        sa.select(RoundEntry.id).where(RoundEntry.round_id == round_id).order_by(RoundEntry.id)).all()
+    password_hash = None
+    found: dict[str, list[int]] = {}
+    for n in range(1, count + 1):
+        username = EXTRA_JUDGE.format(n)
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        if user is None:
+            password_hash = password_hash or generate_password_hash(seeding.BENCH_PASSWORD)
+            user = User(username=username, full_name=f"Juri Churn {n}", role=Role.JUDGE, opd_id=None,
+                        password_hash=password_hash, email=None, active=True, must_change_password=False,
+                        session_version=1, created_at=utcnow())
+            db.session.add(user)
+            db.session.flush()
+        have = set(db.session.scalars(
+            sa.select(Assignment.round_entry_id).join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+            .where(Assignment.judge_id == user.id, RoundEntry.round_id == round_id,
+                   Assignment.status == AssignmentStatus.ACTIVE)))
+        step = max(1, len(entry_ids) // (count * EXTRA_ENTRIES + 1))
+        wanted = [entry_ids[(n + k * count) * step % len(entry_ids)] for k in range(EXTRA_ENTRIES)]
+        for round_entry_id in wanted:
+            if round_entry_id not in have:
+                exists = db.session.scalar(sa.select(Assignment).where(
+                    Assignment.judge_id == user.id, Assignment.round_entry_id == round_entry_id))
+                if exists is None:
+                    db.session.add(Assignment(round_entry_id=round_entry_id, judge_id=user.id))
+                else:
+                    exists.status = AssignmentStatus.ACTIVE
+                have.add(round_entry_id)
+        db.session.flush()
+        found[username] = sorted(have)
+    return found
 
 
 def restore(database_url: str, storage: Path, round_id: int, window: tuple) -> None:
@@ -121,7 +174,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     setup = prepare(args.database, storage, args.judges)
     results_path = f"/judging/rounds/{setup['round_id']}/results"
     out: dict[str, Any] = {"round_id": setup["round_id"], "entries": setup["entries"],
-                           "judges": len(setup["judges"]), "seconds": args.seconds, "redis": bool(args.redis)}
+                           "judges": len(setup["judges"]), "seconds": args.seconds, "redis": bool(args.redis),
+                           "think_s": args.think}
     extra = {"RESULTS_REDIS_URL": args.redis} if args.redis else {}
     server = Server(app_env(args.database, storage, **extra), workers=2,
                     log_path=Path(args.workdir) / "gunicorn-churn.log")
@@ -171,6 +225,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     if status != 302:
                         failed.append(f"{username}: {status}")
                 i += 1
+                if args.think:
+                    stop.wait(rng.uniform(0.5, 1.5) * args.think)
 
         threads = [threading.Thread(target=judge_loop, args=(u, e, n), daemon=True)
                    for n, (u, e) in enumerate(setup["judges"].items())]
@@ -198,6 +254,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         base_p95 = out["quiet"]["baseline"]["p95_ms"]
         results_p95 = out["churn"]["results"]["p95_ms"]
         out["ratio_p95"] = round(results_p95 / base_p95, 1) if base_p95 and results_p95 else None
+        churn_base_p95 = out["churn"]["baseline"]["p95_ms"]
+        out["ratio_p95_to_churn_baseline"] = (round(results_p95 / churn_base_p95, 1)
+                                              if churn_base_p95 and results_p95 else None)
     finally:
         server.stop()
         restore(args.database, storage, setup["round_id"], setup["window"])
@@ -210,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", required=True, help="SQLAlchemy URL of a seeded database (schema in options)")
     parser.add_argument("--judges", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the judges submit")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a judge waits between two submissions (0: none, the server saturated)")
     parser.add_argument("--quiet", type=int, default=100, help="baseline requests before the churn")
     parser.add_argument("--redis", default=None, help="RESULTS_REDIS_URL for the workers (shared figures)")
     parser.add_argument("--storage", default="instance/bench-work/storage-churn")

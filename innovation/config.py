@@ -83,6 +83,11 @@ def load_config(instance_path: str) -> dict:
         # without a URL each process computes for itself.
         "RESULTS_REDIS_URL": env.get("RESULTS_REDIS_URL") or env.get("REDIS_URL") or None,
         "RESULTS_REDIS_PREFIX": env.get("RESULTS_REDIS_PREFIX", "inovasi:results"),
+        # While a round is open for scoring, the admin's results page may show a result up to this many
+        # seconds old (said so on the page) while the current one is computed in the background, instead
+        # of computing on every view of a round that changes with every submission. 0: always current.
+        "RESULTS_LIVE_STALE_SECONDS": float(env.get("RESULTS_LIVE_STALE_SECONDS", "15")),
+        "RESULTS_REFRESH_INLINE": False,  # tests: the background computation runs in the request's thread
         "JOBS_BACKEND": jobs_backend(env.get("JOBS_BACKEND"), jobs_redis_url),
         "JOBS_QUEUE": env.get("JOBS_QUEUE", "inovasi"),
         # RQ's limit for one job, in seconds (the 100,000-innovation export takes ~36 min without files).

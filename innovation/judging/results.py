@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import Connection, Float, LargeBinary, Select, case, cast, func, literal, literal_column, select, true
 from sqlalchemy.orm import joinedload
 
@@ -170,10 +171,12 @@ class RoundData:
     sheets: SheetTable  # the counted sheets, by id
     judges: list[JudgeRow]  # by id
     tie_decisions: list[TieDecision] = field(default_factory=list)  # oldest first
+    read_at: datetime = field(default_factory=utcnow)
 
 
 def gather(round_: Round) -> RoundData:
     """Everything a round's result needs, in five statements whatever the number of entries."""
+    read_at = utcnow()
     criteria = list(db.session.scalars(
         select(Criterion).where(Criterion.rubric_id == round_.rubric_id).order_by(Criterion.position, Criterion.id)
     )) if round_.rubric_id else []
@@ -201,7 +204,7 @@ def gather(round_: Round) -> RoundData:
     decisions = list(db.session.scalars(
         select(TieDecision).where(TieDecision.round_id == round_.id).order_by(TieDecision.decided_at, TieDecision.id)
         .options(joinedload(TieDecision.decided_by))))
-    return RoundData(round_, criteria, round_entries, sheets, judges, decisions)
+    return RoundData(round_, criteria, round_entries, sheets, judges, decisions, read_at)
 
 
 def counted_sheets(round_: Round) -> Select:
@@ -359,6 +362,7 @@ class RoundFigures:
     judge_sheets: np.ndarray
     agreement: tuple[Decimal | None, int]
     criteria_agreement: list[tuple[int, Decimal | None, int]]
+    computed_at: datetime = field(default_factory=utcnow)  # when the rows were read
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -427,7 +431,7 @@ class RoundFigures:
                                  for f, fl in zip(norm.fallback.tolist(), norm.flat.tolist())],
             judge_sheets=np.bincount(sheet_judge, minlength=n_judges),
             agreement=vz.krippendorff_alpha_interval(totals, unit, n_entries),
-            criteria_agreement=criteria_agreement,
+            criteria_agreement=criteria_agreement, computed_at=data.read_at,
         )
 
     # --- stored for the other processes (``results_store``) ------------------------------------------
@@ -460,6 +464,7 @@ class RoundFigures:
             "judge_normalisation": self.judge_normalisation,
             "agreement": [figure(self.agreement[0]), self.agreement[1]],
             "criteria_agreement": [[c, figure(a), n] for c, a, n in self.criteria_agreement],
+            "computed_at": when(self.computed_at),
         }
         arrays = {name: getattr(self, name) for name in self._ARRAYS}
         arrays.update({f"raw_{name}": self.raw[name] for name in st.AGGREGATES})
@@ -497,6 +502,7 @@ class RoundFigures:
             judge_normalisation=meta["judge_normalisation"],
             agreement=(figure(meta["agreement"][0]), meta["agreement"][1]),
             criteria_agreement=[(c, figure(a), n) for c, a, n in meta["criteria_agreement"]],
+            computed_at=when(meta["computed_at"]),
             **arrays,
         )
 
@@ -757,7 +763,7 @@ class RoundFigures:
             round=rt.RoundInfo(round_.id, round_.name, round_.kind.value, round_.position),
             rubric=rt.RubricInfo(rubric.name if rubric else "", _q(self.scale[0], Decimal(1)),
                                  _q(self.scale[1], Decimal(1))),
-            method=method, aggregate=aggregate, computed_at=utcnow(),
+            method=method, aggregate=aggregate, computed_at=self.computed_at,
             criteria=[rt.CriterionResult(c.id, c.code, c.title, c.title_en, _q(c.weight, Decimal("0.01")),
                                          c.independent, c.id == self.heaviest_id) for c in self.criteria],
             judges=judges,
@@ -850,6 +856,14 @@ def latest_snapshot(round_: Round) -> ResultSnapshot | None:
 # --- what the pages read ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Behind:
+    """A live result shown while the newer one is computed (``page_results``)."""
+
+    computed_at: datetime  # when the shown result's rows were read
+    changes: int  # how often the round's scores or assignments changed since (0: something else did)
+
+
 def cached_compute(round_: Round, *, aggregate: str = "mean", method: str = "raw") -> rt.RoundResults:
     """``compute``, or the results computed earlier for the same cache key.
 
@@ -858,17 +872,64 @@ def cached_compute(round_: Round, *, aggregate: str = "mean", method: str = "raw
     when Redis is configured (``results_store.shared_figures``); each view is then built from them
     and kept in the process. The results are shared: callers read them and never change them
     (``publish`` computes afresh)."""
+    return _cached_view(round_, aggregate, method, None)[0]
+
+
+def live_staleness(round_: Round, now: datetime | None = None) -> timedelta | None:
+    """How old a live result the admin's results page may show while judging is live: the round open
+    for scoring and ``RESULTS_LIVE_STALE_SECONDS`` set; None otherwise (the result is always current)."""
+    seconds = current_app.config.get("RESULTS_LIVE_STALE_SECONDS") or 0
+    if seconds <= 0 or round_.published_at is not None or not round_.is_open(now):
+        return None
+    return timedelta(seconds=seconds)
+
+
+def _cached_view(round_: Round, aggregate: str, method: str, stale_for: timedelta | None
+                 ) -> tuple[rt.RoundResults, Behind | None]:
     aggregate, method = choose(aggregate, method)
     cache = results_cache.results_cache()
     key = results_cache.cache_key(round_)
-    view_key = ("live", round_.id, aggregate, method, key)
+    figures, basis = _figures_to_show(round_, key, stale_for)
+    view_key = ("live", round_.id, aggregate, method, basis)
     results = cache.get(view_key)
     if results is None:
-        figures = round_figures(round_, key)
         with without_cycle_collection():
             results = figures.view(round_, aggregate, method)
         cache.put(view_key, results)
-    return results
+    behind = None if basis == key else Behind(figures.computed_at, max(0, key[0] - basis[0]))
+    return results, behind
+
+
+def _figures_to_show(round_: Round, key: tuple, stale_for: timedelta | None) -> tuple[RoundFigures, tuple]:
+    """The figures for ``key``; or, while judging is live (``stale_for``), the round's figures of an
+    earlier key kept in this process if they are at most ``stale_for`` old, with the computation of
+    the current ones started in the background: under a stream of submissions the page then costs a
+    cached view, not a computation per request, and the figures lag by about one computation."""
+    cache = results_cache.results_cache()
+    figures = cache.get(("figures", round_.id, key))
+    if figures is not None:
+        return figures, key
+    if stale_for is not None:
+        older = cache.latest(("figures", round_.id))
+        if older is not None and utcnow() - older[1].computed_at <= stale_for:
+            app = current_app._get_current_object()  # noqa: SLF001 (Flask's documented way to the app)
+            cache.refresh(("figures", round_.id), lambda: _refresh(app, round_.id),
+                          inline=bool(app.config.get("RESULTS_REFRESH_INLINE")))
+            return older[1], older[0][-1]
+    return round_figures(round_, key), key
+
+
+def _refresh(app, round_id: int) -> None:
+    """Compute a round's figures for its current key, in a thread of its own (``_figures_to_show``)."""
+    with app.app_context():
+        try:
+            round_ = results_cache.load_round(round_id)
+            if round_ is not None:
+                round_figures(round_)
+        except Exception:  # noqa: BLE001 (the page computes for itself next time; nothing is lost)
+            app.logger.exception("results: background computation of round %s failed", round_id)
+        finally:
+            db.session.remove()
 
 
 def round_figures(round_: Round, key: tuple | None = None) -> RoundFigures:
@@ -903,10 +964,19 @@ def round_results(round_: Round, *, aggregate: str = "mean", method: str = "raw"
                   ) -> tuple[rt.RoundResults, ResultSnapshot | None]:
     """What a page shows: the published snapshot once there is one, otherwise a live computation
     (cached while nothing it reads changes, see ``results_cache``)."""
+    found, snapshot, _behind = page_results(round_, aggregate=aggregate, method=method, live=False)
+    return found, snapshot
+
+
+def page_results(round_: Round, *, aggregate: str = "mean", method: str = "raw", live: bool = True
+                 ) -> tuple[rt.RoundResults, ResultSnapshot | None, Behind | None]:
+    """``round_results`` for the admin's results page: while judging is live (``live_staleness``) it
+    may show the result of a few seconds ago, said so by ``Behind``, while the current one is computed."""
     snapshot = latest_snapshot(round_) if round_.published_at is not None else None
     if snapshot is not None:
-        return published_results(snapshot), snapshot
-    return cached_compute(round_, aggregate=aggregate, method=method), None
+        return published_results(snapshot), snapshot, None
+    found, behind = _cached_view(round_, aggregate, method, live_staleness(round_) if live else None)
+    return found, None, behind
 
 
 def scored_rounds(event: Event) -> list[Round]:

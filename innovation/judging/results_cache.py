@@ -125,6 +125,7 @@ class ResultsCache:
         self._memos: dict[int, dict] = {}  # id(value) -> what pages derived from it
         self._lock = threading.Lock()
         self._computing: dict[tuple, threading.Lock] = {}  # key -> held while one thread computes it
+        self._refreshing: set[Any] = set()  # what a background refresh is computing now
 
     @contextmanager
     def computing(self, key: tuple) -> Iterator[None]:
@@ -139,6 +140,41 @@ class ResultsCache:
             with self._lock:
                 if not lock.locked():
                     self._computing.pop(key, None)
+
+    def refresh(self, name: Any, work: Callable[[], None], *, inline: bool = False) -> bool:
+        """Run ``work`` in a background thread unless a refresh of ``name`` is running already (then
+        False): a page that may show a slightly older result starts the computation of the newer one
+        and returns at once. ``inline`` runs it in the caller's thread (tests: one connection each)."""
+        with self._lock:
+            if name in self._refreshing:
+                return False
+            self._refreshing.add(name)
+
+        def run() -> None:
+            try:
+                work()
+            finally:
+                with self._lock:
+                    self._refreshing.discard(name)
+
+        if inline:
+            run()
+        else:
+            threading.Thread(target=run, name=f"results-refresh-{name}", daemon=True).start()
+        return True
+
+    def refreshing(self, name: Any) -> bool:
+        with self._lock:
+            return name in self._refreshing
+
+    def latest(self, prefix: tuple) -> tuple[tuple, Any] | None:
+        """The value kept under a key starting with ``prefix`` and one more item (the older version of
+        a thing whose newer one is not computed yet), with its key; None if there is none."""
+        with self._lock:
+            for key, value in self._items.items():
+                if key[:-1] == prefix:
+                    return key, value
+        return None
 
     def memo(self, value: Any) -> dict:
         """A scratch dict living as long as the cached value (a fresh one for any other value)."""

@@ -125,7 +125,7 @@ def results_page(round_id: int):
     ``?entry=ID`` (600 entries in full were 1.8 MB of HTML and most of a 3 s response)."""
     round_ = _round_or_404(round_id)
     aggregate, method = choice("aggregate", AGGREGATES, "mean"), choice("method", METHODS, "raw")
-    found, snapshot = results.round_results(round_, aggregate=aggregate, method=method)
+    found, snapshot, behind = results.page_results(round_, aggregate=aggregate, method=method)
     editions = _editions(round_, found)
     keep = {} if snapshot else {"method": found.method, "aggregate": found.aggregate}
     base = url_for("judging.results", round_id=round_.id, **keep)
@@ -134,7 +134,8 @@ def results_page(round_id: int):
     def entry_url(entry: EntryResult) -> str:  # url_for per row cost more than the row itself
         return f"{entry_base}{entry.id}"
 
-    common = {"round": round_, "results": found, "snapshot": snapshot, "results_url": base, "editions": editions}
+    common = {"round": round_, "results": found, "snapshot": snapshot, "results_url": base, "editions": editions,
+              "behind": behind}
     entry_id = request.args.get("entry")
     if entry_id is not None:
         entry = found.entry(int(entry_id)) if entry_id.isascii() and entry_id.isdigit() \
