@@ -896,15 +896,21 @@ def _cached_view(round_: Round, aggregate: str, method: str, stale_for: timedelt
         with without_cycle_collection():
             results = figures.view(round_, aggregate, method)
         cache.put(view_key, results)
-    behind = None if basis == key else Behind(figures.computed_at, max(0, key[0] - basis[0]))
-    return results, behind
+    if basis == key:
+        return results, None
+    # the current figures and this view of them, computed after this view was kept (a newer one kept
+    # first would be dropped by the older one's ``put``)
+    app = current_app._get_current_object()  # noqa: SLF001 (Flask's documented way to the app)
+    cache.refresh(("figures", round_.id), lambda: _refresh(app, round_.id),
+                  inline=bool(app.config.get("RESULTS_REFRESH_INLINE")))
+    return results, Behind(figures.computed_at, max(0, key[0] - basis[0]))
 
 
 def _figures_to_show(round_: Round, key: tuple, stale_for: timedelta | None) -> tuple[RoundFigures, tuple]:
     """The figures for ``key``; or, while judging is live (``stale_for``), the round's figures of an
-    earlier key kept in this process if they are at most ``stale_for`` old, with the computation of
-    the current ones started in the background: under a stream of submissions the page then costs a
-    cached view, not a computation per request, and the figures lag by about one computation."""
+    earlier key kept in this process if they are at most ``stale_for`` old (the caller then starts the
+    computation of the current ones in the background): under a stream of submissions the page costs
+    a cached view, not a computation per request, and the figures lag by about one computation."""
     cache = results_cache.results_cache()
     figures = cache.get(("figures", round_.id, key))
     if figures is not None:
@@ -912,20 +918,25 @@ def _figures_to_show(round_: Round, key: tuple, stale_for: timedelta | None) -> 
     if stale_for is not None:
         older = cache.latest(("figures", round_.id))
         if older is not None and utcnow() - older[1].computed_at <= stale_for:
-            app = current_app._get_current_object()  # noqa: SLF001 (Flask's documented way to the app)
-            cache.refresh(("figures", round_.id), lambda: _refresh(app, round_.id),
-                          inline=bool(app.config.get("RESULTS_REFRESH_INLINE")))
             return older[1], older[0][-1]
     return round_figures(round_, key), key
 
 
 def _refresh(app, round_id: int) -> None:
-    """Compute a round's figures for its current key, in a thread of its own (``_figures_to_show``)."""
+    """Compute a round's figures for its current key, in a thread of its own (``_figures_to_show``), and
+    the views of them this process was showing, so the page's next request finds everything built."""
     with app.app_context():
         try:
             round_ = results_cache.load_round(round_id)
             if round_ is not None:
-                round_figures(round_)
+                cache = results_cache.results_cache()
+                key = results_cache.cache_key(round_)
+                figures = round_figures(round_, key)
+                for aggregate, method in cache.views_of(round_id):
+                    view_key = ("live", round_id, aggregate, method, key)
+                    if cache.get(view_key) is None:
+                        with without_cycle_collection():
+                            cache.put(view_key, figures.view(round_, aggregate, method))
         except Exception:  # noqa: BLE001 (the page computes for itself next time; nothing is lost)
             app.logger.exception("results: background computation of round %s failed", round_id)
         finally:

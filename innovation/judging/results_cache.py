@@ -176,6 +176,11 @@ class ResultsCache:
                     return key, value
         return None
 
+    def views_of(self, round_id: int) -> list[tuple[str, str]]:
+        """The (aggregate, method) of the live views kept for the round, least recently used first."""
+        with self._lock:
+            return [(key[2], key[3]) for key in self._items if key[0] == "live" and key[1] == round_id]
+
     def memo(self, value: Any) -> dict:
         """A scratch dict living as long as the cached value (a fresh one for any other value)."""
         with self._lock:
