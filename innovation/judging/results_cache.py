@@ -47,11 +47,12 @@ from innovation.extensions import db, utcnow
 from innovation.judging.models import Round, Rubric
 
 # Values kept per process: per round its figures and up to VIEWS_PER_ROUND views built from them.
-# Measured (benchmarks/results_memory.py, docs/PERFORMANCE.md): a round of 10,000 entries holds 29 MB
-# with every view opened (its figures with the sheets' result objects about 20 MB, each view kept about
-# 4.5 MB). Before issue 17 each view held 100-120 MB, not "a few MB at 6,000 entries" as this said.
+# Measured (benchmarks/results_memory.py, docs/PERFORMANCE.md): a round of 10,000 entries holds about
+# 27 MB once every view has been opened and every sheet read (an export), the figures with the sheets'
+# result objects about 22 MB and the view kept about 5 MB; a second view kept would make it 32 MB.
+# Before issue 17 each view held 100-120 MB, not "a few MB at 6,000 entries" as this said.
 CACHE_SIZE = 16
-VIEWS_PER_ROUND = 2  # another view of the same figures is rebuilt in a fraction of the computation
+VIEWS_PER_ROUND = 1  # another view of the same figures is rebuilt from them (0.1 s at 10,000 entries)
 _EXTENSION_KEY = "judging_results_cache"
 # A change to an entry checked against the deadline just before it may commit just after it.
 ENTRY_CHANGE_GRACE = timedelta(minutes=5)
