@@ -39,17 +39,18 @@ def grow(db, wanted: int) -> int:
     if have < wanted:
         taken = sa.select(Assignment.round_entry_id).where(Assignment.judge_id == judge_id)
         window = sa.func.now() - sa.text("interval '30 days'")
-        free = list(db.session.scalars(
-            sa.select(RoundEntry.id).join(Round, RoundEntry.round_id == Round.id)
+        free = list(db.session.execute(
+            sa.select(RoundEntry.id, RoundEntry.round_id).join(Round, RoundEntry.round_id == Round.id)
             .where(Round.rubric_id.is_not(None), Round.closes_at >= window, RoundEntry.id.not_in(taken))
             .order_by(Round.closes_at.desc(), RoundEntry.id).limit(wanted - have)))
         if len(free) < wanted - have:
             raise SystemExit(f"only {len(free)} more round entries in the queue's window: seed a larger database")
         stamp = db.session.scalar(sa.select(sa.func.now()))
         db.session.execute(Assignment.__table__.insert(), [
-            {"round_entry_id": re_id, "judge_id": judge_id, "status": AssignmentStatus.ACTIVE.value,
-             "recusal_reason": "", "needs_reassignment": False, "created_at": stamp, "updated_at": stamp}
-            for re_id in free])
+            {"round_entry_id": re_id, "round_id": round_id, "judge_id": judge_id,
+             "status": AssignmentStatus.ACTIVE.value, "recusal_reason": "", "needs_reassignment": False,
+             "created_at": stamp, "updated_at": stamp}
+            for re_id, round_id in free])
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM (ANALYZE) assignment")

@@ -682,7 +682,7 @@ class SizeRun:
         with app.app_context():
             for (username, entry), data in acknowledged.items():
                 sheet = db.session.scalar(
-                    sa.select(jm.ScoreSheet).join(jm.Assignment).join(User, jm.Assignment.judge_id == User.id)
+                    sa.select(jm.ScoreSheet).join(jm.Assignment, jm.ScoreSheet.assignment_id == jm.Assignment.id).join(User, jm.Assignment.judge_id == User.id)
                     .where(User.username == username, jm.Assignment.round_entry_id == entry))
                 stored = {s.criterion_id: s.value for s in sheet.scores} if sheet else {}
                 wanted = {int(k.split("-", 1)[1]): Decimal(v) for k, v in data.items() if k.startswith("score-")}

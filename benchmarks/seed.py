@@ -91,8 +91,8 @@ EVIDENCE_COLUMNS = ("id", "innovation_id", "indicator_no", "file_id", "url", "ti
 AUDIT_COLUMNS = ("id", "at", "actor_id", "action", "object_type", "object_id", "opd_id", "summary", "changes")
 ROUND_ENTRY_COLUMNS = ("id", "round_id", "entry_id", "status", "decision_reason", "decided_by_id", "decided_at",
                        "created_at")
-ASSIGNMENT_COLUMNS = ("id", "round_entry_id", "judge_id", "status", "recusal_reason", "needs_reassignment",
-                      "created_at", "updated_at")
+ASSIGNMENT_COLUMNS = ("id", "round_entry_id", "round_id", "judge_id", "status", "recusal_reason",
+                      "needs_reassignment", "created_at", "updated_at")
 SHEET_COLUMNS = ("id", "assignment_id", "status", "overall_comment", "submitted_at", "updated_at", "total")
 SCORE_COLUMNS = ("id", "sheet_id", "criterion_id", "value", "comment")
 INNOVATIONS_PER_OPD = 50
@@ -951,7 +951,8 @@ def _seed_judging(w: Writer, rng: random.Random, now: datetime, event: dict, ent
                 quality = Decimal(1) + claimed / Decimal(60)  # 1-5 from the claimed maturity
                 for slot in range(k):
                     judge = judge_ids[(i * 7 + slot * (n_judges // 5 or 1) + slot) % n_judges]
-                    rows_as.append((as_id, re_id, judge, jm.AssignmentStatus.ACTIVE, "", False, opens_at, opens_at))
+                    rows_as.append((as_id, re_id, round_["id"], judge, jm.AssignmentStatus.ACTIVE, "", False, opens_at,
+                                    opens_at))
                     if first:
                         level = quality + judge_bias[judge]
                         values = []

@@ -62,7 +62,7 @@ def test_seed_fills_a_consistent_database(tmp_path):
 
             # the closed round: every assignment has a submitted sheet with every criterion scored
             closed = db.session.scalar(sa.select(jm.Round).order_by(jm.Round.position))
-            assignments = db.session.scalars(sa.select(jm.Assignment).join(jm.RoundEntry)
+            assignments = db.session.scalars(sa.select(jm.Assignment).join(jm.RoundEntry, jm.Assignment.round_entry_id == jm.RoundEntry.id)
                                              .where(jm.RoundEntry.round_id == closed.id)).all()
             assert assignments
             per_entry: dict[int, int] = {}

@@ -63,7 +63,7 @@ def test_demo_2025_round_is_scored_by_five_judges_without_conflicts(app, db):
     round_ = db.session.scalar(select(Round).where(Round.event_id == event.id, Round.kind == RoundKind.PENILAIAN))
     rows = db.session.execute(
         select(User.username, Opd.code)
-        .select_from(ScoreSheet).join(Assignment).join(RoundEntry).join(Entry, RoundEntry.entry_id == Entry.id)
+        .select_from(ScoreSheet).join(Assignment).join(RoundEntry, Assignment.round_entry_id == RoundEntry.id).join(Entry, RoundEntry.entry_id == Entry.id)
         .join(Opd, Entry.opd_id == Opd.id).join(User, Assignment.judge_id == User.id)
         .where(RoundEntry.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED)
     ).all()

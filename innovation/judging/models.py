@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Numeric,
     Select,
@@ -24,8 +25,10 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     cast,
+    event,
     func,
     select,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, column_property, joinedload, lazyload, mapped_column, relationship
@@ -177,7 +180,11 @@ class RoundEntry(db.Model):
     """An entry taking part in a round, with the admin's decision on it."""
 
     __tablename__ = "round_entry"
-    __table_args__ = (UniqueConstraint("round_id", "entry_id", name="uq_round_entry_round_entry"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "entry_id", name="uq_round_entry_round_entry"),
+        # what an assignment's (round entry, round) pair refers to: its round is its entry's (migration 0023)
+        UniqueConstraint("id", "round_id", name="uq_round_entry_id_round"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("judging_round.id", ondelete="CASCADE"), index=True)
@@ -242,10 +249,17 @@ class Assignment(db.Model):
         UniqueConstraint("round_entry_id", "judge_id", name="uq_assignment_round_entry_judge"),
         # the judge's queue: their active rows in id order (queue.queue_page), without a sort
         Index("ix_assignment_judge_status_id", "judge_id", "status", "id"),
+        # ... and counted per round from the index alone (with the entry, for the one on stage)
+        Index("ix_assignment_judge_status_round", "judge_id", "status", "round_id", "round_entry_id"),
+        ForeignKeyConstraint(["round_entry_id", "round_id"], ["round_entry.id", "round_entry.round_id"],
+                             name="fk_assignment_round_entry_round", ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_entry_id: Mapped[int] = mapped_column(ForeignKey("round_entry.id", ondelete="CASCADE"), index=True)
+    # the round of ``round_entry`` (which never changes round), kept here so a judge's rows are counted
+    # per round without reading the round entries; set on insert (``_round_of_entry``)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_round.id", ondelete="CASCADE"))
     judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     status: Mapped[AssignmentStatus] = mapped_column(str_enum(AssignmentStatus), default=AssignmentStatus.ACTIVE)
     recusal_reason: Mapped[str] = mapped_column(Text, default="")
@@ -254,13 +268,25 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    round_entry: Mapped[RoundEntry] = relationship(lazy="joined", innerjoin=True)
+    # by its own key: the composite (round_entry_id, round_id) key refers to the same row
+    round_entry: Mapped[RoundEntry] = relationship(lazy="joined", innerjoin=True, foreign_keys=[round_entry_id])
     judge: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     sheet: Mapped[ScoreSheet | None] = relationship(back_populates="assignment", uselist=False)
 
     @property
     def opd_id(self) -> int:
         return self.round_entry.entry.opd_id
+
+
+@event.listens_for(Assignment, "before_insert")
+def _round_of_entry(_mapper, connection, target: Assignment) -> None:
+    """An assignment's ``round_id`` is its round entry's, whoever creates it (the composite foreign key
+    refuses any other)."""
+    if target.round_id is None:
+        round_entry = target.__dict__.get("round_entry")  # never a lazy load inside a flush
+        target.round_id = (round_entry.round_id if round_entry is not None and round_entry.round_id is not None
+                           else connection.scalar(select(RoundEntry.round_id)
+                                                  .where(RoundEntry.id == target.round_entry_id)))
 
 
 class SheetStatus(StrEnum):
@@ -272,6 +298,13 @@ class ScoreSheet(Versioned, db.Model):
     """One judge's scores for one entry in one round. ``total``: weighted, on the rubric's scale."""
 
     __tablename__ = "score_sheet"
+    __table_args__ = (
+        # the submitted sheets whose total a weight change moved since the judge saw it: few or none,
+        # counted for the judge queue's notice without reading the judge's other sheets
+        Index("ix_score_sheet_moved", "assignment_id",
+              postgresql_where=text("status = 'submitted' AND acknowledged_total IS DISTINCT FROM total"),
+              sqlite_where=text("status = 'submitted' AND acknowledged_total IS NOT total")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), unique=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select, tuple_
+from sqlalchemy import Integer, case, cast, func, literal_column, select, tuple_
 
 from innovation.auth.models import User
 from innovation.events.models import Category, Entry, Event
@@ -65,10 +65,15 @@ class QueuePage(ListPage):
 RECENT = timedelta(days=30)  # a closed round stays in the queue this long (then it is in the archive)
 
 
+def _window(archive: bool, now: datetime) -> list:
+    """The rounds a queue lists: scored ones, still open or closed within ``RECENT``; or the older ones."""
+    return [Round.rubric_id.is_not(None),
+            Round.closes_at < now - RECENT if archive else Round.closes_at >= now - RECENT]
+
+
 def _conditions(judge: User, archive: bool, now: datetime, family: set[int]) -> list:
     conditions = [Assignment.judge_id == judge.id, Assignment.status == AssignmentStatus.ACTIVE,
-                  Round.rubric_id.is_not(None),
-                  Round.closes_at < now - RECENT if archive else Round.closes_at >= now - RECENT]
+                  *_window(archive, now)]
     if family:
         conditions.append(Entry.opd_id.not_in(family))
     return conditions
@@ -86,23 +91,37 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
     in_rounds = (select(Assignment.id).join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
                  .join(Round, RoundEntry.round_id == Round.id))
     joined = in_rounds.join(Entry, RoundEntry.entry_id == Entry.id).where(*conditions)
-    counted = joined if family else in_rounds.where(*conditions)  # the entry only for the family
-    moved = and_(ScoreSheet.status == SheetStatus.SUBMITTED,
-                 ScoreSheet.acknowledged_total.is_distinct_from(ScoreSheet.total))
     with_sheets = joined.outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
     deadline_order = Round.closes_at.desc() if archive else Round.closes_at
+    mine = [Assignment.judge_id == judge.id, Assignment.status == AssignmentStatus.ACTIVE]
+    window = _window(archive, now)
     # on stage: the slot at its schedule's current position (two small IN lists)
-    on_stage = RoundEntry.id.in_(
-        select(PresentationSlot.round_entry_id)
-        .where(tuple_(PresentationSlot.schedule_id, PresentationSlot.position).in_(
-            select(PresentationSchedule.id, PresentationSchedule.current_position)
-            .where(PresentationSchedule.current_position.is_not(None)))))
-    # The rows per round deadline (a judge's rounds have a handful), with the moved totals: the page's
-    # place in the list without sorting or numbering the judge's thousands of rows (issue 17) ...
+    on_stage = select(PresentationSlot.round_entry_id).where(tuple_(PresentationSlot.schedule_id,
+                                                                     PresentationSlot.position).in_(
+        select(PresentationSchedule.id, PresentationSchedule.current_position)
+        .where(PresentationSchedule.current_position.is_not(None))))
+    # The rows per round deadline (a judge's rounds have a handful): the page's place in the list
+    # without sorting or numbering the judge's thousands of rows (issue 17). They are counted per
+    # round from ``ix_assignment_judge_status_round`` alone (the entry is read only to leave out the
+    # judge's OPD family) and the rounds' deadlines joined to those counts; the moved totals come
+    # from the partial index ``ix_score_sheet_moved`` (literal values: a generic plan of a prepared
+    # statement could not prove its predicate).
+    per_round = select(Assignment.round_id, func.count().label("n"),
+                       func.max(case((Assignment.round_entry_id.in_(on_stage), Assignment.id),
+                                     else_=None)).label("stage")).where(*mine)
+    moved = (select(func.count()).select_from(ScoreSheet).join(Assignment, ScoreSheet.assignment_id == Assignment.id)
+             .where(*mine, Assignment.round_id.in_(select(Round.id).where(*window)),
+                    ScoreSheet.status == literal_column("'submitted'"),
+                    ScoreSheet.acknowledged_total.is_distinct_from(ScoreSheet.total)))
+    if family:  # the round entries of the family's entries, from their side (an index on entry.opd_id)
+        own = Assignment.round_entry_id.not_in(select(RoundEntry.id).join(Entry, RoundEntry.entry_id == Entry.id)
+                                               .where(Entry.opd_id.in_(family)))
+        per_round, moved = per_round.where(own), moved.where(own)
+    per_round = per_round.group_by(Assignment.round_id).subquery()
     deadlines = db.session.execute(
-        counted.outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .with_only_columns(Round.closes_at, func.count(), func.sum(case((moved, 1), else_=0)),
-                           func.max(case((on_stage, Assignment.id), else_=None)))
+        select(Round.closes_at, cast(func.sum(per_round.c.n), Integer), moved.scalar_subquery(),
+               func.max(per_round.c.stage))
+        .join(per_round, per_round.c.round_id == Round.id).where(*window)
         .group_by(Round.closes_at).order_by(deadline_order)).all()
     total = sum(count for _closes, count, _moved, _stage in deadlines)
     staged = {stage for *_figures, stage in deadlines if stage is not None}
@@ -126,7 +145,7 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
         skip = 0
         if wanted <= 0:
             break
-    moved_total = sum(int(m or 0) for _closes, _count, m, _stage in deadlines)
+    moved_total = int(deadlines[0][2] or 0)  # the same figure on every row
     if staged and page == 1:  # the entry on stage first (also when its place is on a later page)
         rows = list(db.session.execute(listed.where(Assignment.id.in_(staged)))) + [r for r in rows if r[0] not in staged]
 
