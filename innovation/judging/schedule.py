@@ -96,7 +96,8 @@ def change_note(slot: PresentationSlot) -> str:
     into values is shown as stored (Indonesian); "" when the slot never changed."""
     if slot.previous_starts_at is None:
         return slot.legacy_change_note
-    return _("sebelumnya %(s)s", s=f"{format_local(slot.previous_starts_at)}, {slot.previous_room or '—'}")
+    before = f"{format_local(slot.previous_starts_at)}, {slot.previous_room or '—'}"
+    return _("sebelumnya %(s)s", s=before)
 
 
 def unseen_changes(opd_id: int | None) -> list[PresentationSlot]:
