@@ -82,6 +82,39 @@ def test_one_vote_per_device_a_second_vote_replaces_the_first(app, client, db, w
     assert token not in hashes and cookie.value not in hashes
 
 
+def test_a_changed_vote_is_audit_logged_without_the_visitor(app, client, db, world):
+    """Moving a vote to another entry while voting is open is logged: the vote row and the two entries, no
+    actor, nothing of the device beyond the sha256 the vote row already holds. A first vote, or the same
+    entry again, is not a change."""
+    from innovation.audit.models import AuditEvent
+
+    def changes():
+        return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "choice.vote_change")))
+
+    first, second = ballot_ids(db, world)
+    client.get(f"/choice/{world.event.slug}")
+    assert vote(client, world, first).status_code == 302
+    assert vote(client, world, first).status_code == 302
+    assert changes() == []
+    assert vote(client, world, second).status_code == 302
+    vote_row = db.session.scalars(select(ChoiceVote).where(ChoiceVote.event_id == world.event.id)).one()
+    [event] = changes()
+    assert (event.actor_id, event.object_type, event.object_id, event.opd_id) == (None, "choice_vote", vote_row.id, None)
+    assert event.changes == {"entry_id": [first, second]}
+    assert event.summary == f"Seorang pengunjung mengganti pilihannya pada {world.event.name}"
+
+    cookie = client.get_cookie(device.COOKIE, path="/choice")
+    with app.test_request_context(headers={"Cookie": f"{device.COOKIE}={cookie.value}"}):
+        token = device.token_from_request()
+    stored = " ".join(str(getattr(event, column.key)) for column in AuditEvent.__table__.columns)
+    for secret in (token, cookie.value, vote_row.device_hash, "127.0.0.1"):
+        assert secret not in stored
+
+    assert vote(client, world, second).status_code == 302  # the same entry again: no change
+    assert vote(client, world, first).status_code == 302
+    assert [e.changes for e in changes()] == [{"entry_id": [first, second]}, {"entry_id": [second, first]}]
+
+
 def test_no_cookie_forged_cookie_and_entries_off_the_ballot_are_refused(app, db, world, make_event):
     first, _second = ballot_ids(db, world)
     client = app.test_client()
@@ -248,6 +281,10 @@ def test_two_tabs_of_one_device_racing_still_count_once(db, world, monkeypatch):
     db.session.commit()
     assert changed and vote_row.entry_id == second and len(calls) == 2
     assert tally(db, world) == {second: 1}
+    from innovation.audit.models import AuditEvent
+
+    logged = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "choice.vote_change")).all()
+    assert [(e.object_id, e.changes) for e in logged] == [(vote_row.id, {"entry_id": [first, second]})]
 
 
 def test_a_round_on_the_ballot_limits_the_choices(db, world, make_event, make_innovation):

@@ -123,8 +123,12 @@ def test_a_moved_slot_is_noted_and_announced(day, db):
     schedule = schedules.set_order(round_, [res[1].id, res[0].id, res[2].id], by=admin)
     moved = {s.round_entry_id: s for s in schedule.slots}
     assert moved[res[2].id].changed_at is None  # still third, same time
-    assert moved[res[0].id].unseen_change and "08.00" not in moved[res[0].id].change_note
-    assert "10-08-2026 08:00 WIT" in moved[res[0].id].change_note
+    assert moved[res[0].id].unseen_change
+    # the values before the change are kept, not a sentence: it is worded when read
+    assert (moved[res[0].id].previous_starts_at, moved[res[0].id].previous_room) == (FIRST, "Aula Bappeda")
+    assert moved[res[0].id].starts_at == FIRST + timedelta(minutes=20)
+    assert schedules.change_note(moved[res[0].id]) == "sebelumnya 10-08-2026 08:00 WIT, Aula Bappeda"
+    assert schedules.change_note(moved[res[2].id]) == ""
     kinds = db.session.scalars(db.select(OutboxEvent.kind)).all()
     assert kinds.count("schedule.slot_changed") == 2
 
@@ -146,6 +150,22 @@ def test_operator_sees_their_slot_and_the_change(day, db, client, login):
     assert "Jadwal presentasi Anda berubah" not in client.get("/judging/schedule").get_data(as_text=True)
     assert "Jadwal presentasi OPD Anda berubah." not in client.get("/innovations/").get_data(as_text=True)
     assert db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "schedule.change_seen")).one()
+
+
+@pytest.mark.parametrize(("lang", "shown", "not_shown"), [
+    ("id", "sebelumnya 10-08-2026 08:20 WIT, Aula Bappeda", "previously"),
+    ("en", "previously 10-08-2026 08:20 WIT, Aula Bappeda", "sebelumnya"),
+])
+def test_the_change_is_told_in_the_readers_language(day, db, client, login, lang, shown, not_shown):
+    admin, round_, res, ops = day(3)
+    schedules.save_schedule(round_, SETTINGS, by=admin)
+    schedules.save_schedule(round_, {**SETTINGS, "room": ""}, by=admin, version=1)
+    db.session.flush()
+    login(ops[1])
+    client.post(f"/auth/language/{lang}", data={"next": "/"})
+    page = client.get("/judging/schedule").get_data(as_text=True)
+    assert shown in page and not_shown not in page
+    assert "10-08-2026 08:20 WIT, — (" in page  # the slot now: same time, no room
 
 
 def test_admin_sets_the_day_through_the_pages_and_prints_it(day, db, client, login):

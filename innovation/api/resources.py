@@ -8,10 +8,10 @@ the OPD's explanations or the verifier's notes).
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from innovation.api import cursor, schemas
@@ -28,6 +28,7 @@ from innovation.reporting.index_cache import cached_district_index
 from innovation.web import id_in_range
 
 EVERY_FIELD = frozenset(f.code for f in catalogue.FIELDS)
+M = TypeVar("M", Opd, Event)
 
 
 def _link(endpoint: str, **values) -> str:
@@ -98,6 +99,19 @@ def find_innovation(innovation_id: int, *, full: bool) -> Innovation | None:
     return db.session.scalar(statement)
 
 
+# --- OPDs and events: a page of rows by id ---------------------------------------------------------
+
+def _page_of(model: type[M], query: schemas.PageQuery, filters: dict[str, Any],
+             condition: ColumnElement[bool] | None) -> tuple[list[M], str | None]:
+    """One page of ``model``'s rows in id order after the query's cursor (made for ``filters``, the query's
+    own filter values), narrowed by ``condition`` when there is one; and the next page's cursor."""
+    after = cursor.decode(query.cursor, filters)
+    statement = select(model).where(model.id > after).order_by(model.id).limit(query.limit + 1)
+    if condition is not None:
+        statement = statement.where(condition)
+    return cursor.page(list(db.session.scalars(statement)), query.limit, filters)
+
+
 # --- OPDs -----------------------------------------------------------------------------------------
 
 def _opd_model(opd: Opd, registered: int) -> schemas.Opd:
@@ -115,12 +129,8 @@ def _registered_counts(opd_ids: list[int]) -> dict[int, int]:
 
 
 def list_opds(query: schemas.OpdQuery) -> schemas.OpdPage:
-    filters = {"active": query.active}
-    after = cursor.decode(query.cursor, filters)
-    statement = select(Opd).where(Opd.id > after).order_by(Opd.id).limit(query.limit + 1)
-    if query.active is not None:
-        statement = statement.where(Opd.active.is_(query.active))
-    rows, next_cursor = cursor.page(list(db.session.scalars(statement)), query.limit, filters)
+    rows, next_cursor = _page_of(Opd, query, {"active": query.active},
+                                 None if query.active is None else Opd.active.is_(query.active))
     counts = _registered_counts([o.id for o in rows])
     return schemas.OpdPage(data=[_opd_model(o, counts.get(o.id, 0)) for o in rows], next_cursor=next_cursor)
 
@@ -145,12 +155,8 @@ def _published_ids(event_ids: list[int]) -> set[int]:
 
 
 def list_events(query: schemas.EventQuery) -> schemas.EventPage:
-    filters = {"year": query.year}
-    after = cursor.decode(query.cursor, filters)
-    statement = select(Event).where(Event.id > after).order_by(Event.id).limit(query.limit + 1)
-    if query.year is not None:
-        statement = statement.where(Event.year == query.year)
-    rows, next_cursor = cursor.page(list(db.session.scalars(statement)), query.limit, filters)
+    rows, next_cursor = _page_of(Event, query, {"year": query.year},
+                                 None if query.year is None else Event.year == query.year)
     published = _published_ids([e.id for e in rows])
     return schemas.EventPage(data=[_event_model(e, e.id in published) for e in rows], next_cursor=next_cursor)
 

@@ -4,6 +4,8 @@ it reads through ``resources`` and returns a response model. ``after_request`` g
 token was sent."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Response, request, url_for
 
 from innovation.api import access, resources, schemas
@@ -17,6 +19,7 @@ from innovation.rules import available_years
 
 MAX_AGE = 60
 INNOVATIONS, INDEX, FOLLOWUP = "innovations:read", "index:read", "followup:read"
+T = TypeVar("T")
 
 
 @bp.before_request
@@ -37,6 +40,13 @@ def cache(response: Response) -> Response:
     if request.method in ("GET", "HEAD") and response.status_code == 200:
         return conditional(response, max_age=MAX_AGE, private=access.presented_token() is not None)
     return response
+
+
+def _or_404(found: T | None) -> T:
+    """What a route looked up, or the API's 404 answer when there is none."""
+    if found is None:
+        raise ApiError(404)
+    return found
 
 
 def _innovation_view() -> tuple[bool, frozenset[str]]:
@@ -77,9 +87,7 @@ def innovations():
 def innovation(innovation_id: int):
     """One innovation with its indicator scores (when the caller may see them) and public documents."""
     full, fields = _innovation_view()
-    found = resources.find_innovation(innovation_id, full=full)
-    if found is None:
-        raise ApiError(404)
+    found = _or_404(resources.find_innovation(innovation_id, full=full))
     return resources.innovation_model(found, fields, with_indicators=full or "skor_indikator" in fields)
 
 
@@ -94,10 +102,7 @@ def opds():
 @spec.validate(resp=responses(schemas.Opd, 401), tags=["opds"], security=PUBLIC)
 def opd(opd_id: int):
     """One OPD."""
-    found = resources.opd(opd_id)
-    if found is None:
-        raise ApiError(404)
-    return found
+    return _or_404(resources.opd(opd_id))
 
 
 @bp.route("/events")
@@ -111,10 +116,7 @@ def events():
 @spec.validate(resp=responses(schemas.Event, 401), tags=["events"], security=PUBLIC)
 def event(slug: str):
     """One event."""
-    found = resources.find_event(slug)
-    if found is None:
-        raise ApiError(404)
-    return resources.event(found)
+    return resources.event(_or_404(resources.find_event(slug)))
 
 
 @bp.route("/events/<string(minlength=1, maxlength=80):slug>/results")
@@ -122,10 +124,7 @@ def event(slug: str):
 def event_results(slug: str):
     """The event's published results: per published round the ranking, the official checksum, and the public
     snapshot file (download_url) whose sha256 is download_sha256. Rounds not yet published are absent."""
-    found = resources.find_event(slug)
-    if found is None:
-        raise ApiError(404)
-    return resources.event_results(found)
+    return resources.event_results(_or_404(resources.find_event(slug)))
 
 
 @bp.route("/index")

@@ -70,6 +70,7 @@ KNOWN_OBJECT_TYPES: tuple[str, ...] = (
     "innovation", "job", "judging_round", "opd", "outbox_delivery", "public_settings", "regional_indicator_value",
     "round_entry", "rubric", "score_sheet", "user_account", "webhook_endpoint",
     "presentation_schedule", "presentation_slot", "discussion_comment", "notification_delivery",
+    "choice_settings", "choice_vote",
 )
 OBJECT_TYPE_MAX = 40  # AuditEvent.object_type
 

@@ -2,7 +2,8 @@
 
 One vote per device: the device is a random 32-byte token in a signed cookie (``device``), stored only as
 its sha256, and the vote table's unique (event, device) key makes a device's second vote *replace* its
-first while voting is open (a visitor who tapped the wrong entry can correct it), so it never counts twice.
+first while voting is open (a visitor who tapped the wrong entry can correct it; the change is audit-logged,
+naming the vote row, not the visitor), so it never counts twice.
 The tally is its own table and its own query: nothing here reads or writes the jury's scores or results.
 """
 from __future__ import annotations
@@ -130,8 +131,7 @@ def cast_vote(settings: ChoiceSettings | None, token: str, entry_id: int | None,
     vote = vote_of(settings, token)
     if vote is not None:
         changed = vote.entry_id != entry_id
-        vote.entry_id = entry_id
-        vote.updated_at = now
+        _move_vote(settings, vote, entry_id, now)
         return vote, changed
     vote = ChoiceVote(event_id=settings.event_id, device_hash=device_hash(token), entry_id=entry_id,
                       created_at=now, updated_at=now)
@@ -144,10 +144,22 @@ def cast_vote(settings: ChoiceSettings | None, token: str, entry_id: int | None,
         vote = vote_of(settings, token)
         if vote is None:
             raise
-        vote.entry_id = entry_id
-        vote.updated_at = now
+        _move_vote(settings, vote, entry_id, now)
         return vote, True
     return vote, False
+
+
+def _move_vote(settings: ChoiceSettings, vote: ChoiceVote, entry_id: int, now: datetime) -> None:
+    """A device's vote moved to ``entry_id``; a real change (another entry) is audit-logged. The event names
+    the vote row and the two entries, nothing of the visitor: no account, address or device token (the row
+    holds only the token's sha256, as before)."""
+    before = vote.entry_id
+    vote.entry_id = entry_id
+    vote.updated_at = now
+    if before != entry_id:
+        record("choice.vote_change", actor=None, obj=vote,
+               summary=say("Seorang pengunjung mengganti pilihannya pada %(event)s", event=settings.event.name),
+               changes={"entry_id": [before, entry_id]})
 
 
 @dataclass(frozen=True)

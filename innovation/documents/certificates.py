@@ -65,7 +65,11 @@ def score_text(entry: EntryResult) -> str:
     return format_number(entry.score, SCORE_PLACES, LOCALE)
 
 
-def _page(results: RoundResults, inputs: CertificateInputs, title: str) -> tuple[FPDF, Callable[..., None]]:
+def _front(results: RoundResults, entry: EntryResult, inputs: CertificateInputs, *, title: str,
+           document_title: str, for_what: str) -> tuple[FPDF, Callable[..., None]]:
+    """The page down to the innovation's name, the same on both kinds: frame, logo, issuer, event, ``title``,
+    number, the OPD it is given to, ``for_what`` (what links the OPD to the innovation) and the innovation.
+    Returns the PDF and its centred ``line(text, size, style, height, color)`` for the kind's own lines."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_author(latin1(inputs.issuer))
     pdf.set_auto_page_break(False)
@@ -90,6 +94,13 @@ def _page(results: RoundResults, inputs: CertificateInputs, title: str) -> tuple
     pdf.ln(3)
     line(title, 26, "B", 12, TEAL)
     line(f"Nomor: {inputs.number}", 11, "", 6)
+    pdf.set_title(latin1(document_title))
+    pdf.ln(2)
+    line("diberikan kepada", 11, "I", 6, MUTED)
+    line(entry.opd, 17, "B", 8)
+    line(for_what, 11, "I", 6, MUTED)
+    line(f'"{entry.innovation}"', 15, "B", 7)
+    pdf.ln(1)
     return pdf, line
 
 
@@ -112,14 +123,8 @@ def _closing(pdf: FPDF, results: RoundResults, inputs: CertificateInputs) -> byt
 
 def certificate_pdf(results: RoundResults, entry: EntryResult, inputs: CertificateInputs) -> bytes:
     """The winner's certificate (``entry.winner``)."""
-    pdf, line = _page(results, inputs, "SERTIFIKAT PENGHARGAAN")
-    pdf.set_title(latin1(f"Sertifikat {entry.innovation}"))
-    pdf.ln(2)
-    line("diberikan kepada", 11, "I", 6, MUTED)
-    line(entry.opd, 17, "B", 8)
-    line("atas inovasi", 11, "I", 6, MUTED)
-    line(f'"{entry.innovation}"', 15, "B", 7)
-    pdf.ln(1)
+    pdf, line = _front(results, entry, inputs, title="SERTIFIKAT PENGHARGAAN",
+                       document_title=f"Sertifikat {entry.innovation}", for_what="atas inovasi")
     line(f"sebagai {award_label(results, entry)}", 18, "B", 9, TEAL)
     line(f"Kategori {entry.category} - {results.round.name} - nilai akhir {score_text(entry)}", 11, "", 6)
     return _closing(pdf, results, inputs)
@@ -127,14 +132,9 @@ def certificate_pdf(results: RoundResults, entry: EntryResult, inputs: Certifica
 
 def participation_pdf(results: RoundResults, entry: EntryResult, inputs: CertificateInputs) -> bytes:
     """A certificate of taking part, for an entry without an awarded place: it says so."""
-    pdf, line = _page(results, inputs, "SERTIFIKAT PARTISIPASI")
-    pdf.set_title(latin1(f"Sertifikat partisipasi {entry.innovation}"))
-    pdf.ln(2)
-    line("diberikan kepada", 11, "I", 6, MUTED)
-    line(entry.opd, 17, "B", 8)
-    line("yang telah mengikuti penilaian dengan inovasi", 11, "I", 6, MUTED)
-    line(f'"{entry.innovation}"', 15, "B", 7)
-    pdf.ln(1)
+    pdf, line = _front(results, entry, inputs, title="SERTIFIKAT PARTISIPASI",
+                       document_title=f"Sertifikat partisipasi {entry.innovation}",
+                       for_what="yang telah mengikuti penilaian dengan inovasi")
     line(f"Peserta {results.round.name}, kategori {entry.category}", 13, "B", 7, TEAL)
     line("Sertifikat ini menyatakan keikutsertaan, bukan penghargaan atau peringkat juara.", 10, "I", 6, MUTED)
     return _closing(pdf, results, inputs)

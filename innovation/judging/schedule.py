@@ -8,9 +8,10 @@ and what an OPD's operator is told. Plain operations: they flush, log, and never
   order it gave, so anyone can recompute the draw. The seed is the chair's, or 16 random hex digits.
 - Times: slot *n* starts ``(n - 1) * (presentation + Q&A + changeover)`` minutes after the first slot;
   times are stored in UTC and shown in WIT (``timeutil``).
-- A slot whose time or room changes after it was first set keeps the old one in ``change_note`` with
-  ``changed_at``, and an outbox event ``schedule.slot_changed`` is recorded for notifications; the
-  operator's pages show the change until they mark it seen (``acknowledge``).
+- A slot whose time or room changes after it was first set keeps the old ones (``previous_starts_at``,
+  ``previous_room``) with ``changed_at``, worded when read in the reader's language (``change_note``),
+  and an outbox event ``schedule.slot_changed`` is recorded for notifications; the operator's pages
+  show the change until they mark it seen (``acknowledge``).
 """
 from __future__ import annotations
 
@@ -89,6 +90,16 @@ def unseen_change_count(user: User) -> int:
                or_(PresentationSlot.seen_at.is_(None), PresentationSlot.seen_at < PresentationSlot.changed_at))) or 0
 
 
+def change_note(slot: PresentationSlot) -> str:
+    """What a slot was before its last change, in the reader's language, the time in WIT: "sebelumnya
+    10-08-2026 08:00 WIT, Aula Bappeda". A note from before migration 0023 that it could not read back
+    into values is shown as stored (Indonesian); "" when the slot never changed."""
+    if slot.previous_starts_at is None:
+        return slot.legacy_change_note
+    before = f"{format_local(slot.previous_starts_at)}, {slot.previous_room or '—'}"
+    return _("sebelumnya %(s)s", s=before)
+
+
 def unseen_changes(opd_id: int | None) -> list[PresentationSlot]:
     if opd_id is None:
         return []
@@ -157,8 +168,7 @@ def sync_slots(schedule: PresentationSchedule, *, by: User | None, order: Sequen
             continue
         slot.position = position
         if slot.starts_at != starts_at or slot.room != schedule.room:
-            # stored, like the audit log's summaries, in Indonesian
-            slot.change_note = f"sebelumnya {format_local(slot.starts_at)}, {slot.room or '-'}"
+            slot.previous_starts_at, slot.previous_room, slot.legacy_change_note = slot.starts_at, slot.room, ""
             slot.starts_at, slot.room, slot.changed_at = starts_at, schedule.room, now
             emit("schedule.slot_changed", slot, data={
                 "round_id": schedule.round_id, "entry_id": slot.round_entry.entry_id,

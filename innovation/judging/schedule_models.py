@@ -72,8 +72,10 @@ class PresentationSchedule(Versioned, db.Model):
 
 class PresentationSlot(db.Model):
     """One entry's turn: its position (1, 2, ...), start (UTC) and room. A change of time or room
-    after the slot was first set is kept (``changed_at``, ``change_note``: the old time and room) until
-    the OPD's operator has seen it (``seen_at``)."""
+    after the slot was first set is kept (``changed_at``; ``previous_starts_at`` and ``previous_room``, the
+    values before it, worded in the reader's language by ``schedule.change_note``) until the OPD's operator
+    has seen it (``seen_at``). ``legacy_change_note``: a note stored as Indonesian text before migration
+    0023 that it could not read back into values, shown as it is."""
 
     __tablename__ = "presentation_slot"
     __table_args__ = (
@@ -88,7 +90,9 @@ class PresentationSlot(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     room: Mapped[str] = mapped_column(String(120), default="")
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    change_note: Mapped[str] = mapped_column(Text, default="")
+    previous_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    previous_room: Mapped[str | None] = mapped_column(String(120))
+    legacy_change_note: Mapped[str] = mapped_column(Text, default="")
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     schedule: Mapped[PresentationSchedule] = relationship(back_populates="slots")

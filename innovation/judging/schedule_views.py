@@ -105,7 +105,8 @@ def schedule_pdf(round_id: int):
 @role_required(Role.OPERATOR)
 def my_schedule():
     user = current()
-    return render_template("judging/my_schedule.html", slots=schedules.slots_of_opd(user.opd_id))
+    return render_template("judging/my_schedule.html", slots=schedules.slots_of_opd(user.opd_id),
+                           change_note=schedules.change_note)
 
 
 @bp.route("/schedule/seen", methods=["POST"])

@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inbox():
+        # Its own COUNT, only when a page's header asks, not a column of the session loader's statement:
+        # auth (level 4) cannot name notify's table (level 6), and the loader also runs for the requests
+        # that draw no header (the console's and jobs' JSON polls every 2 s, upload chunks, redirects).
         def inbox_count() -> int:
             user = current_user
             return services.unread_count(user) if user.is_authenticated else 0

@@ -417,6 +417,54 @@ def seed(live_server) -> Seeder:
 
 
 @pytest.fixture
+def scored_round(live_server):
+    """``scored_round(operator) -> round id``: a closed round with four entries (the operator's first, the
+    others from new OPDs), in two categories, scored by three new judges, one of them harsher (the grid of
+    ``tests/test_judging_results.standard_grid``); nothing published yet."""
+
+    def build(operator: LiveUser) -> int:
+        from datetime import timedelta
+
+        from sqlalchemy import select
+        from test_judging_results import build_round, standard_grid
+
+        from innovation.auth.models import User
+        from innovation.events.models import DEFAULT_CATEGORIES, Category, Entry, EntryStatus, Event
+        from innovation.extensions import db, utcnow
+        from innovation.innovations.models import Innovation
+        from innovation.orgs.models import Opd, OpdKind
+        from innovation.rules import latest_year
+
+        judges = [live_server.add_user(role="judge") for _ in range(3)]
+        n = int(utcnow().timestamp() * 1000) % 10**6
+        with live_server.app.app_context():
+            past = utcnow() - timedelta(days=30)
+            event = Event(slug=f"iw-hasil-{live_server.backend}-{n}", name="Innovation Week Hasil", year=2025,
+                          opens_at=past, closes_at=past + timedelta(days=5))
+            event.categories = [Category(name=c, position=i) for i, c in enumerate(DEFAULT_CATEGORIES)]
+            db.session.add(event)
+            own = db.session.scalar(select(Opd).where(Opd.code == operator.opd_code))
+            opds = [own] + [Opd(name=f"Dinas Hasil {i}-{n}", code=f"HSL{i}-{n}", kind=OpdKind.DINAS)
+                            for i in range(3)]
+            db.session.add_all(opds)
+            db.session.flush()
+            entries = []
+            for i, opd in enumerate(opds):
+                innovation = Innovation(opd=opd, nama=f"Layanan Hasil {i + 1}", rules_year=latest_year())
+                entry = Entry(event=event, innovation=innovation, category=event.categories[i % 2], opd_id=opd.id,
+                              status=EntryStatus.SUBMITTED, submitted_at=past + timedelta(hours=i + 1))
+                db.session.add(entry)
+                entries.append(entry)
+            db.session.flush()
+            users = [db.session.scalar(select(User).where(User.username == j.username)) for j in judges]
+            built = build_round(db, event=event, entries=entries, judges=users, grid=standard_grid(4, 3, harsh=2))
+            db.session.commit()
+            return built.round.id
+
+    return build
+
+
+@pytest.fixture
 def shot(live_server, screenshot):
     """``shot(page, name)``: docs/screenshots/<name>.png like ``screenshot``, but taken on one backend only
     (the pages are the same on both); ``full_page=False`` keeps just the first screen of a long list."""

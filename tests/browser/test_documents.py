@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
-from tests.browser.test_judging_publication import scored_round
 
 pytestmark = pytest.mark.browser
 
@@ -58,10 +57,10 @@ def download(page, link_name: str) -> bytes:
 
 
 def test_signatory_minutes_certificate_and_verification(page, phone_page, live_server, log_in, screenshot,
-                                                         tmp_path):
+                                                         tmp_path, scored_round):
     operator = live_server.add_user(role="operator")
     admin = live_server.add_user(role="admin", full_name="Admin Dokumen")
-    round_id = scored_round(live_server, operator)
+    round_id = scored_round(operator)
     slug, judges = publish(live_server, round_id, admin.username)
     log_in(page, admin)
 

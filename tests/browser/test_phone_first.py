@@ -85,11 +85,10 @@ def _open_round(live_server, slug: str, innovation_id: int, judge_username: str)
 
 
 @pytest.fixture
-def scene(live_server, seed) -> Scene:
+def scene(live_server, seed, scored_round) -> Scene:
     """One set of data per live server (building it hashes passwords and writes PDFs: slow)."""
     if live_server.url in _scenes:
         return _scenes[live_server.url]
-    from browser.test_judging_results import scored_round
     from browser.test_verification import register
 
     now = utcnow()
@@ -105,7 +104,7 @@ def scene(live_server, seed) -> Scene:
     seed.entry(slug, thin, operator, category=0)
     register(live_server, innovation_id, admin.username)
     round_entry_id = _open_round(live_server, slug, innovation_id, judge.username)
-    results_round_id = scored_round(live_server, operator)
+    results_round_id = scored_round(operator)
     _scenes[live_server.url] = Scene(operator, judge, admin, verifier, innovation_id, slug, round_entry_id,
                                      results_round_id)
     return _scenes[live_server.url]
