@@ -182,7 +182,7 @@ class RoundEntry(db.Model):
     __tablename__ = "round_entry"
     __table_args__ = (
         UniqueConstraint("round_id", "entry_id", name="uq_round_entry_round_entry"),
-        # what an assignment's (round entry, round) pair refers to: its round is its entry's (migration 0023)
+        # what an assignment's (round entry, round) pair refers to: its round is its entry's (migration 0024)
         UniqueConstraint("id", "round_id", name="uq_round_entry_id_round"),
     )
 

@@ -1,7 +1,7 @@
 """The judge queue's count from an index alone: an assignment keeps its round; moved totals indexed
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-06
 
 ``assignment.round_id`` is its round entry's round (which never changes), set on insert and tied to it by
@@ -16,8 +16,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0023'
-down_revision = '0022'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
