@@ -5,7 +5,10 @@ round still in the queue's window, the round closing last, where the judge has n
 added when they already have that many), then, in-process:
 
 - times ``queue.queue_page`` for the first, a middle and the last page (``--runs`` each; p50 / p95 ms);
-- prints PostgreSQL's ``EXPLAIN (ANALYZE, BUFFERS)`` of every statement the first and a middle page run.
+- prints PostgreSQL's ``EXPLAIN (ANALYZE, BUFFERS)`` of every statement the first and a middle page run;
+- with ``--http``, serves the app (``gunicorn -w 2``, as ``benchmarks.run``) and times the same pages as
+  the judge sees them, each request interleaved with the baseline page, with each page's p95 over the
+  baseline's (the list target: at most 3).
 
 ``--old PATH`` times another version of ``judging/queue.py`` (e.g. ``git show main:innovation/judging/queue.py``)
 against the same data, for the before / after comparison in docs/PERFORMANCE.md.
@@ -78,6 +81,7 @@ def measure(database_url: str, wanted: int, runs: int, old: str | None, explain:
         judge_id = grow(db, wanted)
         queue = load_queue(old)
         judge = db.session.get(User, judge_id)
+        out["judge"] = judge.username
         first = queue.queue_page(judge, 1, 25)
         out["assignments_listed"] = first.total
         pages = {"first": 1, "middle": max(1, first.pages // 2), "last": first.pages}
@@ -109,6 +113,47 @@ def measure(database_url: str, wanted: int, runs: int, old: str | None, explain:
     return out
 
 
+def measure_http(database_url: str, judge_username: str, pages: dict[str, int], runs: int) -> dict[str, Any]:
+    """The queue's pages over HTTP as ``benchmarks.run`` serves the app (``gunicorn -w 2``), each request
+    interleaved with one of the baseline page (``GET /auth/password``): p50 / p95 ms, and each page's
+    p95 over the baseline's p95 (the list target: at most 3)."""
+    from pathlib import Path
+
+    from benchmarks.helpers import Server, app_env
+    from benchmarks.run import Client
+
+    storage = Path("instance/bench-work/storage-queue")
+    server = Server(app_env(database_url, storage), workers=2,
+                    log_path=Path("instance/bench-work") / "gunicorn-queue.log")
+    Path("instance/bench-work").mkdir(parents=True, exist_ok=True)
+    out: dict[str, Any] = {}
+    try:
+        server.start()
+        client = Client(server.base_url)
+        client.login(judge_username)
+        samples: dict[str, list[float]] = {"baseline": [], **{name: [] for name in pages}}
+        for name, page in [("baseline", 0), *pages.items()]:  # warm-up, not counted
+            client.get("/auth/password" if name == "baseline" else f"/judging/?page={page}")
+        for _ in range(runs):
+            for name, page in pages.items():
+                for what, path in (("baseline", "/auth/password"), (name, f"/judging/?page={page}")):
+                    started = time.perf_counter()
+                    response = client.get(path)
+                    samples[what].append((time.perf_counter() - started) * 1000)
+                    if response.status_code != 200:
+                        raise RuntimeError(f"{path}: HTTP {response.status_code}")
+        base_p95 = percentile(samples["baseline"], 95)
+        for name, values in samples.items():
+            out[name] = {"p50_ms": round(statistics.median(values), 1), "p95_ms": round(percentile(values, 95), 1),
+                         "requests": len(values)}
+            if name != "baseline":
+                out[name]["page"] = pages[name]
+                out[name]["ratio_p95"] = round(percentile(values, 95) / base_p95, 2)
+    finally:
+        server.stop()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.queue_plan", description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", required=True)
@@ -116,8 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--old", default=None, help="another queue.py to time instead")
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument("--http", action="store_true",
+                        help="also time the pages over HTTP (gunicorn -w 2) against the baseline page")
     args = parser.parse_args(argv)
     result = measure(args.database, args.assignments, args.runs, args.old, not args.no_explain)
+    if args.http:
+        result["http"] = measure_http(args.database, result["judge"],
+                                      {name: result[name]["page"] for name in ("first", "middle", "last")},
+                                      args.runs)
     plans = result.pop("plans", [])
     print(json.dumps(result, indent=2))
     for plan in plans:

@@ -93,7 +93,10 @@ ROUND_ENTRY_COLUMNS = ("id", "round_id", "entry_id", "status", "decision_reason"
                        "created_at")
 ASSIGNMENT_COLUMNS = ("id", "round_entry_id", "round_id", "judge_id", "status", "recusal_reason",
                       "needs_reassignment", "created_at", "updated_at")
-SHEET_COLUMNS = ("id", "assignment_id", "status", "overall_comment", "submitted_at", "updated_at", "total")
+# acknowledged_total: what the judge saw when submitting (as every save sets it): the queue's notice of a
+# total moved by a weight change counts the sheets where it differs
+SHEET_COLUMNS = ("id", "assignment_id", "status", "overall_comment", "submitted_at", "updated_at", "total",
+                 "acknowledged_total")
 SCORE_COLUMNS = ("id", "sheet_id", "criterion_id", "value", "comment")
 INNOVATIONS_PER_OPD = 50
 FINAL_ROUND_ENTRIES = 1000
@@ -964,7 +967,8 @@ def _seed_judging(w: Writer, rng: random.Random, now: datetime, event: dict, ent
                         if total is None:
                             total = totals[values] = weighted_total(dict(zip(weights[0], values)), weights[0])
                         submitted = opens_at + timedelta(minutes=i % 30_000, seconds=slot)
-                        rows_sheet.append((sheet_id, as_id, jm.SheetStatus.SUBMITTED, "", submitted, submitted, total))
+                        rows_sheet.append((sheet_id, as_id, jm.SheetStatus.SUBMITTED, "", submitted, submitted, total,
+                                           total))
                         for cid, value in zip(weights[0], values):
                             rows_score.append((score_id, sheet_id, cid, value, ""))
                             score_id += 1

@@ -11,7 +11,7 @@ from innovation.events.models import Entry, EntryStatus
 from innovation.extensions import utcnow
 from innovation.innovations import evidence
 from innovation.judging import assignments, rounds, rubrics
-from innovation.judging.models import RoundEntry, SheetStatus
+from innovation.judging.models import Assignment, RoundEntry, SheetStatus
 from innovation.web import Role
 
 VERSION = re.compile(r'name="version" value="(\d*)"')
@@ -327,6 +327,16 @@ def test_queue_order_across_round_deadlines_is_deadline_then_assignment(scene, m
         return assignments.assign_judge(re_, judge, by=admin)
 
     made = [(r, add(r)) for r in [round_a, same, round_a, earlier, same, round_a, earlier]]
+    # an entry of the judge's own OPD assigned behind the rules' back (imported, say): never listed,
+    # and the pages around it neither skip nor repeat a row
+    family_entry = Entry(event=event, innovation=make_innovation(opd=judge.opd), category=event.categories[0],
+                         opd=judge.opd, status=EntryStatus.SUBMITTED)
+    db.session.add(family_entry)
+    family_re = RoundEntry(round=same, entry=family_entry)
+    db.session.add(family_re)
+    db.session.flush()
+    db.session.add(Assignment(round_entry_id=family_re.id, judge_id=judge.id))
+    db.session.flush()
     expected = ([a.id for r, a in made if r is earlier]
                 + sorted(a.id for r, a in made if r is not earlier))
     for per_page in (1, 2, 3, 7, 10):

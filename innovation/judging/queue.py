@@ -113,10 +113,11 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
              .where(*mine, Assignment.round_id.in_(select(Round.id).where(*window)),
                     ScoreSheet.status == literal_column("'submitted'"),
                     ScoreSheet.acknowledged_total.is_distinct_from(ScoreSheet.total)))
+    own = []
     if family:  # the round entries of the family's entries, from their side (an index on entry.opd_id)
-        own = Assignment.round_entry_id.not_in(select(RoundEntry.id).join(Entry, RoundEntry.entry_id == Entry.id)
-                                               .where(Entry.opd_id.in_(family)))
-        per_round, moved = per_round.where(own), moved.where(own)
+        own = [Assignment.round_entry_id.not_in(select(RoundEntry.id).where(RoundEntry.entry_id.in_(
+            select(Entry.id).where(Entry.opd_id.in_(family)))))]
+        per_round, moved = per_round.where(*own), moved.where(*own)
     per_round = per_round.group_by(Assignment.round_id).subquery()
     deadlines = db.session.execute(
         select(Round.closes_at, cast(func.sum(per_round.c.n), Integer), moved.scalar_subquery(),
@@ -134,12 +135,17 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
         RoundEntry.id, Round.name, Round.event_id, Round.blind, Round.opens_at, Round.closes_at,
         Entry.innovation_id, Entry.category_id, Entry.opd_id, ScoreSheet.status,
         ScoreSheet.total.label("sheet_total"), ScoreSheet.acknowledged_total).order_by(Assignment.id)
+    # (the page's ids first, from the index on (judge_id, status, round_id, id) alone: an offset of thousands
+    # over the joined rows joined every skipped row too, 17 ms at the middle of 6,000)
     skip, wanted, rows = (page - 1) * per_page, per_page, []
     for closes_at, count, _moved, _stage in deadlines:
         if skip >= count:
             skip -= count
             continue
-        found = db.session.execute(listed.where(Round.closes_at == closes_at).limit(wanted).offset(skip)).all()
+        ids = (select(Assignment.id)
+               .where(*mine, *own, Assignment.round_id.in_(select(Round.id).where(*window, Round.closes_at == closes_at)))
+               .order_by(Assignment.id).limit(wanted).offset(skip))
+        found = db.session.execute(listed.where(Assignment.id.in_(ids.scalar_subquery()))).all()
         rows += found
         wanted -= len(found)
         skip = 0

@@ -6,9 +6,9 @@ Create Date: 2026-12-06
 
 ``assignment.round_id`` is its round entry's round (which never changes), set on insert and tied to it by
 a composite foreign key to ``round_entry (id, round_id)`` (hence the unique constraint there). With
-``ix_assignment_judge_status_round`` (judge_id, status, round_id, round_entry_id) the queue page counts a
-judge's rows per round from the index alone, instead of joining all of them to their round entries
-(6,000 per judge at national scale: issue 17). ``ix_score_sheet_moved`` is a partial index of the few
+``ix_assignment_judge_status_round`` (judge_id, status, round_id, id, round_entry_id) the queue page counts
+a judge's rows per round, and finds a page's ids in a round in id order, from the index alone, instead of
+joining all of them to their round entries (6,000 per judge at national scale: issue 17). ``ix_score_sheet_moved`` is a partial index of the few
 submitted sheets whose total moved since the judge saw it, counted for the queue's notice.
 """
 import sqlalchemy as sa
@@ -34,7 +34,8 @@ def upgrade():
                                     ondelete='CASCADE')
         batch_op.create_foreign_key('fk_assignment_round_entry_round', 'round_entry', ['round_entry_id', 'round_id'],
                                     ['id', 'round_id'], ondelete='CASCADE')
-        batch_op.create_index('ix_assignment_judge_status_round', ['judge_id', 'status', 'round_id', 'round_entry_id'],
+        batch_op.create_index('ix_assignment_judge_status_round', ['judge_id', 'status', 'round_id', 'id',
+                                                                      'round_entry_id'],
                               unique=False)
     op.create_index('ix_score_sheet_moved', 'score_sheet', ['assignment_id'], unique=False,
                     postgresql_where=sa.text("status = 'submitted' AND acknowledged_total IS DISTINCT FROM total"),
