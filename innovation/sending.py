@@ -21,9 +21,9 @@ Delivery is at least once: a runner that dies after the receiver accepted a mess
 leaves the lease to expire, and the message goes again (each area sends a key its receiver deduplicates by).
 
 Hand-written, not a library: the job queue (RQ) runs the passes but keeps no per-row state in the database;
-the outbox libraries for Python are built on a message broker or on Django, and none claims rows of our own
-Flask-SQLAlchemy tables with a lease that works alike on SQLite and PostgreSQL. This is one UPDATE and a
-bookkeeping step.
+the outbox libraries for Python bring their own table, broker or framework (Django, asyncio, MongoDB,
+PostgreSQL-only), and none claims rows of two existing Flask-SQLAlchemy tables with a lease that works alike on
+SQLite and PostgreSQL. This is one UPDATE and a bookkeeping step.
 
 Level 2: it knows no area; areas describe their tables with a ``Ledger``.
 """
