@@ -78,17 +78,18 @@ def shared_app(request, tmp_path):
             drop_schema(url, schema)
 
 
-def operators_on_whatsapp(app, count: int) -> None:
-    """``count`` operators who chose WhatsApp, and an Innovation Week open now (one message each is due)."""
+def test_two_workers_send_each_message_once(shared_app):
     from innovation.auth.services import create_user
     from innovation.events.models import Event
     from innovation.extensions import db
-    from innovation.notify import services
+    from innovation.notify import job, services
+    from innovation.notify.models import Notification, NotificationDelivery
     from innovation.orgs.models import Opd, OpdKind
     from innovation.web import Role
 
+    app, gateway = shared_app
     with app.app_context():
-        for n in range(count):
+        for n in range(3):
             opd = Opd(name=f"Dinas Pekerja {n}", code=f"PK{n}", kind=OpdKind.DINAS)
             db.session.add(opd)
             user = create_user(username=f"op{n}", full_name=f"Operator {n}", role=Role.OPERATOR,
@@ -98,15 +99,6 @@ def operators_on_whatsapp(app, count: int) -> None:
         db.session.add(Event(slug="iw", name="Innovation Week Pekerja", year=2026, opens_at=utcnow() - timedelta(hours=1),
                              closes_at=utcnow() + timedelta(days=20)))
         db.session.commit()
-
-
-def test_two_workers_send_each_message_once(shared_app):
-    from innovation.extensions import db
-    from innovation.notify import job
-    from innovation.notify.models import Notification, NotificationDelivery
-
-    app, gateway = shared_app
-    operators_on_whatsapp(app, 3)
 
     start = threading.Barrier(2)
     errors: list[BaseException] = []
@@ -133,6 +125,28 @@ def test_two_workers_send_each_message_once(shared_app):
         assert states == ["sent"] * 3
     assert sorted(body["phone"] for body in gateway.received) == [f"62812345678{n}" for n in range(3)]
     assert len({body["idempotency_key"] for body in gateway.received}) == len(gateway.received) == 3
+
+
+def operators_on_whatsapp(app, count: int) -> None:
+    """``count`` operators who chose WhatsApp, and an Innovation Week open now (one message each is due)."""
+    from innovation.auth.services import create_user
+    from innovation.events.models import Event
+    from innovation.extensions import db
+    from innovation.notify import services
+    from innovation.orgs.models import Opd, OpdKind
+    from innovation.web import Role
+
+    with app.app_context():
+        for n in range(count):
+            opd = Opd(name=f"Dinas Pekerja {n}", code=f"PK{n}", kind=OpdKind.DINAS)
+            db.session.add(opd)
+            user = create_user(username=f"op{n}", full_name=f"Operator {n}", role=Role.OPERATOR,
+                               password="rahasia-uji-123", opd=opd)
+            db.session.flush()
+            services.save_settings(user, email=False, whatsapp=True, phone=f"0812345678{n}", language="id")
+        db.session.add(Event(slug="iw", name="Innovation Week Pekerja", year=2026, opens_at=utcnow() - timedelta(hours=1),
+                             closes_at=utcnow() + timedelta(days=20)))
+        db.session.commit()
 
 
 def test_notify_run_on_rq_queues_the_pass_and_the_worker_sends_it(shared_app, redis_url, rq_queue):
