@@ -24,7 +24,7 @@ LAYERS = {
     "innovation.drafts": 1,
     "innovation.storage": 2, "innovation.audit": 2, "innovation.csvio": 2, "innovation.adminkit": 2,
     "innovation.pagination": 2, "innovation.templating": 2, "innovation.concurrency": 2,
-    "innovation.outbox": 2,
+    "innovation.outbox": 2, "innovation.sending": 2,
     "innovation.orgs": 3,
     "innovation.auth": 4, "innovation.innovations": 4, "innovation.uploads": 4,
     "innovation.audit.blueprint": 4, "innovation.audit.browse": 4, "innovation.audit.views": 4,

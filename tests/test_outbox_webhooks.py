@@ -172,6 +172,7 @@ def test_gone_unreachable_and_removed_endpoints(db, admin, make_innovation, endp
 
 def test_a_claimed_delivery_is_not_taken_by_another_runner_until_its_lease_ends(db, admin, make_innovation,
                                                                                 endpoint, receiver):
+    from innovation import sending
     from innovation.outbox import services
     from innovation.outbox.models import OutboxDelivery
     from innovation.reporting import services as reporting
@@ -180,8 +181,8 @@ def test_a_claimed_delivery_is_not_taken_by_another_runner_until_its_lease_ends(
     now = utcnow()
     services.dispatch(now)
     delivery = db.session.scalar(db.select(OutboxDelivery))
-    assert services._claim(delivery.id, now) is True  # runner A holds it  # noqa: SLF001
-    assert services._claim(delivery.id, now) is False  # runner B  # noqa: SLF001
+    assert sending.claim(services.LEDGER, delivery.id, now) is True  # runner A holds it
+    assert sending.claim(services.LEDGER, delivery.id, now) is False  # runner B
     assert services.deliver_due(now).sent == 0 and receiver.received == []
     assert services.deliver_due(now + services.LEASE + timedelta(seconds=1)).sent == 1  # A died: B takes it
 

@@ -42,8 +42,9 @@ from innovation.extensions import db
 from innovation.innovations.models import Innovation
 from innovation.judging.models import ResultSnapshot, Round
 from innovation.outbox.models import OutboxDelivery, OutboxEvent
-from innovation.outbox.services import Consumer, DeliveryFailed
+from innovation.outbox.services import Consumer
 from innovation.public import results as public_results
+from innovation.sending import DeliveryFailed
 
 CONSUMER = "webhooks"
 EVENTS = {"innovation.registered": _l("Inovasi didaftarkan ke Kemendagri"),

@@ -8,6 +8,7 @@ knows the same kinds.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -20,6 +21,15 @@ class JobOutput:
     filename: str
     content_type: str = "application/octet-stream"
     message: str = ""
+
+
+def json_result(filename: str, data: dict[str, Any], message: str, out: BinaryIO,
+                progress: ProgressFn) -> JobOutput:
+    """The end of a job done in one step (a delivery pass): ``data`` as its JSON result, ``message`` as its
+    progress and final message."""
+    out.write(json.dumps(data).encode("utf-8"))
+    progress(1, 1, message)
+    return JobOutput(filename, "application/json", message=message)
 
 
 JobFunction = Callable[[dict[str, Any], BinaryIO, ProgressFn], JobOutput]

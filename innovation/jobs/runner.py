@@ -21,16 +21,19 @@ from __future__ import annotations
 
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from redis.exceptions import RedisError
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from innovation.audit.services import Say
+from innovation.auth.models import User
 from innovation.extensions import db
 from innovation.jobs import services
 from innovation.jobs.execution import execute, heartbeat_of
-from innovation.jobs.models import Job
+from innovation.jobs.models import Job, JobStatus
 
 if TYPE_CHECKING:
     from rq.job import Job as RQJob
@@ -82,3 +85,22 @@ def submit(job_id: int) -> Future | RQJob | None:
         app.logger.warning("job %s: first heartbeat failed (the periodic one follows):\n%s", job_id,
                            traceback.format_exc())
     return _executor(app).submit(_run_in_app, app, job_id)
+
+
+def start_unless_queued(kind: str, params: dict[str, Any], *, by: User | None, summary: Say,
+                        wait: bool = False) -> Job | None:
+    """Queue one job of ``kind`` unless one is already waiting (it will do this work too); commits and submits.
+    Returns the job, or None when one waits. ``wait``: on the thread backend, wait until it has run (a command
+    whose process ends afterwards would end it half-way); on RQ it stays queued for ``flask jobs worker``.
+
+    For the passes that work through a table of their own (the outbox's and the notifications' deliveries):
+    two passes at once are safe, one waiting is enough."""
+    waiting = db.session.scalar(select(Job.id).where(Job.kind == kind, Job.status == JobStatus.QUEUED).limit(1))
+    if waiting is not None:
+        return None
+    job = services.create_job(kind, params, by=by, summary=summary)
+    db.session.commit()
+    pending = submit(job.id)
+    if wait and isinstance(pending, Future):
+        pending.result()
+    return job

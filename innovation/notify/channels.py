@@ -23,16 +23,13 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
 
+from innovation.sending import DeliveryFailed
+
 TIMEOUT = 15  # seconds for one SMTP conversation or one gateway request
 
 
-class ChannelError(Exception):
+class ChannelError(DeliveryFailed):
     """A failed send. ``permanent``: retrying cannot help (a refused address, a bad configuration)."""
-
-    def __init__(self, detail: str, *, permanent: bool = False):
-        super().__init__(detail)
-        self.detail = detail
-        self.permanent = permanent
 
 
 @dataclass(frozen=True)

@@ -3,20 +3,17 @@ it). ``flask notify run`` queues it (RQ on Redis when configured; else it runs i
 and waits), so the same worker pool that runs exports sends the messages."""
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_login import current_user
-from sqlalchemy import select
 
 from innovation.audit.services import say
 from innovation.extensions import db, utcnow
-from innovation.jobs.kinds import JobOutput, ProgressFn, register_kind
-from innovation.jobs.models import Job, JobStatus
-from innovation.jobs.runner import submit
-from innovation.jobs.services import create_job
+from innovation.jobs.kinds import JobOutput, ProgressFn, json_result, register_kind
+from innovation.jobs.models import Job
+from innovation.jobs.runner import start_unless_queued
 from innovation.notify import services, triggers
 
 JOB_KIND = "notify"
@@ -32,22 +29,13 @@ def run_pass(now: datetime | None = None) -> services.SendReport:
 
 def run_job(params: dict[str, Any], out: BinaryIO, progress: ProgressFn) -> JobOutput:
     report = run_pass()
-    out.write(json.dumps(report.as_dict()).encode("utf-8"))
-    progress(1, 1, report.summary)
-    return JobOutput("notify.json", "application/json", message=report.summary)
+    return json_result("notify.json", report.as_dict(), report.summary, out, progress)
 
 
 def start_pass(*, by: Any = None) -> Job | None:
-    """Queue one pass unless one is already waiting; commits and submits. Returns the job (None if one waits)."""
-    waiting = db.session.scalar(select(Job.id).where(Job.kind == JOB_KIND, Job.status == JobStatus.QUEUED).limit(1))
-    if waiting is not None:
-        return None
-    job = create_job(JOB_KIND, {}, by=by, summary=say("Mengirim pemberitahuan (email, WhatsApp)"))
-    db.session.commit()
-    pending = submit(job.id)
-    if pending is not None and hasattr(pending, "result") and current_app.config.get("JOBS_BACKEND") != "rq":
-        pending.result()  # the thread pool of a command: wait, the process ends afterwards
-    return job
+    """Queue one pass unless one is already waiting; commits and submits; on the thread backend waits for it
+    (``flask notify run``'s process ends afterwards). Returns the job (None if one waits)."""
+    return start_unless_queued(JOB_KIND, {}, by=by, summary=say("Mengirim pemberitahuan (email, WhatsApp)"), wait=True)
 
 
 def init_app(app: Flask) -> None:

@@ -3,12 +3,12 @@
 ``notify(user, event, item, values)`` records one message, at most once per (event, recipient, item): the
 unique constraint decides, inside a savepoint, so two runs at the same time cannot both record it. It also
 queues one delivery per channel the user chose (email when they have an address, WhatsApp when they gave a
-number). ``send_due`` sends what is due, each delivery claimed by one runner with a conditional UPDATE (as the
-outbox does), retried with a growing wait, failed after ``MAX_ATTEMPTS``; every attempt is logged.
+number). ``send_due`` sends what is due through ``innovation.sending`` (the mechanism the outbox uses too):
+each delivery claimed by one runner with a conditional UPDATE and a lease, retried with a growing wait
+(``BACKOFF_SECONDS``), failed after ``MAX_ATTEMPTS``; every attempt is logged.
 """
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,9 +16,10 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from innovation import sending
 from innovation.audit.services import record, say
 from innovation.auth.models import User
 from innovation.errors import DomainError
@@ -37,6 +38,11 @@ from innovation.notify.models import (
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (60, 300, 1800, 7200)  # after attempt 1, 2, 3, 4
 LEASE = timedelta(minutes=5)  # a claimed delivery whose runner died is free again after this
+LEDGER = sending.Ledger(
+    name="notification delivery", model=NotificationDelivery, attempt=NotificationAttempt, status="state",
+    waiting=(DeliveryState.QUEUED, DeliveryState.RETRYING), retrying=DeliveryState.RETRYING,
+    sent=DeliveryState.SENT, failed=DeliveryState.FAILED, backoff_seconds=BACKOFF_SECONDS,
+    max_attempts=MAX_ATTEMPTS, lease=LEASE)
 
 
 class NotifyError(DomainError):
@@ -44,7 +50,7 @@ class NotifyError(DomainError):
 
 
 def backoff(attempt: int) -> timedelta:
-    return timedelta(seconds=BACKOFF_SECONDS[min(max(attempt, 1), len(BACKOFF_SECONDS)) - 1])
+    return LEDGER.backoff(attempt)
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -135,11 +141,8 @@ def mark_read(user: User, message: Notification | None = None) -> int:
 # --- sending -------------------------------------------------------------------------------------
 
 @dataclass
-class SendReport:
+class SendReport(sending.Report):
     created: int = 0
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
     details: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -150,18 +153,13 @@ class SendReport:
         return (f"{self.created} pesan baru, {self.sent} terkirim, {self.retrying} dicoba lagi nanti, "
                 f"{self.failed} gagal")
 
-
-def _due(now: datetime):
-    return (NotificationDelivery.state.in_((DeliveryState.QUEUED, DeliveryState.RETRYING)),
-            NotificationDelivery.next_attempt_at <= now,
-            or_(NotificationDelivery.claimed_until.is_(None), NotificationDelivery.claimed_until < now))
+    def booked(self, delivery: NotificationDelivery, detail: str) -> None:
+        self.details.append(f"{delivery.channel.value} {delivery.address}: {detail[:120]}")
 
 
 def due_deliveries(now: datetime, *, limit: int = 200) -> list[NotificationDelivery]:
     """What a run would send now (``flask notify run --dry-run`` lists these)."""
-    return list(db.session.scalars(select(NotificationDelivery).where(*_due(now))
-                                   .order_by(NotificationDelivery.next_attempt_at, NotificationDelivery.id)
-                                   .limit(limit)))
+    return sending.due(LEDGER, now, limit=limit)
 
 
 def _sender(delivery: NotificationDelivery) -> Callable[[], str]:
@@ -188,47 +186,10 @@ def _sender(delivery: NotificationDelivery) -> Callable[[], str]:
 
 
 def send_due(now: datetime | None = None, *, limit: int = 200, report: SendReport | None = None) -> SendReport:
-    """Send the deliveries that are due; commits each claim and each outcome (so nothing is sent twice and
-    no transaction stays open while a server takes its time)."""
-    now = now or utcnow()
+    """Send the deliveries that are due (``sending.deliver_due``: each claimed by one runner, each claim and
+    outcome committed, so nothing is sent twice and no transaction stays open while a server takes its time)."""
     report = report or SendReport()
-    for delivery_id in [d.id for d in due_deliveries(now, limit=limit)]:
-        claimed = db.session.execute(
-            update(NotificationDelivery).where(NotificationDelivery.id == delivery_id, *_due(now))
-            .values(claimed_until=now + LEASE).execution_options(synchronize_session=False)).rowcount == 1
-        db.session.commit()
-        if not claimed:
-            continue
-        delivery = db.session.get(NotificationDelivery, delivery_id)
-        db.session.refresh(delivery)
-        started, permanent = utcnow(), False
-        try:
-            send = _sender(delivery)
-            db.session.commit()
-            detail, ok = send(), True
-        except channels.ChannelError as failure:
-            detail, ok, permanent = failure.detail, False, failure.permanent
-        except Exception as error:  # noqa: BLE001 - logged as a failed attempt and retried
-            detail, ok = f"{type(error).__name__}: {error}", False
-            current_app.logger.warning("notification delivery %s failed:\n%s", delivery_id, traceback.format_exc())
-        db.session.rollback()
-        delivery = db.session.get(NotificationDelivery, delivery_id)
-        number = delivery.attempts + 1
-        db.session.add(NotificationAttempt(delivery_id=delivery.id, number=number, started_at=started, ok=ok,
-                                           detail=detail[:500]))
-        delivery.attempts, delivery.claimed_until = number, None
-        if ok:
-            delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT, utcnow(), None
-            report.sent += 1
-        elif permanent or number >= MAX_ATTEMPTS:
-            delivery.state, delivery.last_error = DeliveryState.FAILED, detail[:500]
-            report.failed += 1
-        else:
-            delivery.state, delivery.last_error = DeliveryState.RETRYING, detail[:500]
-            delivery.next_attempt_at = now + backoff(number)
-            report.retrying += 1
-        report.details.append(f"{delivery.channel.value} {delivery.address}: {detail[:120]}")
-        db.session.commit()
+    sending.deliver_due(LEDGER, _sender, now or utcnow(), limit=limit, report=report)
     return report
 
 
@@ -236,9 +197,7 @@ def retry(delivery: NotificationDelivery, *, by: User) -> NotificationDelivery:
     """An admin sends a failed delivery again at the next run; flushes."""
     if delivery.state == DeliveryState.SENT:
         raise NotifyError(_("Pesan ini sudah terkirim; tidak dikirim dua kali."))
-    before = delivery.state
-    delivery.state, delivery.next_attempt_at, delivery.claimed_until = DeliveryState.RETRYING, utcnow(), None
-    db.session.flush()
+    before = sending.reopen(LEDGER, delivery)
     record("notify.retry", actor=by, object_type="notification_delivery", object_id=delivery.id,
            summary=say("Kirim ulang pesan %(event)s lewat %(channel)s", event=delivery.notification.event,
                        channel=delivery.channel.value),

@@ -6,19 +6,16 @@ and only ``create_app`` wires the runner in.
 """
 from __future__ import annotations
 
-import json
 import traceback
 from typing import Any, BinaryIO
 
 from flask import Flask, Response, current_app, request
-from sqlalchemy import select
 
 from innovation.audit.services import say
 from innovation.extensions import db
-from innovation.jobs.kinds import JobOutput, ProgressFn, register_kind
-from innovation.jobs.models import Job, JobStatus
-from innovation.jobs.runner import submit
-from innovation.jobs.services import create_job
+from innovation.jobs.kinds import JobOutput, ProgressFn, json_result, register_kind
+from innovation.jobs.models import Job
+from innovation.jobs.runner import start_unless_queued
 from innovation.outbox import services
 
 JOB_KIND = "outbox"
@@ -27,22 +24,15 @@ JOB_KIND = "outbox"
 def run_job(params: dict[str, Any], out: BinaryIO, progress: ProgressFn) -> JobOutput:
     """The job kind: one pass of the runner; its result is the pass's report (JSON)."""
     report = services.run_due(context={"base_url": params.get("base_url")})
-    out.write(json.dumps(report.as_dict()).encode("utf-8"))
-    progress(1, 1, report.summary)
-    return JobOutput("outbox.json", "application/json", message=report.summary)
+    return json_result("outbox.json", report.as_dict(), report.summary, out, progress)
 
 
 def start_delivery(*, by: Any = None, base_url: str | None = None) -> Job | None:
     """Queue one run unless one is already waiting (it will see these events too); commits and submits.
     ``base_url``: the site's address for links in the messages (the request's, when ``PUBLIC_BASE_URL`` is
     not set)."""
-    waiting = db.session.scalar(select(Job.id).where(Job.kind == JOB_KIND, Job.status == JobStatus.QUEUED).limit(1))
-    if waiting is not None:
-        return None
-    job = create_job(JOB_KIND, {"base_url": base_url}, by=by, summary=say("Mengirim peristiwa ke penerima (webhook)"))
-    db.session.commit()
-    submit(job.id)
-    return job
+    return start_unless_queued(JOB_KIND, {"base_url": base_url}, by=by,
+                               summary=say("Mengirim peristiwa ke penerima (webhook)"))
 
 
 def init_app(app: Flask) -> None:

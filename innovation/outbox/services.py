@@ -8,10 +8,11 @@ change that was rolled back, never a change whose message is lost).
 
 1. dispatch: each new event is claimed (one conditional UPDATE of ``dispatched_at``) and every registered
    ``Consumer`` interested in its kind fans it out into deliveries, one per target, with the payload frozen;
-2. deliver: each due delivery is claimed with a lease (``claimed_until``) by one conditional UPDATE, so two
-   runners never send it at the same time, then handed to its consumer. Success marks it sent; a failure is
-   logged as an attempt and retried after ``BACKOFF_SECONDS`` (30 s, 2 min, 10 min, 1 h, 6 h, 24 h), and
-   after ``MAX_ATTEMPTS`` it is failed for an admin to retry.
+2. deliver (``innovation.sending``, the mechanism the notifications use too): each due delivery is claimed
+   with a lease (``claimed_until``) by one conditional UPDATE, so two runners never send it at the same time,
+   then handed to its consumer. Success marks it sent; a failure is logged as an attempt and retried after
+   ``BACKOFF_SECONDS`` (30 s, 2 min, 10 min, 1 h, 6 h, 24 h), and after ``MAX_ATTEMPTS`` it is failed for an
+   admin to retry.
 
 Delivery is at least once: a runner that dies after the receiver accepted a message but before it wrote
 "sent" leaves the lease to expire, and the message goes again. Receivers deduplicate by the delivery id
@@ -22,7 +23,6 @@ operations and only flush. Level 2: it knows no area; consumers register themsel
 """
 from __future__ import annotations
 
-import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,28 +31,25 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import event as sa_event
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from innovation import sending
 from innovation.audit.services import record, say
 from innovation.extensions import db, utcnow
 from innovation.outbox.models import DeliveryStatus, OutboxAttempt, OutboxDelivery, OutboxEvent
+from innovation.sending import DeliveryFailed
 
 BACKOFF_SECONDS = (30, 120, 600, 3600, 6 * 3600, 24 * 3600)  # the wait after attempt 1, 2, ...
 MAX_ATTEMPTS = len(BACKOFF_SECONDS) + 1
 LEASE = timedelta(minutes=5)  # longer than any consumer's timeout
 _EMITTED = "outbox_emitted"  # session.info: kinds emitted in the open transaction
 _COMMITTED = "outbox_committed"  # session.info: kinds committed since the last ``take_committed``
-
-
-class DeliveryFailed(Exception):
-    """A delivery did not arrive. ``detail`` is what came back (shown in the delivery log); a
-    ``permanent`` failure (a target that no longer exists) is not retried."""
-
-    def __init__(self, detail: str, *, permanent: bool = False):
-        super().__init__(detail)
-        self.detail = detail
-        self.permanent = permanent
+LEDGER = sending.Ledger(
+    name="outbox delivery", model=OutboxDelivery, attempt=OutboxAttempt, status="status",
+    waiting=(DeliveryStatus.PENDING,), retrying=DeliveryStatus.PENDING, sent=DeliveryStatus.SENT,
+    failed=DeliveryStatus.FAILED, backoff_seconds=BACKOFF_SECONDS, max_attempts=MAX_ATTEMPTS, lease=LEASE,
+    timed=True)
 
 
 @dataclass(frozen=True)
@@ -134,12 +131,9 @@ def anyone_listens(kinds: Iterable[str]) -> bool:
 # --- running -------------------------------------------------------------------------------------
 
 @dataclass
-class RunReport:
+class RunReport(sending.Report):
     dispatched: int = 0
     deliveries: int = 0
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -154,7 +148,7 @@ class RunReport:
 
 def backoff(attempt: int) -> timedelta:
     """The wait after failed attempt number ``attempt`` (1-based)."""
-    return timedelta(seconds=BACKOFF_SECONDS[min(max(attempt, 1), len(BACKOFF_SECONDS)) - 1])
+    return LEDGER.backoff(attempt)
 
 
 def dispatch(now: datetime, *, limit: int = 100, report: RunReport | None = None,
@@ -188,67 +182,24 @@ def dispatch(now: datetime, *, limit: int = 100, report: RunReport | None = None
     return report
 
 
-def _claim(delivery_id: int, now: datetime) -> bool:
-    return db.session.execute(
-        update(OutboxDelivery)
-        .where(OutboxDelivery.id == delivery_id, OutboxDelivery.status == DeliveryStatus.PENDING,
-               OutboxDelivery.next_attempt_at <= now,
-               or_(OutboxDelivery.claimed_until.is_(None), OutboxDelivery.claimed_until < now))
-        .values(claimed_until=now + LEASE).execution_options(synchronize_session=False)
-    ).rowcount == 1
-
-
 def due_deliveries(now: datetime, *, limit: int = 100) -> list[OutboxDelivery]:
     """What a run would send now (``flask outbox run --dry-run`` lists these)."""
-    return list(db.session.scalars(
-        select(OutboxDelivery)
-        .where(OutboxDelivery.status == DeliveryStatus.PENDING, OutboxDelivery.next_attempt_at <= now,
-               or_(OutboxDelivery.claimed_until.is_(None), OutboxDelivery.claimed_until < now))
-        .order_by(OutboxDelivery.next_attempt_at, OutboxDelivery.id).limit(limit)
-    ))
+    return sending.due(LEDGER, now, limit=limit)
+
+
+def _prepare(delivery: OutboxDelivery) -> Callable[[], str]:
+    """The sender of the delivery's consumer (a consumer registered in another process only fails here)."""
+    consumer = _CONSUMERS.get(delivery.consumer)
+    if consumer is None:
+        raise DeliveryFailed(f"no consumer {delivery.consumer!r} in this process")
+    return consumer.prepare(delivery)
 
 
 def deliver_due(now: datetime, *, limit: int = 100, report: RunReport | None = None) -> RunReport:
-    """Send what is due, each delivery by exactly one runner; commits the claim, then the outcome."""
+    """Send what is due, each delivery by exactly one runner (``sending.deliver_due``); commits the claim,
+    then the outcome."""
     report = report or RunReport()
-    for delivery_id in [d.id for d in due_deliveries(now, limit=limit)]:
-        if not _claim(delivery_id, now):
-            db.session.rollback()
-            continue
-        db.session.commit()
-        delivery = db.session.get(OutboxDelivery, delivery_id)
-        consumer = _CONSUMERS.get(delivery.consumer)
-        started, clock = utcnow(), time.monotonic()
-        permanent = False
-        try:
-            if consumer is None:
-                raise DeliveryFailed(f"no consumer {delivery.consumer!r} in this process")
-            send = consumer.prepare(delivery)
-            db.session.commit()  # nothing open in the database while the receiver takes its time
-            detail, ok = send(), True
-        except DeliveryFailed as failure:
-            detail, ok, permanent = failure.detail, False, failure.permanent
-        except Exception as error:  # noqa: BLE001 - logged as a failed attempt and retried
-            detail, ok = f"{type(error).__name__}: {error}", False
-            current_app.logger.warning("outbox delivery %s failed:\n%s", delivery_id, traceback.format_exc())
-        db.session.rollback()  # whatever prepare left open; the delivery is read afresh
-        delivery = db.session.get(OutboxDelivery, delivery_id)
-        number = delivery.attempts + 1
-        db.session.add(OutboxAttempt(delivery_id=delivery.id, number=number, started_at=started,
-                                     duration_ms=int((time.monotonic() - clock) * 1000), ok=ok, detail=detail[:500]))
-        delivery.attempts = number
-        delivery.claimed_until = None
-        if ok:
-            delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, utcnow(), None
-            report.sent += 1
-        elif permanent or number >= MAX_ATTEMPTS:
-            delivery.status, delivery.last_error = DeliveryStatus.FAILED, detail[:500]
-            report.failed += 1
-        else:
-            delivery.next_attempt_at = now + backoff(number)
-            delivery.last_error = detail[:500]
-            report.retrying += 1
-        db.session.commit()
+    sending.deliver_due(LEDGER, _prepare, now, limit=limit, report=report)
     return report
 
 
@@ -263,11 +214,7 @@ def retry(delivery: OutboxDelivery, *, by: Any) -> OutboxDelivery:
     """An admin sends a failed (or waiting) delivery again at the next run; flushes."""
     if delivery.status == DeliveryStatus.SENT:
         return delivery
-    before = delivery.status
-    delivery.status = DeliveryStatus.PENDING
-    delivery.next_attempt_at = utcnow()
-    delivery.claimed_until = None
-    db.session.flush()
+    before = sending.reopen(LEDGER, delivery)
     db.session.info.setdefault(_EMITTED, set()).add(delivery.event.kind)  # start the runner after the commit
     record("outbox.retry", actor=by, object_type="outbox_delivery", object_id=delivery.id,
            summary=say("Kirim ulang %(kind)s ke %(target)s", kind=delivery.event.kind, target=delivery.target),
