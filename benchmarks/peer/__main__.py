@@ -22,6 +22,15 @@ def main(argv: list[str] | None = None) -> int:
                       help="the size it stands for: the event is peer<size> (default: --submissions)")
     seed.add_argument("--reviews", default="3", help="reviews per submission: 3, or 3-5 in turn as our seed")
     seed.add_argument("--reviewers", type=int, default=None, help="reviewer accounts (default max(60, N/50))")
+    run = commands.add_parser("run", help="serve both, measure the page pairs interleaved, report")
+    run.add_argument("--size", type=int, required=True,
+                     help="1000 or 10000: our schema bench_r<size>, pretalx's event peer<size>")
+    run.add_argument("--rounds", type=int, default=40, help="timed requests per page, mode and side (default 40)")
+    run.add_argument("--warmup", type=int, default=2, help="untimed requests per page, mode and side first")
+    run.add_argument("--database", default=None,
+                     help="our seeded database URL (default: bench17 on 127.0.0.1, schema bench_r<size>)")
+    run.add_argument("--pairs", default="", help="comma-separated subset: results,list,detail,form")
+    run.add_argument("--no-json", action="store_true", help="do not write benchmarks/peer/results/<date>-<size>.json")
     args = parser.parse_args(argv)
     paths = PeerPaths(Path(args.home).resolve())
     if args.command == "setup":
@@ -36,6 +45,26 @@ def main(argv: list[str] | None = None) -> int:
         slug = slug_for(args.size or args.submissions)
         print(json.dumps(do_seed(paths, args.submissions, slug=slug, reviews=args.reviews,
                                  reviewers=args.reviewers), indent=2))
+    elif args.command == "run":
+        import signal
+        from datetime import date
+
+        from benchmarks.peer.measure import measure
+        from benchmarks.peer.report import json_path, markdown_table, write_json
+
+        # SIGTERM (a background run) ends through the finally blocks that stop both servers.
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        result = measure(paths, args.size, rounds=args.rounds, warmup=args.warmup, database_url=args.database,
+                         pairs=[p for p in args.pairs.split(",") if p])
+        result["command"] = "python -m benchmarks.peer " + " ".join(argv if argv is not None else sys.argv[1:])
+        print()
+        print(f"n={args.size}: pretalx {result['pretalx_version']} / ours {result['ours_commit']}, "
+              f"{args.rounds} requests per page and side, load average "
+              f"{result['machine']['load_average_before'][0]} -> {result['machine']['load_average_after'][0]}")
+        print()
+        print(markdown_table(result))
+        if not args.no_json:
+            print(f"\nwritten to {write_json(result, json_path(args.size, date.today()))}")
     return 0
 
 

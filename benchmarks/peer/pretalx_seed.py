@@ -218,5 +218,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # Run as a script, its folder is first on sys.path: keep this package's modules (config, report, ...)
+    # from shadowing any of the same name that Django or pretalx import.
     sys.path[:] = [p for p in sys.path if os.path.abspath(p) != os.path.dirname(os.path.abspath(__file__))]
     sys.exit(main())
