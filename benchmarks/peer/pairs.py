@@ -30,6 +30,9 @@ class PagePair:
 
 
 PAIRS = [
+    PagePair("baseline", "/auth/password", "/orga/me", "admin", "orga", False,
+             "a logged-in page that reads no competition data (ours: change password; pretalx: the account "
+             "settings): what each framework costs per request before any work, to read the other ratios by"),
     PagePair("results", "/judging/rounds/{round_id}/results",
              "/orga/event/{slug}/reviews/?page_size=" + str(RESULTS_ROWS), "admin", "orga", True,
              "the live ranking of every entry by its judges' weighted scores, first page of "
