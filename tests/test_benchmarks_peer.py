@@ -47,7 +47,8 @@ def test_pairs_and_modes_run_one_after_another_and_cold_only_where_a_cache_exist
     for step in steps:
         if (step.pair, step.mode) not in order:
             order.append((step.pair, step.mode))
-    assert order == [("baseline", WARM), ("results", WARM), ("results", COLD), ("list", WARM), ("detail", WARM), ("form", WARM)]
+    assert order == [("baseline", WARM), ("results", WARM), ("results", COLD), ("list", WARM), ("detail", WARM),
+                     ("profile", WARM), ("form", WARM)]
     assert len(steps) == 2 * len(order)
 
 

@@ -59,6 +59,7 @@ class OurSide:
         self.app = seeding.make_app(database_url, storage)
 
     def fixtures(self) -> dict[str, Any]:
+        from innovation.events.models import Entry
         from innovation.extensions import db
         from innovation.judging import models as jm
 
@@ -71,6 +72,7 @@ class OurSide:
             slug = round_.event.slug
             entry_ids = list(db.session.scalars(sa.select(jm.RoundEntry.entry_id)
                                                 .where(jm.RoundEntry.round_id == round_id).order_by(jm.RoundEntry.id)))
+            middle = db.session.get(Entry, entry_ids[len(entry_ids) // 2])
             per_entry = db.session.execute(
                 sa.select(jm.RoundEntry.id, sa.func.count(jm.ScoreSheet.id))
                 .join(jm.Assignment, jm.Assignment.round_entry_id == jm.RoundEntry.id)
@@ -91,7 +93,7 @@ class OurSide:
         for n in sheets:
             distribution[str(n)] = distribution.get(str(n), 0) + 1
         return {
-            "paths": {"round_id": round_id, "event": slug, "entry_id": entry_ids[len(entry_ids) // 2],
+            "paths": {"round_id": round_id, "event": slug, "entry_id": middle.id, "innovation_id": middle.innovation_id,
                       "round_entry_id": fx.judge_entries[fx.judge][0]},
             "users": {"admin": fx.admin, "judge": fx.judge},
             "data": {"schema": seeding.schema_of(self.url), "entries": len(entry_ids), "sheets": sum(sheets),

@@ -42,7 +42,13 @@ PAIRS = [
              "admin", "orga", False,
              f"the organiser's list of all entries/submissions, first page of {LIST_ROWS}"),
     PagePair("detail", "/events/{event}/entries/{entry_id}", "/orga/event/{slug}/submissions/{code}/",
-             "admin", "orga", False, "one entry/submission as the organiser sees it"),
+             "admin", "orga", False,
+             "one entry/submission as the organiser sees it: our entry page (status, category, deadline; "
+             "about 3 KB) vs pretalx's submission page (its texts, speakers, state; about 31 KB)"),
+    PagePair("profile", "/innovations/{innovation_id}", "/orga/event/{slug}/submissions/{code}/",
+             "admin", "orga", False,
+             "the same entry's content: our innovation page (profile texts, indicators, score; about 20 KB) vs "
+             "the same pretalx submission page, which holds both halves"),
     PagePair("form", "/judging/entries/{round_entry_id}", "/orga/event/{slug}/submissions/{review_code}/reviews/",
              "judge", "reviewer", False,
              "the score form of one assigned entry: a judge's sheet (5 weighted criteria) vs a reviewer's "

@@ -116,16 +116,19 @@ def main(argv: list[str] | None = None) -> int:
             orga.password = password
             orga.save(update_fields=["password"])
 
-        event = Event.objects.create(
+        event = Event(
             name=f"Peer run {n}", slug=args.slug, organiser=organiser, is_public=False,
             date_from=(today + timedelta(days=60)).date(), date_to=(today + timedelta(days=62)).date(),
             timezone="UTC", email="peer@example.org", locale_array="en", locale="en")
+        event.save(skip_initial_data=True)  # our categories first: else pretalx adds its default "Score"
         categories = []
         for name, weight in criteria:
             category = ReviewScoreCategory.objects.create(event=event, name=name, weight=weight, required=True)
             categories.append((category, {v: ReviewScore.objects.create(category=category, value=v, label=str(v))
                                           for v in (Decimal(h) / 2 for h in range(2, 11))}))
         event.build_initial_data()  # CfP, type, review phases; the categories above stand
+        if event.score_categories.count() != len(criteria):
+            raise SystemExit(f"expected {len(criteria)} score categories, found {event.score_categories.count()}")
         event.cfp.deadline = today - timedelta(days=3)
         event.cfp.save()
         orga_team = Team.objects.create(
