@@ -87,6 +87,8 @@ def load_config(instance_path: str) -> dict:
         # seconds old (said so on the page) while the current one is computed in the background, instead
         # of computing on every view of a round that changes with every submission. 0: always current.
         "RESULTS_LIVE_STALE_SECONDS": float(env.get("RESULTS_LIVE_STALE_SECONDS", "15")),
+        # ... and starts that computation at most once per this many seconds of the shown result's age.
+        "RESULTS_LIVE_REFRESH_SECONDS": float(env.get("RESULTS_LIVE_REFRESH_SECONDS", "2")),
         "RESULTS_REFRESH_INLINE": False,  # tests: the background computation runs in the request's thread
         "JOBS_BACKEND": jobs_backend(env.get("JOBS_BACKEND"), jobs_redis_url),
         "JOBS_QUEUE": env.get("JOBS_QUEUE", "inovasi"),

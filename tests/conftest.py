@@ -74,6 +74,7 @@ def build_app(backend: str, tmp_path_factory, **overrides):
         "RESULTS_REDIS_URL": None,  # the results store's tests ask for Redis themselves
         # pages show the current result; the tests of a live round's slightly older result turn it on
         "RESULTS_LIVE_STALE_SECONDS": 0,
+        "RESULTS_LIVE_REFRESH_SECONDS": 0,
         "RESULTS_REFRESH_INLINE": True,
         # ... but inline: every test session is bound to one connection whose transaction is rolled back, and a
         # job thread sharing it (an outbox delivery started after a request that emitted) could roll back the

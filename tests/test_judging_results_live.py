@@ -66,7 +66,8 @@ def test_the_notice_is_in_the_readers_language(live, db, scored, make_user, logi
     client.post("/auth/language/en", data={"next": "/"})
     page = client.get(url).get_data(as_text=True)
     assert "Judging is under way: these results were computed at" in page
-    assert "before the latest 1 score change" in page and "Penilaian sedang berlangsung" not in page
+    assert "before the latest 1 score change. While judging is under way, results are computed again every few" \
+        " seconds." in page and "Penilaian sedang berlangsung" not in page
 
 
 def test_a_result_older_than_the_limit_is_not_shown(live, db, scored, make_user, login, client):  # noqa: F811
@@ -79,6 +80,27 @@ def test_a_result_older_than_the_limit_is_not_shown(live, db, scored, make_user,
     submit(db, built, 0, 0, "1")
     page = client.get(url).get_data(as_text=True)
     assert "Penilaian sedang berlangsung" not in page
+
+
+def test_the_newer_result_is_computed_at_most_once_per_interval(live, db, scored, make_user, login, client,  # noqa: F811
+                                                                  monkeypatch):
+    built = scored(n_entries=3, n_judges=3, closed=False)
+    login(make_user(role=Role.ADMIN))
+    url = f"/judging/rounds/{built.round.id}/results"
+    client.get(url)
+    live.config["RESULTS_LIVE_REFRESH_SECONDS"] = 2
+    started = []
+    real = results_cache.ResultsCache.refresh
+    monkeypatch.setattr(results_cache.ResultsCache, "refresh",
+                        lambda self, name, work, **kw: started.append(name) or real(self, name, work, **kw))
+    submit(db, built, 0, 0, "1")
+    assert "sebelum 1 perubahan nilai terbaru" in client.get(url).get_data(as_text=True)
+    assert started == []  # the shown result is younger than the interval: no computation yet
+    kept = results_cache.results_cache().latest(("figures", built.round.id))[1]
+    kept.computed_at -= timedelta(seconds=3)
+    assert "sebelum 1 perubahan nilai terbaru" in client.get(url).get_data(as_text=True)
+    assert started == [("figures", built.round.id)]  # older than the interval: computed (inline in tests)
+    assert "Penilaian sedang berlangsung" not in client.get(url).get_data(as_text=True)
 
 
 def test_a_closed_round_always_shows_the_current_result(live, db, scored, make_user, login, client):  # noqa: F811

@@ -899,10 +899,14 @@ def _cached_view(round_: Round, aggregate: str, method: str, stale_for: timedelt
     if basis == key:
         return results, None
     # the current figures and this view of them, computed after this view was kept (a newer one kept
-    # first would be dropped by the older one's ``put``)
+    # first would be dropped by the older one's ``put``), at most once per ``RESULTS_LIVE_REFRESH_SECONDS``:
+    # under a stream of submissions a computation per view would keep a core busy for a page that
+    # moves with every score anyway
     app = current_app._get_current_object()  # noqa: SLF001 (Flask's documented way to the app)
-    cache.refresh(("figures", round_.id), lambda: _refresh(app, round_.id),
-                  inline=bool(app.config.get("RESULTS_REFRESH_INLINE")))
+    every = timedelta(seconds=app.config.get("RESULTS_LIVE_REFRESH_SECONDS") or 0)
+    if utcnow() - figures.computed_at >= every:
+        cache.refresh(("figures", round_.id), lambda: _refresh(app, round_.id),
+                      inline=bool(app.config.get("RESULTS_REFRESH_INLINE")))
     return results, Behind(figures.computed_at, max(0, key[0] - basis[0]))
 
 
