@@ -86,7 +86,7 @@ class OurSide:
             criteria = [(c.title, float(c.weight)) for c in round_.rubric.criteria]
             scores = db.session.scalar(
                 sa.select(sa.func.count(jm.Score.id)).join(jm.ScoreSheet).join(jm.Assignment)
-                .join(jm.RoundEntry).where(jm.RoundEntry.round_id == round_id))
+                .where(jm.Assignment.round_id == round_id))
             db.session.remove()
         sheets = [n for _, n in per_entry]
         distribution: dict[str, int] = {}
