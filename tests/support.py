@@ -46,3 +46,44 @@ def drop_schema(url: str, schema: str) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     engine.dispose()
+
+
+class FakeGateway:
+    """A fake WhatsApp gateway on a free local port: answers each POST with the next of ``statuses`` (then
+    200) after ``delay`` seconds, and keeps every body in ``received`` and its headers in ``headers``."""
+
+    def __init__(self, delay: float = 0.0):
+        import json
+        import threading
+        import time
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.statuses: list[int] = []
+        self.received: list[dict] = []
+        self.headers: list[dict] = []
+        self.lock = threading.Lock()
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with gateway.lock:
+                    gateway.received.append(body)
+                    gateway.headers.append(dict(self.headers.items()))
+                    status = gateway.statuses.pop(0) if gateway.statuses else 200
+                time.sleep(delay)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps({"status": status < 300}).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -3,13 +3,11 @@ and by WhatsApp to a local fake gateway (with its failures), retried with backof
 inbox and its count; the settings page; ``flask notify run`` twice."""
 from __future__ import annotations
 
-import json
 import socket
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from support import FakeGateway
 
 from innovation.extensions import utcnow
 from innovation.web import Role
@@ -40,36 +38,6 @@ class Mailbox:
         self.controller.stop()
 
 
-class Gateway:
-    """A fake WhatsApp gateway: answers with the next of ``statuses`` (then 200) and keeps what came."""
-
-    def __init__(self):
-        self.statuses: list[int] = []
-        self.received: list[tuple[dict, dict]] = []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                gateway.received.append((dict(self.headers.items()), body))
-                status = gateway.statuses.pop(0) if gateway.statuses else 200
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(json.dumps({"status": status < 300}).encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def mailbox(app):
     box = Mailbox()
@@ -82,7 +50,7 @@ def mailbox(app):
 
 @pytest.fixture
 def gateway(app):
-    found = Gateway()
+    found = FakeGateway()
     old = app.config.get("WHATSAPP_WEBHOOK_URL"), app.config.get("WHATSAPP_TOKEN")
     app.config.update(WHATSAPP_WEBHOOK_URL=found.url, WHATSAPP_TOKEN="token-uji")
     yield found
@@ -191,7 +159,7 @@ def test_whatsapp_through_the_gateway_with_its_failures(db, operator, gateway):
     db.session.refresh(delivery)
     assert delivery.state == DeliveryState.SENT and delivery.attempts == 3
     assert [(a.ok, a.detail[:8]) for a in delivery.log] == [(False, "HTTP 503"), (False, "HTTP 500"), (True, "HTTP 200")]
-    headers, body = gateway.received[-1]
+    headers, body = gateway.headers[-1], gateway.received[-1]
     assert headers["Authorization"] == "Bearer token-uji"
     assert body["phone"] == body["target"] == "6281234567890"
     assert "Innovation Week 2026" in body["message"]

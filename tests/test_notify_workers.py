@@ -6,43 +6,14 @@ And the RQ path: ``flask notify run`` only queues the pass on Redis, ``flask job
 a forked work horse (never in pytest's own process: ``JOBS_SYNC`` stays off). Needs ``TEST_REDIS_URL``."""
 from __future__ import annotations
 
-import json
 import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from support import create_schema, drop_schema, postgres_url
+from support import FakeGateway, create_schema, drop_schema, postgres_url
 
 from innovation.extensions import utcnow
-
-
-class SlowGateway:
-    def __init__(self, delay: float):
-        self.received: list[dict] = []
-        self.lock = threading.Lock()
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with gateway.lock:
-                    gateway.received.append(body)
-                time.sleep(delay)
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -63,7 +34,7 @@ def shared_app(request, tmp_path):
         schema, options = create_schema(url)
         config["SQLALCHEMY_DATABASE_URI"] = url
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    gateway = SlowGateway(0.3)
+    gateway = FakeGateway(delay=0.3)
     config.update(WHATSAPP_WEBHOOK_URL=gateway.url, WHATSAPP_TOKEN="t")
     app = create_app(config)
     try:
@@ -79,26 +50,12 @@ def shared_app(request, tmp_path):
 
 
 def test_two_workers_send_each_message_once(shared_app):
-    from innovation.auth.services import create_user
-    from innovation.events.models import Event
     from innovation.extensions import db
-    from innovation.notify import job, services
+    from innovation.notify import job
     from innovation.notify.models import Notification, NotificationDelivery
-    from innovation.orgs.models import Opd, OpdKind
-    from innovation.web import Role
 
     app, gateway = shared_app
-    with app.app_context():
-        for n in range(3):
-            opd = Opd(name=f"Dinas Pekerja {n}", code=f"PK{n}", kind=OpdKind.DINAS)
-            db.session.add(opd)
-            user = create_user(username=f"op{n}", full_name=f"Operator {n}", role=Role.OPERATOR,
-                               password="rahasia-uji-123", opd=opd)
-            db.session.flush()
-            services.save_settings(user, email=False, whatsapp=True, phone=f"0812345678{n}", language="id")
-        db.session.add(Event(slug="iw", name="Innovation Week Pekerja", year=2026, opens_at=utcnow() - timedelta(hours=1),
-                             closes_at=utcnow() + timedelta(days=20)))
-        db.session.commit()
+    operators_on_whatsapp(app, 3)
 
     start = threading.Barrier(2)
     errors: list[BaseException] = []
