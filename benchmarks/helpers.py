@@ -112,16 +112,23 @@ class Server:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> Server:
+    cwd: Path = ROOT
+
+    def command(self) -> list[str]:
+        """The gunicorn command line (a peer's server, ``benchmarks.peer``, serves its own app)."""
         gunicorn = VENV_BIN / "gunicorn"
         if not gunicorn.exists():
             raise RuntimeError(f"gunicorn not found at {gunicorn}")
+        return [str(gunicorn), *self.common_args(), *self.extra_args, "wsgi:app"]
+
+    def common_args(self) -> list[str]:
+        return ["-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--timeout", "600", "--graceful-timeout", "5"]
+
+    def start(self, timeout: float = 60.0) -> Server:
+        command = self.command()
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            [str(gunicorn), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--timeout", "600",
-             "--graceful-timeout", "5", *self.extra_args, "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=self._log, stderr=self._log, start_new_session=True,
-        )
+        self.process = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=self._log, stderr=self._log,
+                                        start_new_session=True)
         try:
             wait_for_port(self.port, timeout, self.process)
         except BaseException:

@@ -30,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from benchmarks import seed as seeding
-from benchmarks.helpers import ROOT, Server, app_env, forms_of, stop_group, wait_for_port
+from benchmarks.helpers import ROOT, Server, app_env, forms_of
 from benchmarks.peer.config import DATABASE, PRETALX_PORT, PRETALX_VERSION, PeerPaths, pretalx_env
 from benchmarks.peer.pairs import COLD, OURS, PAIRS, THEIRS, fill, interleave, modes_of
 from benchmarks.peer.pretalx_seed import ORGA_EMAIL
@@ -206,42 +206,23 @@ def pretalx_login(client: Client, email: str, password: str = seeding.BENCH_PASS
         raise RuntimeError(f"pretalx login as {email} failed: HTTP {response.status_code}")
 
 
-class PretalxServer:
+class PretalxServer(Server):
     """``gunicorn -w 2 pretalx.wsgi`` from the peer venv, with the worker class, threads and timeouts ours
     runs with (``benchmarks.helpers.Server`` and the repository's ``gunicorn.conf.py``)."""
 
     def __init__(self, paths: PeerPaths, *, workers: int = 2, port: int = PRETALX_PORT, log_path: Path | None = None):
+        super().__init__(pretalx_env(paths), workers=workers, port=port, log_path=log_path)
         self.paths = paths
-        self.workers = workers
-        self.port = port
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-        self._log = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        self.cwd = paths.home
 
     def command(self) -> list[str]:
-        return [str(self.paths.gunicorn), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-                "--timeout", "600", "--graceful-timeout", "5",
+        return [str(self.paths.gunicorn), *self.common_args(),
                 "--worker-class", os.environ.get("GUNICORN_WORKER_CLASS", "gthread"),
                 "--threads", os.environ.get("GUNICORN_THREADS", "8"), "pretalx.wsgi"]
 
-    def start(self, timeout: float = 90.0) -> PretalxServer:
-        self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.process = subprocess.Popen(self.command(), cwd=self.paths.home, env=pretalx_env(self.paths),
-                                        stdout=self._log, stderr=self._log, start_new_session=True)
-        try:
-            wait_for_port(self.port, timeout, self.process)
-        except BaseException:
-            self.stop()
-            raise
+    def start(self, timeout: float = 90.0) -> PretalxServer:  # pretalx's first start loads more
+        super().start(timeout)
         return self
-
-    def stop(self) -> None:
-        stop_group(self.process, self._log)
-        self.process = None
 
 
 # --- the run -----------------------------------------------------------------------------------------
