@@ -379,3 +379,25 @@ def test_score_form_shows_the_rubric_in_the_judges_language_and_the_saved_or_typ
     missing = client.post(url, data={f"score-{c.id}": "" for c in crit} | {"action": "submit",
                                                                          "version": form["version"]})
     assert missing.status_code == 422 and "Score every criterion before submitting: Novelty, " in missing.get_data(as_text=True)
+
+
+def test_an_assignment_keeps_its_entrys_round_and_no_other(scene, make_user, db):
+    """The queue counts a judge's rows by ``assignment.round_id`` (issue 17): it is set from the round
+    entry whoever creates the assignment, and on PostgreSQL the composite foreign key refuses another
+    round (SQLite does not enforce foreign keys)."""
+    from sqlalchemy.exc import IntegrityError
+
+    admin, _judge, _opd, round_, res = scene(n_entries=1)
+    other = rounds.create_round(round_.event, {
+        "name": "Babak lain", "kind": "penilaian", "opens_at": round_.opens_at, "closes_at": round_.closes_at,
+        "judges_per_entry": 1, "blind": False}, rubric=round_.rubric, by=admin)
+    by_id = Assignment(round_entry_id=res[0].id, judge_id=make_user(role=Role.JUDGE).id)
+    by_object = Assignment(round_entry=res[0], judge=make_user(role=Role.JUDGE))
+    db.session.add_all([by_id, by_object])
+    db.session.flush()
+    assert by_id.round_id == by_object.round_id == round_.id
+    if db.engine.dialect.name == "postgresql":
+        wrong = Assignment(round_entry_id=res[0].id, round_id=other.id, judge_id=make_user(role=Role.JUDGE).id)
+        with pytest.raises(IntegrityError), db.session.begin_nested():
+            db.session.add(wrong)
+            db.session.flush()

@@ -247,10 +247,8 @@ class Assignment(db.Model):
     __tablename__ = "assignment"
     __table_args__ = (
         UniqueConstraint("round_entry_id", "judge_id", name="uq_assignment_round_entry_judge"),
-        # the judge's queue: their active rows in id order (queue.queue_page), without a sort
-        Index("ix_assignment_judge_status_id", "judge_id", "status", "id"),
-        # ... counted per round, and a page's ids found per round in id order, from this index alone (with
-        # the entry, for the one on stage)
+        # the judge's queue (queue.queue_page): their active rows counted per round, and a page's ids found
+        # per round in id order, from this index alone (with the entry, for the one on stage)
         Index("ix_assignment_judge_status_round", "judge_id", "status", "round_id", "id", "round_entry_id"),
         ForeignKeyConstraint(["round_entry_id", "round_id"], ["round_entry.id", "round_entry.round_id"],
                              name="fk_assignment_round_entry_round", ondelete="CASCADE"),

@@ -5,9 +5,10 @@ about 17 ms a page building objects and applying loader options, three times the
 
 A first statement counts the judge's rows per round deadline, and the submitted sheets whose total a
 weight change moved since the judge last saw it (``ScoreSheet.total_moved``), for the notice at the
-top; the page's rows are then read per deadline in assignment id order, which the index
-``ix_assignment_judge_status_id`` gives without sorting the judge's rows (6,000 of them took 31/56 ms
-p50/p95 with a window count and a sort over all of them; docs/PERFORMANCE.md). In a blind round the
+top; the page's ids are then found per deadline in assignment id order and only those rows read. Both
+use the index ``ix_assignment_judge_status_round`` (judge_id, status, round_id, id, round_entry_id)
+alone, never all of the judge's rows joined (6,000 of them took 31/56 ms p50/p95 with a window count
+and a sort over all of them; docs/PERFORMANCE.md, issue 17). In a blind round the
 innovation's name has its OPD's mentions masked, as on the score page.
 
 On a presentation day the entry on stage (its round's schedule's current slot, ``live``) comes first on the
@@ -71,14 +72,6 @@ def _window(archive: bool, now: datetime) -> list:
             Round.closes_at < now - RECENT if archive else Round.closes_at >= now - RECENT]
 
 
-def _conditions(judge: User, archive: bool, now: datetime, family: set[int]) -> list:
-    conditions = [Assignment.judge_id == judge.id, Assignment.status == AssignmentStatus.ACTIVE,
-                  *_window(archive, now)]
-    if family:
-        conditions.append(Entry.opd_id.not_in(family))
-    return conditions
-
-
 def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
                now: datetime | None = None) -> QueuePage:
     """The judge's active assignments in scored rounds (never an entry of their own OPD family):
@@ -87,11 +80,11 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
     otherwise find this year's entries pages behind). ``page`` counts from 1, clamped to the last."""
     now = now or utcnow()
     family = judge_family(judge)
-    conditions = _conditions(judge, archive, now, family)
-    in_rounds = (select(Assignment.id).join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
-                 .join(Round, RoundEntry.round_id == Round.id))
-    joined = in_rounds.join(Entry, RoundEntry.entry_id == Entry.id).where(*conditions)
-    with_sheets = joined.outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+    # the rows shown, with their names' ids; which rows (the judge's, in the window, not the family's)
+    # is decided once, by the ids they are read by (below)
+    with_sheets = (select(Assignment.id).join(RoundEntry, Assignment.round_entry_id == RoundEntry.id)
+                   .join(Round, RoundEntry.round_id == Round.id).join(Entry, RoundEntry.entry_id == Entry.id)
+                   .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id))
     deadline_order = Round.closes_at.desc() if archive else Round.closes_at
     mine = [Assignment.judge_id == judge.id, Assignment.status == AssignmentStatus.ACTIVE]
     window = _window(archive, now)
@@ -129,8 +122,7 @@ def queue_page(judge: User, page: int, per_page: int, *, archive: bool = False,
     page = min(max(page, 1), max(1, math.ceil(total / per_page)))
     if not total:
         return QueuePage([], page, per_page, 0)
-    # ... then the page's rows from the one or two deadlines it spans, each in assignment id order,
-    # which the index on (judge_id, status, id) gives without a sort
+    # ... then the page's rows from the one or two deadlines it spans, each in assignment id order
     listed = with_sheets.add_columns(
         RoundEntry.id, Round.name, Round.event_id, Round.blind, Round.opens_at, Round.closes_at,
         Entry.innovation_id, Entry.category_id, Entry.opd_id, ScoreSheet.status,

@@ -8,7 +8,9 @@ Create Date: 2026-12-06
 a composite foreign key to ``round_entry (id, round_id)`` (hence the unique constraint there). With
 ``ix_assignment_judge_status_round`` (judge_id, status, round_id, id, round_entry_id) the queue page counts
 a judge's rows per round, and finds a page's ids in a round in id order, from the index alone, instead of
-joining all of them to their round entries (6,000 per judge at national scale: issue 17). ``ix_score_sheet_moved`` is a partial index of the few
+joining all of them to their round entries (6,000 per judge at national scale: issue 17). It replaces
+``ix_assignment_judge_status_id`` (judge_id, status, id), whose lookups it serves with the same leading
+columns. ``ix_score_sheet_moved`` is a partial index of the few
 submitted sheets whose total moved since the judge saw it, counted for the queue's notice.
 """
 import sqlalchemy as sa
@@ -34,6 +36,7 @@ def upgrade():
                                     ondelete='CASCADE')
         batch_op.create_foreign_key('fk_assignment_round_entry_round', 'round_entry', ['round_entry_id', 'round_id'],
                                     ['id', 'round_id'], ondelete='CASCADE')
+        batch_op.drop_index('ix_assignment_judge_status_id')
         batch_op.create_index('ix_assignment_judge_status_round', ['judge_id', 'status', 'round_id', 'id',
                                                                       'round_entry_id'],
                               unique=False)
@@ -46,6 +49,7 @@ def downgrade():
     op.drop_index('ix_score_sheet_moved', table_name='score_sheet')
     with op.batch_alter_table('assignment', schema=None) as batch_op:
         batch_op.drop_index('ix_assignment_judge_status_round')
+        batch_op.create_index('ix_assignment_judge_status_id', ['judge_id', 'status', 'id'], unique=False)
         batch_op.drop_constraint('fk_assignment_round_entry_round', type_='foreignkey')
         batch_op.drop_constraint('fk_assignment_round_id_judging_round', type_='foreignkey')
         batch_op.drop_column('round_id')
